@@ -1,0 +1,65 @@
+"""One exception tree for samestory. Catch ``SamestoryError`` to catch them all::
+
+    SamestoryError
+    ├── InputError          an input could not be read (names the input, the record and the reason)
+    │   ├── IngestError     unreadable file, archive, feed or JSONL record
+    │   ├── FetchError      a URL could not or must not be fetched (refused, too big, timed out)
+    │   └── ExtractError    no article text could be extracted from a page
+    ├── StoreError          the database could not be opened, migrated or written
+    ├── ModelError          a required model package is missing or failed to load
+    └── NotFoundError       a story, article or outlet id that is not in the store
+
+Every message says what went wrong and, where it can, what to do about it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "SamestoryError",
+    "InputError",
+    "IngestError",
+    "FetchError",
+    "ExtractError",
+    "StoreError",
+    "ModelError",
+    "NotFoundError",
+]
+
+
+class SamestoryError(Exception):
+    """Base of every error samestory raises on purpose."""
+
+
+class InputError(SamestoryError):
+    """An input could not be read. ``source`` names the input, ``record`` the record inside it."""
+
+    def __init__(self, source: str, reason: str, record: str | None = None) -> None:
+        self.source = source
+        self.reason = reason
+        self.record = record
+        where = f"{source}#{record}" if record else source
+        super().__init__(f"{where}: {reason}")
+
+
+class IngestError(InputError):
+    """A file, archive, feed or JSONL record that could not be read."""
+
+
+class FetchError(InputError):
+    """A URL that could not, or must not, be fetched."""
+
+
+class ExtractError(InputError):
+    """A page from which no article text could be extracted."""
+
+
+class StoreError(SamestoryError):
+    """The database could not be opened, migrated or written."""
+
+
+class ModelError(SamestoryError):
+    """A model package is missing or failed to load."""
+
+
+class NotFoundError(SamestoryError):
+    """An id that is not in the store."""
