@@ -43,6 +43,7 @@ __all__ = [
     "Failure",
     "article_id_for",
     "to_dict",
+    "from_dict",
 ]
 
 
@@ -363,3 +364,36 @@ def to_dict(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
     return obj
+
+
+def from_dict(cls: type, data: Any) -> Any:
+    """Rebuild a record of type ``cls`` from its ``to_dict`` form (the inverse, for the store)."""
+    import typing
+
+    if data is None:
+        return None
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _decode(tp: Any, value: Any) -> Any:
+    import types
+    import typing
+
+    if value is None:
+        return None
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _decode(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        item = args[0] if args else Any
+        return tuple(_decode(item, v) for v in value)
+    if dataclasses.is_dataclass(tp):
+        return from_dict(tp, value)
+    return value

@@ -1,0 +1,378 @@
+"""The embedded store: SQLite in WAL mode. The only module that speaks SQL.
+
+Articles are keyed by their id, which is a content hash unless the input gave one, so
+upserts are idempotent: storing the same article twice changes nothing. Writes happen in
+``with store.transaction():`` blocks so a crash mid-batch loses nothing already committed
+and leaves no half-written batch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from samestory.errors import NotFoundError, StoreError
+from samestory.models import (
+    Article,
+    DuplicateLink,
+    Entity,
+    Failure,
+    Quantity,
+    Quote,
+    Removal,
+    Span,
+    Story,
+    from_dict,
+    to_dict,
+)
+from samestory.store.schema import migrate
+
+DEFAULT_DB = "samestory.db"
+BUSY_TIMEOUT_MS = 30_000
+
+_ARTICLE_COLUMNS = (
+    "id, outlet, title, text, url, published, language, author, site_name, description, "
+    "canonical_url, source, raw_text, captions, analysis, embedding"
+)
+
+
+class Store:
+    """A samestory database. Use as a context manager, or call ``close()``.
+
+    One connection per Store; a Store may be shared by threads (a lock serialises use).
+    """
+
+    def __init__(self, path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        try:
+            if readonly:
+                if not self.path.exists():
+                    raise StoreError(f"{self.path}: no such database; run `samestory ingest` first")
+                uri = f"file:{self.path.resolve()}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                migrate(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
+        self._lock = threading.RLock()
+
+    # ---- lifecycle ----
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction (BEGIN IMMEDIATE, retried while another writer holds the lock)."""
+        with self._lock:
+            for attempt in range(50):
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or attempt == 49:
+                        raise StoreError(f"{self.path}: cannot start a write ({exc})") from exc
+                    time.sleep(0.05 * (attempt + 1))
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cur = self.conn.execute(sql, params)
+            return cur.fetchall()
+
+    # ---- articles ----
+    def has_article(self, article_id: str) -> bool:
+        return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def upsert_article(self, article: Article) -> bool:
+        """Store ``article``; return True when it was new. Same id and same content: no change."""
+        analysis = None
+        if article.enriched:
+            analysis = json.dumps(
+                {
+                    "sentences": to_dict(article.sentences),
+                    "entities": to_dict(article.entities),
+                    "quotes": to_dict(article.quotes),
+                    "quantities": to_dict(article.quantities),
+                },
+                ensure_ascii=False,
+            )
+        embedding = None
+        if article.embedding is not None:
+            embedding = np.asarray(article.embedding, dtype=np.float32).tobytes()
+        row = (
+            article.id,
+            article.content_hash,
+            article.outlet,
+            article.title,
+            article.text,
+            article.url,
+            article.published,
+            article.language,
+            article.author,
+            article.site_name,
+            article.description,
+            article.canonical_url,
+            article.source,
+            article.raw_text,
+            json.dumps(list(article.captions), ensure_ascii=False),
+            analysis,
+            embedding,
+        )
+        with self._lock:
+            existing = self.conn.execute(
+                "SELECT content_hash, analysis IS NOT NULL, embedding IS NOT NULL FROM articles WHERE id = ?",
+                (article.id,),
+            ).fetchone()
+            if existing is None:
+                self.conn.execute(
+                    "INSERT INTO articles (id, content_hash, outlet, title, text, url, published, language, author,"
+                    " site_name, description, canonical_url, source, raw_text, captions, analysis, embedding)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    row,
+                )
+                new = True
+            else:
+                # same id: refresh only what is missing or changed (idempotent)
+                self.conn.execute(
+                    "UPDATE articles SET content_hash=?, outlet=?, title=?, text=?, url=?, published=?, language=?,"
+                    " author=?, site_name=?, description=?, canonical_url=?, source=?, raw_text=?, captions=?,"
+                    " analysis=COALESCE(?, analysis), embedding=COALESCE(?, embedding) WHERE id=?",
+                    row[1:] + (article.id,),
+                )
+                new = False
+            self.conn.execute("DELETE FROM removals WHERE article_id = ?", (article.id,))
+            self.conn.executemany(
+                "INSERT INTO removals (article_id, seq, start, end, text, reason) VALUES (?,?,?,?,?,?)",
+                [(article.id, i, r.start, r.end, r.text, r.reason) for i, r in enumerate(article.removed)],
+            )
+            if article.duplicate is not None:
+                d = article.duplicate
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO duplicates (article_id, canonical_id, kind, similarity, wire)"
+                    " VALUES (?,?,?,?,?)",
+                    (article.id, d.canonical_id, d.kind, float(d.similarity), d.wire),
+                )
+            else:
+                self.conn.execute("DELETE FROM duplicates WHERE article_id = ?", (article.id,))
+        return new
+
+    def _article_from_row(self, row: Sequence[Any]) -> Article:
+        (aid, outlet, title, text, url, published, language, author, site_name, description,
+         canonical_url, source, raw_text, captions, analysis, embedding) = row
+        removed = tuple(
+            Removal(start, end, rtext, reason)
+            for start, end, rtext, reason in self.conn.execute(
+                "SELECT start, end, text, reason FROM removals WHERE article_id = ? ORDER BY seq", (aid,)
+            )
+        )
+        dup_row = self.conn.execute(
+            "SELECT canonical_id, kind, similarity, wire FROM duplicates WHERE article_id = ?", (aid,)
+        ).fetchone()
+        extra: dict[str, Any] = {}
+        if analysis:
+            a = json.loads(analysis)
+            extra["sentences"] = tuple(from_dict(Span, s) for s in a.get("sentences", ()))
+            extra["entities"] = tuple(from_dict(Entity, e) for e in a.get("entities", ()))
+            extra["quotes"] = tuple(from_dict(Quote, q) for q in a.get("quotes", ()))
+            extra["quantities"] = tuple(from_dict(Quantity, q) for q in a.get("quantities", ()))
+        if embedding is not None:
+            extra["embedding"] = np.frombuffer(embedding, dtype=np.float32).copy()
+        return Article(
+            id=aid, outlet=outlet, title=title, text=text, url=url, published=published, language=language,
+            author=author, site_name=site_name, description=description, canonical_url=canonical_url,
+            source=source, raw_text=raw_text, captions=tuple(json.loads(captions)), removed=removed,
+            duplicate=DuplicateLink(*dup_row) if dup_row else None, **extra,
+        )
+
+    def get_article(self, article_id: str) -> Article:
+        with self._lock:
+            row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no article {article_id!r} in {self.path}")
+            return self._article_from_row(row)
+
+    def get_articles(self, ids: Iterable[str]) -> list[Article]:
+        """The articles with these ids, in the order given (missing ids raise NotFoundError)."""
+        return [self.get_article(i) for i in ids]
+
+    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
+        """Every stored article in insertion order, read in batches (memory stays flat)."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self.conn.execute(
+                    f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (last, batch),
+                ).fetchall()
+                articles = [self._article_from_row(r[1:]) for r in rows]
+            if not rows:
+                return
+            last = rows[-1][0]
+            yield from articles
+
+    def count_articles(self) -> int:
+        return self._query("SELECT count(*) FROM articles")[0][0]
+
+    def article_summaries(self, *, outlet: str | None = None) -> list[dict[str, Any]]:
+        """Light rows (no text) for listings: id, title, outlet, published, url, story_id, duplicate kind."""
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.published, a.url, sa.story_id, d.kind, d.canonical_id"
+            " FROM articles a LEFT JOIN story_articles sa ON sa.article_id = a.id"
+            " LEFT JOIN duplicates d ON d.article_id = a.id"
+        )
+        params: tuple = ()
+        if outlet is not None:
+            sql += " WHERE a.outlet = ?"
+            params = (outlet,)
+        sql += " ORDER BY a.published DESC, a.rowid DESC"
+        keys = ("id", "title", "outlet", "published", "url", "story_id", "duplicate_kind", "canonical_id")
+        return [dict(zip(keys, r)) for r in self._query(sql, params)]
+
+    def outlets(self) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self._query(
+            "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet")]
+
+    def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts (FTS5). Words are matched as terms, not syntax."""
+        terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
+        if not terms:
+            return []
+        match = " ".join(f'"{t}"' for t in terms)
+        rows = self._query(
+            "SELECT a.id, a.title, a.outlet, a.published, sa.story_id,"
+            " snippet(articles_fts, 1, '[', ']', ' … ', 12)"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            " LEFT JOIN story_articles sa ON sa.article_id = a.id"
+            " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        keys = ("id", "title", "outlet", "published", "story_id", "snippet")
+        return [dict(zip(keys, r)) for r in rows]
+
+    # ---- duplicates ----
+    def duplicate_links(self) -> list[tuple[str, DuplicateLink]]:
+        return [(r[0], DuplicateLink(r[1], r[2], r[3], r[4])) for r in self._query(
+            "SELECT article_id, canonical_id, kind, similarity, wire FROM duplicates ORDER BY canonical_id, article_id")]
+
+    # ---- stories ----
+    def assign(self, article_id: str, story_id: str) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO story_articles (article_id, story_id) VALUES (?, ?)"
+                " ON CONFLICT(article_id) DO UPDATE SET story_id = excluded.story_id",
+                (article_id, story_id),
+            )
+
+    def save_story(self, story: Story) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO stories (id, data, last_published, updated) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+                " ON CONFLICT(id) DO UPDATE SET data = excluded.data, last_published = excluded.last_published,"
+                " updated = excluded.updated",
+                (story.id, json.dumps(to_dict(story), ensure_ascii=False), story.last_published),
+            )
+
+    def delete_story(self, story_id: str) -> None:
+        with self._lock:
+            self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
+    def add_alias(self, old_id: str, new_id: str, reason: str) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO story_aliases (old_id, new_id, reason) VALUES (?, ?, ?)",
+                (old_id, new_id, reason),
+            )
+
+    def resolve_story_id(self, story_id: str) -> str:
+        """Follow merge aliases so an old story id still finds its story."""
+        seen = set()
+        while story_id not in seen:
+            seen.add(story_id)
+            row = self._query("SELECT new_id FROM story_aliases WHERE old_id = ?", (story_id,))
+            if not row:
+                break
+            story_id = row[0][0]
+        return story_id
+
+    def get_story(self, story_id: str) -> Story:
+        sid = self.resolve_story_id(story_id)
+        rows = self._query("SELECT data FROM stories WHERE id = ?", (sid,))
+        if not rows:
+            raise NotFoundError(f"no story {story_id!r} in {self.path}; `samestory stories` lists them")
+        return from_dict(Story, json.loads(rows[0][0]))
+
+    def stories(self, *, limit: int | None = None, offset: int = 0) -> list[Story]:
+        """Stories, the most recently published first."""
+        sql = "SELECT data FROM stories ORDER BY last_published IS NULL, last_published DESC, updated DESC, id"
+        params: tuple = ()
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params = (limit, offset)
+        return [from_dict(Story, json.loads(r[0])) for r in self._query(sql, params)]
+
+    def count_stories(self) -> int:
+        return self._query("SELECT count(*) FROM stories")[0][0]
+
+    def story_article_ids(self, story_id: str) -> list[str]:
+        return [r[0] for r in self._query(
+            "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " WHERE sa.story_id = ? ORDER BY a.published, a.rowid", (story_id,))]
+
+    def story_of(self, article_id: str) -> str | None:
+        rows = self._query("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
+        return rows[0][0] if rows else None
+
+    # ---- learned state of stages, failures ----
+    def save_state(self, name: str, data: Any) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO state (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data",
+                (name, json.dumps(data, ensure_ascii=False)),
+            )
+
+    def load_state(self, name: str) -> Any | None:
+        rows = self._query("SELECT data FROM state WHERE name = ?", (name,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def record_failure(self, failure: Failure) -> None:
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO failures (source, record, stage, reason) VALUES (?, ?, ?, ?)",
+                (failure.source, failure.record, failure.stage, failure.reason),
+            )
+
+    def failures(self, *, limit: int = 100) -> list[Failure]:
+        return [Failure(source=r[0], record=r[1], stage=r[2], reason=r[3]) for r in self._query(
+            "SELECT source, record, stage, reason FROM failures ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def integrity_check(self) -> str:
+        return self._query("PRAGMA integrity_check")[0][0]

@@ -1,0 +1,261 @@
+"""The jobs people run, built from the stages: ingest into a store, compare files, the demo.
+
+``Ingestor`` is the incremental path: every batch is read, cleaned, checked against what is
+stored, deduplicated, enriched, clustered and written in one transaction, together with the
+learned state of the stateful stages (boilerplate miner, story clusterer), so a crash loses
+at most the batch in flight and a rerun continues where the last one stopped.
+
+The per-article work (clean, enrich) is stateless and runs through ``Pipeline``; the stateful
+steps (dedup, clustering, storing) run here, in arrival order, on one writer.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from samestory.models import Article, Coverage, Failure, RawDoc, Story
+from samestory.pipeline import Pipeline, Stage, batched
+from samestory.store import Store
+
+log = logging.getLogger("samestory")
+
+__all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
+           "independent_count"]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: counts, the failures with their reasons, the stories touched."""
+
+    added: int = 0
+    duplicate: int = 0  # already stored, or a copy of a stored article (kept, linked to its canonical)
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    stories: set[str] = field(default_factory=set)
+    copies: int = 0
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.duplicate + self.failed
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "duplicate": self.duplicate,
+            "copies": self.copies,
+            "failed": self.failed,
+            "failures": [str(f) for f in self.failures],
+            "stories": sorted(self.stories),
+        }
+
+
+def article_pipeline(*, miner=None, enrich: bool = True) -> Pipeline:
+    """The per-article stages: RawDoc -> clean Article -> enriched Article."""
+    from samestory import clean as clean_mod
+
+    stages = [Stage("clean", lambda raw: clean_mod.clean(raw, miner=miner))]
+    if enrich:
+        from samestory.enrich import enrich as enrich_batch
+
+        stages.append(Stage("enrich", lambda a: enrich_batch([a])[0], enrich_batch))
+    return Pipeline(stages)
+
+
+def independent_count(articles: Sequence[Article]) -> int:
+    """Independent sources: copies and wire-family members count with their canonical article."""
+    return len({(a.duplicate.canonical_id if a.duplicate else a.id) for a in articles})
+
+
+def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bool = True,
+                  allow_private: bool = False, on_failure: Callable[[Failure], None] | None = None) -> list[Article]:
+    """Read, clean, deduplicate and (optionally) enrich the given inputs, in memory (no store)."""
+    from samestory.dedup import DedupIndex
+    from samestory.ingest import read_inputs
+
+    pipeline = article_pipeline(enrich=False)
+    index = DedupIndex()
+    articles: list[Article] = []
+    seen: set[str] = set()
+    for item in pipeline.pipe(read_inputs(paths, outlet=outlet, allow_private=allow_private)):
+        if isinstance(item, Failure):
+            if on_failure:
+                on_failure(item)
+            continue
+        if item.id in seen:
+            continue
+        seen.add(item.id)
+        articles.append(index.add(item))
+    if enrich and articles:
+        from samestory.enrich import enrich as enrich_batch
+
+        articles = enrich_batch(articles)
+    return articles
+
+
+def compare_paths(paths: Iterable[str], *, outlet: str | None = None, allow_private: bool = False,
+                  on_failure: Callable[[Failure], None] | None = None) -> Coverage:
+    """The one-shot comparison: the given articles, cleaned, compared as one story."""
+    from samestory.compare import compare
+
+    articles = read_articles(paths, outlet=outlet, allow_private=allow_private, on_failure=on_failure)
+    if not articles:
+        from samestory.errors import IngestError
+
+        raise IngestError(", ".join(map(str, paths)) or "(no input)", "no article could be read from the input")
+    return compare(articles)
+
+
+def story_coverage(store: Store, story_id: str) -> Coverage:
+    """The comparison of a stored story."""
+    from samestory.compare import compare
+
+    story = store.get_story(story_id)
+    articles = store.get_articles(store.story_article_ids(story.id))
+    return compare(articles, story)
+
+
+class Ingestor:
+    """Incremental ingest into a store. State of the stateful stages is loaded from and saved to it."""
+
+    STATE_MINER = "boilerplate"
+    STATE_CLUSTER = "clusterer"
+
+    def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
+                 allow_private: bool = False, fetcher=None, map_articles=None) -> None:
+        from samestory.clean.boilerplate import BoilerplateMiner
+        from samestory.cluster import StoryClusterer
+        from samestory.dedup import DedupIndex
+
+        self.store = store
+        self.outlet = outlet
+        self.batch_size = batch_size
+        self.allow_private = allow_private
+        self.fetcher = fetcher
+        miner_state = store.load_state(self.STATE_MINER)
+        self.miner = BoilerplateMiner.from_state(miner_state) if miner_state else BoilerplateMiner()
+        cluster_state = store.load_state(self.STATE_CLUSTER)
+        self.clusterer = StoryClusterer.from_state(cluster_state) if cluster_state else StoryClusterer()
+        self._events_seen = len(getattr(self.clusterer, "events_", []))
+        self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
+        # map_articles runs the per-article stages over a batch (locally, or on a Dask cluster)
+        self.map_articles = map_articles or self._map_locally
+        self._pipeline = article_pipeline(miner=self.miner, enrich=False)
+
+    def _map_locally(self, raws: list[RawDoc | Failure]) -> list[Article | Failure]:
+        return self._pipeline.run_batch(raws)
+
+    def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
+        from samestory.ingest import read_inputs
+
+        report = IngestReport()
+        stream = read_inputs(paths, outlet=self.outlet, fetcher=self.fetcher, allow_private=self.allow_private)
+        for chunk in batched(stream, self.batch_size):
+            self.ingest_batch(self.map_articles(chunk), report)
+            if progress:
+                progress(len(chunk))
+        return report
+
+    def ingest_batch(self, items: list[Article | Failure], report: IngestReport) -> None:
+        """Dedup, enrich, cluster and store one batch of cleaned articles, in one transaction."""
+        from samestory.enrich import enrich as enrich_batch
+
+        failures = [i for i in items if isinstance(i, Failure)]
+        fresh: list[Article] = []
+        ids = set()
+        for a in items:
+            if isinstance(a, Failure):
+                continue
+            if a.id in ids or self.store.has_article(a.id):
+                report.duplicate += 1
+                continue
+            ids.add(a.id)
+            fresh.append(self.dedup.add(a))
+        if fresh:
+            try:
+                fresh = enrich_batch(fresh)
+            except Exception as exc:  # keep the batch: enrich one by one, fail only the bad ones
+                kept = []
+                for a in fresh:
+                    try:
+                        kept.extend(enrich_batch([a]))
+                    except Exception as one_exc:
+                        failures.append(Failure(a.source or a.id, f"{type(one_exc).__name__}: {one_exc}", "enrich"))
+                log.debug("batch enrich failed (%s); enriched item by item", exc)
+                fresh = kept
+        with self.store.transaction():
+            touched: set[str] = set()
+            for a in fresh:
+                self.store.upsert_article(a)
+                if a.duplicate is not None:
+                    report.duplicate += 1
+                    report.copies += 1
+                    story_id = self.store.story_of(a.duplicate.canonical_id) or self.clusterer.assign(a)
+                else:
+                    report.added += 1
+                    story_id = self.clusterer.assign(a)
+                self.store.assign(a.id, story_id)
+                touched.add(story_id)
+            touched |= self._apply_cluster_events()
+            for sid in touched:
+                self._save_story(sid)
+            for f in failures:
+                self.store.record_failure(f)
+            self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
+            self.store.save_state(self.STATE_MINER, self.miner.to_state())
+        report.failed += len(failures)
+        report.failures.extend(failures)
+        report.stories |= {self.store.resolve_story_id(s) for s in touched}
+
+    def _apply_cluster_events(self) -> set[str]:
+        """Carry the clusterer's merges into the store: move articles, keep the old id as an alias."""
+        events = getattr(self.clusterer, "events_", [])
+        touched: set[str] = set()
+        for ev in events[self._events_seen:]:
+            if ev.get("kind") == "merge":
+                old, new = ev["from"], ev["into"]
+                for aid in self.store.story_article_ids(old):
+                    self.store.assign(aid, new)
+                self.store.delete_story(old)
+                self.store.add_alias(old, new, "merge")
+                touched.add(new)
+        self._events_seen = len(events)
+        return touched
+
+    def _save_story(self, story_id: str) -> None:
+        story_id = self.store.resolve_story_id(story_id)
+        ids = self.store.story_article_ids(story_id)
+        if not ids:
+            return
+        articles = self.store.get_articles(ids)
+        base = next((s for s in self.clusterer.stories() if s.id == story_id), None)
+        published = sorted(a.published for a in articles if a.published)
+        outlets = tuple(dict.fromkeys(a.outlet for a in articles))
+        canonical = [a for a in articles if a.duplicate is None] or articles
+        story = Story(
+            id=story_id,
+            title=(base.title if base and base.title else canonical[0].title),
+            article_ids=tuple(ids),
+            outlets=outlets,
+            sources=len(articles),
+            independent_sources=independent_count(articles),
+            first_published=published[0] if published else None,
+            last_published=published[-1] if published else None,
+            entities=base.entities if base else (),
+            keywords=base.keywords if base else (),
+        )
+        self.store.save_story(story)
+
+
+def default_corpus() -> Path:
+    """The bundled demo corpus (examples/demo in the source tree)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "examples" / "demo"
+        if candidate.is_dir():
+            return candidate
+    from samestory.errors import IngestError
+
+    raise IngestError("examples/demo", "the demo corpus was not found beside the package; pass --corpus DIR")
