@@ -303,7 +303,8 @@ class LoadedWord:
     word: str
     category: str
     target: str | None = None
-    in_headline: bool = False
+    in_headline: bool = False  # then evidence offsets point into Article.title, not Article.text
+    voice: str = "outlet"  # outlet (the writer's own words), scare-quoted, or attributed (reported speech)
 
 
 @dataclass(frozen=True)
@@ -314,6 +315,8 @@ class Framing:
     headline_loaded: tuple[str, ...] = ()
     tone: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
     attributions: tuple[dict, ...] = field(default=(), compare=False, hash=False)
+    headline_only: tuple[str, ...] = ()  # loaded headline words the body never uses
+    notes: tuple[str, ...] = ()  # plain-language remarks, e.g. headline framing against the body
 
 
 @dataclass(frozen=True)
