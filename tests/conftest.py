@@ -46,3 +46,16 @@ def embedder():
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """A store holding the bundled demo corpus, ingested once per test session (real models)."""
+    from samestory.store import Store
+    from samestory.workflow import Ingestor
+
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Store(db) as store:
+        report = Ingestor(store).ingest([str(EXAMPLES / "demo")])
+        assert report.added > 0, report.to_dict()
+    return db

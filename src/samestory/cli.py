@@ -220,6 +220,22 @@ def analyze(paths, as_json, outlet):
 
 
 @main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--allow-writes", is_flag=True, help="Accept uploads and URLs from the web (needs $SAMESTORY_TOKEN).")
+def serve(db, host, port, allow_writes):
+    """Serve the web UI and its JSON API over the store."""
+    import uvicorn
+
+    from samestory.web.app import create_app
+
+    app = create_app(db, allow_writes=allow_writes)
+    click.echo(f"samestory on http://{host}:{port}/ (database {db})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Folder to ingest instead of the bundled demo corpus.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("samestory-demo"),

@@ -351,6 +351,27 @@ class Store:
         rows = self._query("SELECT story_id FROM story_articles WHERE article_id = ?", (article_id,))
         return rows[0][0] if rows else None
 
+    def story_updated(self, story_id: str) -> str | None:
+        rows = self._query("SELECT updated FROM stories WHERE id = ?", (story_id,))
+        return rows[0][0] if rows else None
+
+    def cached_coverage(self, story_id: str) -> dict | None:
+        """The cached comparison of a story, if the story has not changed since it was cached."""
+        rows = self._query(
+            "SELECT c.data FROM coverage_cache c JOIN stories s ON s.id = c.story_id"
+            " WHERE c.story_id = ? AND c.story_updated = s.updated", (story_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def cache_coverage(self, story_id: str, data: dict) -> None:
+        updated = self.story_updated(story_id)
+        if updated is None or self.readonly:
+            return
+        with self._lock:
+            self.conn.execute(
+                "INSERT INTO coverage_cache (story_id, story_updated, data) VALUES (?, ?, ?)"
+                " ON CONFLICT(story_id) DO UPDATE SET story_updated = excluded.story_updated, data = excluded.data",
+                (story_id, updated, json.dumps(data, ensure_ascii=False)))
+
     # ---- learned state of stages, failures ----
     def save_state(self, name: str, data: Any) -> None:
         with self._lock:

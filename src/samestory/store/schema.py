@@ -141,3 +141,15 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+@migration
+def m002_coverage_cache() -> str:
+    # a story's comparison is costly to build; keep it until the story changes
+    return """
+        CREATE TABLE coverage_cache (
+            story_id TEXT PRIMARY KEY,
+            story_updated TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        """
