@@ -88,7 +88,11 @@ def compare(paths, fmt, output, outlet, allow_private):
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
 @click.option("--batch-size", default=32, show_default=True, help="Articles per transaction.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def ingest(paths, db, outlet, allow_private, batch_size, as_json):
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run the per-article stages here or on a Dask cluster.")
+@click.option("--scheduler", help="Address of a running Dask scheduler (default: start a LocalCluster).")
+@click.option("--workers", type=int, help="Workers of the LocalCluster started when no --scheduler is given.")
+def ingest(paths, db, outlet, allow_private, batch_size, as_json, engine, scheduler, workers):
     """Read articles into the store, deduplicate them and group them into stories.
 
     PATHS are files, folders (read recursively), URLs, URL lists (.urls) or - for stdin.
@@ -97,11 +101,14 @@ def ingest(paths, db, outlet, allow_private, batch_size, as_json):
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from samestory.scale.engine import make_engine
     from samestory.store import Store
     from samestory.workflow import Ingestor
 
-    with Store(db) as store:
-        ingestor = Ingestor(store, outlet=outlet, batch_size=batch_size, allow_private=allow_private)
+    if engine == "local" and (scheduler or workers):
+        raise click.UsageError("--scheduler and --workers need --engine dask")
+    with Store(db) as store, make_engine(engine, scheduler=scheduler, workers=workers) as runner:
+        ingestor = Ingestor(store, outlet=outlet, batch_size=batch_size, allow_private=allow_private, engine=runner)
         with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       transient=True, disable=as_json or not sys.stderr.isatty(), console=None) as bar:
             task = bar.add_task("ingest", total=None)

@@ -52,16 +52,32 @@ class IngestReport:
         }
 
 
-def article_pipeline(*, miner=None, enrich: bool = True) -> Pipeline:
-    """The per-article stages: RawDoc -> clean Article -> enriched Article."""
-    from samestory import clean as clean_mod
+def _clean(raw: RawDoc) -> Article:
+    from samestory.clean import clean
 
-    stages = [Stage("clean", lambda raw: clean_mod.clean(raw, miner=miner))]
-    if enrich:
-        from samestory.enrich import enrich as enrich_batch
+    return clean(raw)
 
-        stages.append(Stage("enrich", lambda a: enrich_batch([a])[0], enrich_batch))
-    return Pipeline(stages)
+
+def _enrich_many(articles: list[Article]) -> list[Article]:
+    from samestory.enrich import enrich
+
+    return enrich(articles)
+
+
+# The per-article stages. Module-level so Dask workers can import them; each worker process
+# loads its models once (samestory.enrich.models caches them).
+CLEAN = Pipeline([Stage("clean", _clean)])
+ENRICH = Pipeline([Stage("enrich", lambda a: _enrich_many([a])[0], _enrich_many)])
+
+
+def clean_batch(items: list[RawDoc | Failure]) -> list[Article | Failure]:
+    """RawDocs -> clean Articles (failures pass through, bad items become Failures)."""
+    return CLEAN.run_batch(items)
+
+
+def enrich_batch(items: list[Article | Failure]) -> list[Article | Failure]:
+    """Articles -> enriched Articles, batched through spaCy and the embedder."""
+    return ENRICH.run_batch(items)
 
 
 def independent_count(articles: Sequence[Article]) -> int:
@@ -75,11 +91,10 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
     from samestory.dedup import DedupIndex
     from samestory.ingest import read_inputs
 
-    pipeline = article_pipeline(enrich=False)
     index = DedupIndex()
     articles: list[Article] = []
     seen: set[str] = set()
-    for item in pipeline.pipe(read_inputs(paths, outlet=outlet, allow_private=allow_private)):
+    for item in CLEAN.pipe(read_inputs(paths, outlet=outlet, allow_private=allow_private)):
         if isinstance(item, Failure):
             if on_failure:
                 on_failure(item)
@@ -89,9 +104,7 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
         seen.add(item.id)
         articles.append(index.add(item))
     if enrich and articles:
-        from samestory.enrich import enrich as enrich_batch
-
-        articles = enrich_batch(articles)
+        articles = _enrich_many(articles)
     return articles
 
 
@@ -118,73 +131,75 @@ def story_coverage(store: Store, story_id: str) -> Coverage:
 
 
 class Ingestor:
-    """Incremental ingest into a store. State of the stateful stages is loaded from and saved to it."""
+    """Incremental ingest into a store. State of the stateful stages is loaded from and saved to it.
+
+    Per batch: read (client, streaming) -> clean (engine) -> boilerplate mining, the already-stored
+    check and dedup (client, arrival order) -> enrich (engine) -> clustering and one write
+    transaction (client). The engine (``samestory.scale.engine``) runs the two per-article phases
+    in this process or on Dask workers and returns batches in order, so both give the same stories.
+    """
 
     STATE_MINER = "boilerplate"
     STATE_CLUSTER = "clusterer"
 
     def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
-                 allow_private: bool = False, fetcher=None, map_articles=None) -> None:
+                 allow_private: bool = False, fetcher=None, engine=None) -> None:
         from samestory.clean.boilerplate import BoilerplateMiner
         from samestory.cluster import StoryClusterer
         from samestory.dedup import DedupIndex
+        from samestory.scale.engine import LocalEngine
 
         self.store = store
         self.outlet = outlet
         self.batch_size = batch_size
         self.allow_private = allow_private
         self.fetcher = fetcher
+        self.engine = engine or LocalEngine()
         miner_state = store.load_state(self.STATE_MINER)
         self.miner = BoilerplateMiner.from_state(miner_state) if miner_state else BoilerplateMiner()
         cluster_state = store.load_state(self.STATE_CLUSTER)
         self.clusterer = StoryClusterer.from_state(cluster_state) if cluster_state else StoryClusterer()
         self._events_seen = len(getattr(self.clusterer, "events_", []))
         self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
-        # map_articles runs the per-article stages over a batch (locally, or on a Dask cluster)
-        self.map_articles = map_articles or self._map_locally
-        self._pipeline = article_pipeline(miner=self.miner, enrich=False)
-
-    def _map_locally(self, raws: list[RawDoc | Failure]) -> list[Article | Failure]:
-        return self._pipeline.run_batch(raws)
+        self._in_flight: set[str] = set()
 
     def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
         from samestory.ingest import read_inputs
 
         report = IngestReport()
         stream = read_inputs(paths, outlet=self.outlet, fetcher=self.fetcher, allow_private=self.allow_private)
-        for chunk in batched(stream, self.batch_size):
-            self.ingest_batch(self.map_articles(chunk), report)
+        cleaned = self.engine.map_ordered(clean_batch, batched(stream, self.batch_size))
+        prepared = (self._prepare(batch, report) for batch in cleaned)
+        for batch in self.engine.map_ordered(enrich_batch, prepared):
+            self._store_batch(batch, report)
             if progress:
-                progress(len(chunk))
+                progress(len(batch))
         return report
 
-    def ingest_batch(self, items: list[Article | Failure], report: IngestReport) -> None:
-        """Dedup, enrich, cluster and store one batch of cleaned articles, in one transaction."""
-        from samestory.enrich import enrich as enrich_batch
-
-        failures = [i for i in items if isinstance(i, Failure)]
-        fresh: list[Article] = []
-        ids = set()
+    def _prepare(self, items: list[Article | Failure], report: IngestReport) -> list[Article | Failure]:
+        """Client side, in arrival order: learned boilerplate, already-stored check, dedup."""
+        out: list[Article | Failure] = []
         for a in items:
             if isinstance(a, Failure):
+                out.append(a)
                 continue
-            if a.id in ids or self.store.has_article(a.id):
+            a = self._apply_miner(a)
+            if a.id in self._in_flight or self.store.has_article(a.id):
                 report.duplicate += 1
                 continue
-            ids.add(a.id)
-            fresh.append(self.dedup.add(a))
-        if fresh:
-            try:
-                fresh = enrich_batch(fresh)
-            except Exception as exc:  # keep the batch: enrich one by one, fail only the bad ones
-                kept = []
-                for a in fresh:
-                    try:
-                        kept.extend(enrich_batch([a]))
-                    except Exception as one_exc:
-                        failures.append(Failure(a.source or a.id, f"{type(one_exc).__name__}: {one_exc}", "enrich"))
-                log.debug("batch enrich failed (%s); enriched item by item", exc)
-                fresh = kept
+            self._in_flight.add(a.id)
+            out.append(self.dedup.add(a))
+        return out
+
+    def _apply_miner(self, article: Article) -> Article:
+        from samestory.clean import apply_boilerplate
+
+        return apply_boilerplate(article, self.miner)
+
+    def _store_batch(self, items: list[Article | Failure], report: IngestReport) -> None:
+        """Cluster and store one batch of enriched articles, in one transaction."""
+        failures = [i for i in items if isinstance(i, Failure)]
+        fresh = [i for i in items if not isinstance(i, Failure)]
         with self.store.transaction():
             touched: set[str] = set()
             for a in fresh:
@@ -205,6 +220,7 @@ class Ingestor:
                 self.store.record_failure(f)
             self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
             self.store.save_state(self.STATE_MINER, self.miner.to_state())
+        self._in_flight.difference_update(a.id for a in fresh)
         report.failed += len(failures)
         report.failures.extend(failures)
         report.stories |= {self.store.resolve_story_id(s) for s in touched}
