@@ -10,6 +10,7 @@ and the token from ``SAMESTORY_TOKEN``.
 from __future__ import annotations
 
 import hmac
+from collections import OrderedDict
 import os
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -114,13 +115,25 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
     def stories_json(request: Request, q: str = "", page_no: int = 1) -> Response:
         return JSONResponse(views.stories_page(store, q=q, page_no=page_no))
 
+    rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+
     @app.get("/stories/{story_id}", summary="One story compared across outlets (HTML, or JSON with .json)")
     def story(request: Request, story_id: str, status: str = "") -> Response:
         sid, as_json = _split_json(story_id)
         resolved = store.resolve_story_id(sid)
         if resolved != sid:
             return RedirectResponse(f"/stories/{resolved}{'.json' if as_json else ''}", status_code=301)
-        return page(request, "story.html", views.story_page(store, sid, status=status), as_json)
+        # the page only changes when the story does: keep recent renderings (bytes) per story version
+        key = (sid, status, wants_json(request, as_json), store.story_updated(sid))
+        hit = rendered.get(key)
+        if hit is None:
+            response = page(request, "story.html", views.story_page(store, sid, status=status), as_json)
+            hit = (response.body, response.media_type)  # template and JSON responses render at construction
+            rendered[key] = hit
+            while len(rendered) > 256:
+                rendered.popitem(last=False)
+        rendered.move_to_end(key)
+        return Response(hit[0], media_type=hit[1])
 
     @app.get("/articles/{article_id}", summary="One article: clean text with highlights, metadata, removal log")
     def article(request: Request, article_id: str, hl: str = "") -> Response:
