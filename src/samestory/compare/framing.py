@@ -1,0 +1,776 @@
+"""Framing: loaded words, headline against body, attribution and hedging, tone toward entities.
+
+The detector is a lexicon written for this project (``lexicon/loaded.tsv``: term, category,
+polarity, scope, part of speech) plus contextual rules:
+
+* a word inside a quotation is the speaker's, not the outlet's: it is not reported as loaded;
+  a short quoted fragment with no speaker ("his "rigged" re-election") is a *scare quote*, a
+  framing device of the outlet, and is reported with ``voice="scare-quoted"``;
+* a word in reported speech ("after claiming Kyiv's regime ...", "what his opponents say was")
+  belongs to the person reported: ``voice="attributed"``;
+* entries with scope ``person`` ("regime", "clown", "animal", "blast") are loaded only when
+  applied to a person, group or government (checked on the dependency parse);
+* a word that is part of a proper name ("Freedom Caucus", "Patriot Act") is not loaded;
+* negation ("not a tyrant") flips the word's polarity for tone; it stays a framing choice.
+
+``find_loaded(text)`` runs the detector on any text; ``analyze_framing(articles, claim_groups)``
+builds one ``Framing`` per article; ``attribution_mode(text, start, end)`` says how a claim is
+presented (fact / scare-quoted / attributed / hedged).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from samestory.models import Article, ClaimGroup, Evidence, Framing, LoadedWord
+
+__all__ = [
+    "LexiconEntry",
+    "Lexicon",
+    "Hit",
+    "load_lexicon",
+    "quotation_spans",
+    "find_loaded",
+    "attribution_mode",
+    "analyze_framing",
+    "CATEGORY_WEIGHTS",
+]
+
+LEXICON_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded.tsv"
+
+# How much one word of a category counts toward a "loaded sentence" score. Chosen a priori:
+# intensifiers and hedges are weaker signals of a writer's slant than labels and insults.
+CATEGORY_WEIGHTS = {
+    "insult": 1.0,
+    "partisan": 1.0,
+    "sensational": 1.0,
+    "evaluative": 1.0,
+    "emotional": 1.0,
+    "informal": 1.0,
+    "exaggeration": 0.5,
+    "hedging": 0.5,
+}
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
+_VOWELS = set("aeiou")
+
+
+def _norm(word: str) -> str:
+    return word.lower().replace("’", "'")
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+@dataclass(frozen=True)
+class LexiconEntry:
+    term: str
+    category: str
+    polarity: float
+    scope: str  # "any" or "person"
+    pos: str  # n v a r x
+
+
+def _inflect(word: str, pos: str) -> set[str]:
+    """Surface forms of ``word``: plurals for nouns, -s/-ed/-ing for verbs, as written otherwise."""
+    forms = {word}
+    if pos == "n":
+        if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+            forms.add(word[:-1] + "ies")
+        elif word.endswith(("s", "x", "z", "ch", "sh")):
+            forms.add(word + "es")
+        else:
+            forms.add(word + "s")
+    elif pos == "v":
+        if word.endswith("y") and len(word) > 2 and word[-2] not in _VOWELS:
+            forms |= {word[:-1] + "ies", word[:-1] + "ied", word + "ing"}
+        elif word.endswith("e"):
+            forms |= {word + "s", word + "d", word[:-1] + "ing"}
+        else:
+            forms |= {word + ("es" if word.endswith(("s", "x", "z", "ch", "sh")) else "s"), word + "ed", word + "ing"}
+            # consonant-vowel-consonant: slam -> slammed, rip -> ripping
+            if len(word) >= 3 and word[-1] not in _VOWELS | {"w", "x", "y"} and word[-2] in _VOWELS and word[-3] not in _VOWELS:
+                forms |= {word + word[-1] + "ed", word + word[-1] + "ing"}
+    return forms
+
+
+class Lexicon:
+    """Phrase index over lower-cased surface tokens; longest match wins."""
+
+    def __init__(self, entries: Iterable[LexiconEntry]):
+        self.entries: list[LexiconEntry] = list(entries)
+        self.index: dict[tuple[str, ...], LexiconEntry] = {}
+        for entry in self.entries:
+            words = [_norm(w) for w in _WORD.findall(entry.term)]
+            if not words:
+                continue
+            if entry.pos == "v":  # inflect the verb: "cosy up" -> "cosying up"
+                variants = [(f,) + tuple(words[1:]) for f in _inflect(words[0], "v")]
+            elif entry.pos == "n":  # inflect the head noun: "powerhouse duo" -> "... duos"
+                variants = [tuple(words[:-1]) + (f,) for f in _inflect(words[-1], "n")]
+            else:
+                variants = [tuple(words)]
+            for key in variants:
+                self.index.setdefault(key, entry)
+        self.max_len = max((len(k) for k in self.index), default=1)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def match(self, words: Sequence[str]) -> list[tuple[int, int, LexiconEntry]]:
+        """(first token, last token + 1, entry) for each longest, non-overlapping match."""
+        out = []
+        i, n = 0, len(words)
+        while i < n:
+            for size in range(min(self.max_len, n - i), 0, -1):
+                entry = self.index.get(tuple(words[i : i + size]))
+                if entry is not None:
+                    out.append((i, i + size, entry))
+                    i += size
+                    break
+            else:
+                i += 1
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def load_lexicon(path: str | None = None) -> Lexicon:
+    """Read the lexicon TSV (``#`` comments, a header row, five tab-separated columns)."""
+    src = Path(path) if path else LEXICON_PATH
+    entries = []
+    for lineno, line in enumerate(src.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#") or line.startswith("term\t"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 5:
+            raise ValueError(f"{src}:{lineno}: need 5 tab-separated columns (term, category, polarity, scope, pos), got {len(cols)}")
+        term, category, polarity, scope, pos = cols
+        entries.append(LexiconEntry(term.strip(), category.strip(), float(polarity), scope.strip(), pos.strip()))
+    return Lexicon(entries)
+
+
+# ---------------------------------------------------------------- quotations
+
+
+_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges ``[start, end)`` of quoted passages, quote marks included.
+
+    Curly single quotes double as apostrophes ("Putin’s"), so a single quote opens only when
+    not preceded by a letter and closes only when not followed by one.
+    """
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        close = None
+        if ch in _OPEN_CLOSE:
+            close = text.find(_OPEN_CLOSE[ch], i + 1)
+        elif ch == '"':
+            close = text.find('"', i + 1)
+        elif ch in "‘'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and not text[i + 1].isspace():
+            closer = "’" if ch == "‘" else "'"
+            j = i + 1
+            close = -1
+            while True:
+                j = text.find(closer, j)
+                if j < 0:
+                    break
+                if not text[j - 1].isspace() and (j + 1 >= n or not text[j + 1].isalnum()):
+                    close = j
+                    break
+                j += 1
+        if close is not None and close > i and "\n\n" not in text[i:close] and close - i < 1500:
+            spans.append((i, close + 1))
+            i = close + 1
+            continue
+        i += 1
+    return spans
+
+
+_SPEECH_INTRO = re.compile(r"(?:[:,]|\b(?:said|says|say|told|asked|replied|added|wrote|declared|insisted|warned|claimed|claiming))\s*$", re.I)
+
+
+def _is_scare_quote(text: str, start: int, end: int) -> bool:
+    """A short quoted fragment (one to three words) not introduced as speech."""
+    inner = text[start + 1 : end - 1]
+    words = _WORD.findall(inner)
+    if not 1 <= len(words) <= 3 or inner.rstrip().endswith(("?", "!")):
+        return False
+    return not _SPEECH_INTRO.search(text[max(0, start - 25) : start])
+
+
+def _scare_quote_spans(text: str) -> list[tuple[int, int]]:
+    try:  # the enrich stage's detector when it exists, else ours
+        from samestory.enrich.quotes import scare_quotes  # type: ignore
+
+        found = []
+        for s in scare_quotes(text):
+            start = getattr(s, "start", None)
+            start = s[0] if start is None else start
+            end = getattr(s, "end", None)
+            end = s[1] if end is None else end
+            found.append((int(start), int(end)))
+        return found
+    except Exception:
+        return [(s, e) for s, e in quotation_spans(text) if _is_scare_quote(text, s, e)]
+
+
+# ---------------------------------------------------------------- detection
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One loaded word or phrase found in a text."""
+
+    start: int
+    end: int
+    text: str
+    term: str
+    category: str
+    polarity: float
+    voice: str = "outlet"  # outlet | scare-quoted | attributed | quoted
+    negated: bool = False
+    target: str | None = None
+
+
+REPORTING_VERBS = {
+    "say", "claim", "allege", "accuse", "insist", "argue", "tell", "describe", "call", "brand", "label",
+    "dub", "deny", "assert", "contend", "maintain", "suggest", "believe", "think", "report", "write",
+    "declare", "charge", "complain", "warn", "tweet", "post", "announce", "testify", "state",
+}
+_ATTRIBUTION_BEFORE = re.compile(
+    r"(?:\bwhat\s+(?:\w+\s+){0,3}(?:say|says|said|call|calls|called|claim|claims|claimed|allege|alleges|alleged|describe|describes|described)"
+    r"|\b(?:claim|claims|claimed|claiming|alleging|alleges|alleged|accusing|accused|insisting|insisted|arguing|argued|according to|branding|branded|labell?ing|labell?ed|dubbing|dubbed|calling|described as)\b)"
+    r"[^.;!?]{0,80}$",
+    re.I,
+)
+_NEGATORS = {"not", "n't", "never", "no", "nor", "hardly", "without"}
+_PERSONAL_PRONOUNS = {"he", "she", "they", "him", "her", "them", "his", "their", "hers", "theirs", "i", "we", "you", "us", "me", "my", "our", "your"}
+HUMAN_NOUNS = {
+    "people", "person", "man", "men", "woman", "women", "leader", "leaders", "president", "minister", "official",
+    "officials", "politician", "politicians", "government", "administration", "party", "parties", "voter", "voters",
+    "supporter", "supporters", "critic", "critics", "lawmaker", "lawmakers", "senator", "congressman", "democrat",
+    "democrats", "republican", "republicans", "liberal", "liberals", "conservative", "conservatives", "activist",
+    "activists", "protester", "protesters", "protestor", "protestors", "opponent", "opponents", "rival", "rivals",
+    "regime", "state", "country", "nation", "army", "police", "judge", "judges", "prosecutor", "candidate", "nominee",
+    "governor", "mayor", "chief", "boss", "ceo", "executive", "owner", "media", "press", "journalist", "journalists",
+    "reporter", "reporters", "immigrant", "immigrants", "migrant", "migrants", "refugee", "refugees", "worker",
+    "workers", "student", "students", "teacher", "teachers", "citizen", "citizens", "crowd", "mob", "group", "members",
+    "member", "staff", "aide", "aides", "adviser", "advisers", "ally", "allies", "friend", "friends", "guy", "guys",
+    "kid", "kids", "children", "fans", "followers", "base", "left", "right", "elite", "elites", "pair", "duo",
+}
+_ENTITY_LABELS = {"PERSON", "NORP", "ORG", "GPE"}
+_NAME_LABELS = {"ORG", "WORK_OF_ART", "LAW", "EVENT", "FAC", "PRODUCT"}
+
+
+def _tokens(text: str) -> tuple[list[str], list[tuple[int, int]]]:
+    words, offsets = [], []
+    for m in _WORD.finditer(text):
+        words.append(_norm(m.group()))
+        offsets.append((m.start(), m.end()))
+    return words, offsets
+
+
+def _inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    for s, e in spans:
+        if s <= start and end <= e:
+            return (s, e)
+    return None
+
+
+def _part_of_name(text: str, offsets, i: int, j: int) -> bool:
+    """Capitalised mid-sentence words next to other capitalised words are part of a name."""
+    first_start = offsets[i][0]
+    if not text[first_start : first_start + 1].isupper():
+        return False
+    before = text[max(0, first_start - 3) : first_start]
+    if first_start == 0 or re.search(r"[.!?:\n\"“‘]\s*$", before) or text[:first_start].strip() == "":
+        return False  # sentence-initial capital says nothing
+    nxt = offsets[j] if j < len(offsets) else None
+    prv = offsets[i - 1] if i > 0 else None
+    neighbour_cap = (nxt and text[nxt[0]].isupper()) or (prv and text[prv[0]].isupper() and not re.search(r"[.!?]\s*$", text[: prv[0]]))
+    return bool(neighbour_cap)
+
+
+def _is_personish(tok) -> bool:
+    return (
+        tok.ent_type_ in _ENTITY_LABELS
+        or tok.pos_ == "PROPN"
+        or tok.lower_ in _PERSONAL_PRONOUNS
+        or tok.lower_ in HUMAN_NOUNS
+    )
+
+
+def _applies_to_person(tok) -> bool:
+    """Does the (head) token of a ``person``-scoped hit apply to a person, group or government?"""
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if any(_is_personish(c) for c in tok.children if c.dep_ in ("poss", "compound", "amod", "appos", "nmod")):
+            return True
+        if tok.dep_ in ("appos", "compound") and _is_personish(tok.head):
+            return True
+        if tok.dep_ in ("attr", "oprd"):
+            subj = [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+            return any(_is_personish(s) for s in subj)
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            if any(_is_personish(p) for p in prep.children if p.dep_ == "pobj"):
+                return True
+        return False
+    if tok.pos_ in ("VERB", "AUX"):
+        return any(_is_personish(c) for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "dobj"))
+    if tok.pos_ == "ADJ":
+        if tok.dep_ == "amod":
+            return _is_personish(tok.head)
+        if tok.dep_ in ("acomp", "attr"):
+            return any(_is_personish(c) for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    return False
+
+
+def _introduces_clause(tok) -> bool:
+    return any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
+
+
+def _in_reported_speech(tok) -> bool:
+    """Is the token inside the complement clause of a reporting verb ("claiming X's regime ...")?"""
+    node = tok
+    for _ in range(12):
+        if node.head is node:
+            return False
+        if node.dep_ in ("ccomp", "xcomp", "pcomp") and node.head.lemma_.lower() in REPORTING_VERBS:
+            return True
+        if node.dep_ == "nsubj" and node.head.dep_ == "ccomp" and node.head.head.lemma_.lower() in REPORTING_VERBS:
+            return True
+        node = node.head
+    return False
+
+
+def _doc_token_at(doc, char_offset: int, base: int):
+    """The spaCy token covering ``char_offset`` (absolute) in a doc of text starting at ``base``."""
+    rel = char_offset - base
+    for tok in doc:
+        if tok.idx <= rel < tok.idx + len(tok.text):
+            return tok
+    return None
+
+
+def find_loaded(
+    text: str,
+    *,
+    contextual: bool = True,
+    doc=None,
+    nlp=None,
+    lexicon: Lexicon | None = None,
+    include_quoted: bool = False,
+) -> list[Hit]:
+    """Loaded words and phrases in ``text``.
+
+    ``contextual=False`` is the plain lexicon baseline (every match counts, no rules).
+    With rules, words inside quotations are dropped (or kept with ``voice="quoted"`` when
+    ``include_quoted``), scare quotes and reported speech are marked, ``person``-scoped words
+    need a person target, and words in proper names are dropped. ``doc`` is a spaCy parse of
+    ``text`` (parsed with ``nlp``, by default the project's model, when needed and not given).
+    """
+    lexicon = lexicon or load_lexicon()
+    words, offsets = _tokens(text)
+    matches = lexicon.match(words)
+    if not contextual:
+        return [
+            Hit(offsets[i][0], offsets[j - 1][1], text[offsets[i][0] : offsets[j - 1][1]], e.term, e.category, e.polarity)
+            for i, j, e in matches
+        ]
+    if not matches:
+        return []
+    quotes = quotation_spans(text)
+    scare = _scare_quote_spans(text)
+    needs_parse = True
+    if doc is None and needs_parse:
+        if nlp is None:
+            from samestory.enrich.models import load_spacy
+
+            nlp = load_spacy()
+        doc = nlp(text)
+    hits = []
+    for i, j, entry in matches:
+        start, end = offsets[i][0], offsets[j - 1][1]
+        if _part_of_name(text, offsets, i, j) and entry.category != "insult":
+            continue
+        voice = "outlet"
+        quote = _inside(quotes, start, end)
+        if quote is not None:
+            if _inside(scare, start, end) is not None or _is_scare_quote(text, *quote):
+                voice = "scare-quoted"
+            elif include_quoted:
+                voice = "quoted"
+            else:
+                continue
+        head = first = None
+        if doc is not None:
+            first = _doc_token_at(doc, start, 0)
+            last = _doc_token_at(doc, end - 1, 0)
+            head = first if entry.pos == "v" else last
+            if head is not None and head.ent_type_ in _NAME_LABELS and entry.category != "insult":
+                continue
+            if entry.scope == "person" and head is not None and not _applies_to_person(head):
+                continue
+            if entry.pos == "v" and head is not None and head.pos_ in ("NOUN", "PROPN"):
+                continue  # "his claims", "a blast": the noun, not the loaded verb
+            if entry.category == "hedging" and entry.pos == "v" and head is not None and not _introduces_clause(head):
+                continue  # "Russia claims the station" owns it; "claims that 157 were held" distances
+            if voice == "outlet" and head is not None and _in_reported_speech(head):
+                voice = "attributed"
+        if voice == "outlet" and _ATTRIBUTION_BEFORE.search(text[max(0, start - 120) : start]):
+            voice = "attributed"
+        negated = False
+        if first is not None:
+            window = [t.lower_ for t in doc[max(0, first.i - 3) : first.i]]
+            negated = any(w in _NEGATORS for w in window) or any(c.dep_ == "neg" for c in (head or first).head.children)
+        hits.append(Hit(start, end, text[start:end], entry.term, entry.category, entry.polarity, voice, negated))
+    return hits
+
+
+def sentence_score(hits: Iterable[Hit]) -> float:
+    """Weighted count of the writer's own loaded words (scare quotes count; reported speech does not)."""
+    return sum(CATEGORY_WEIGHTS.get(h.category, 1.0) for h in hits if h.voice in ("outlet", "scare-quoted"))
+
+
+# ---------------------------------------------------------------- attribution of a claim
+
+_HEDGES = re.compile(
+    r"\b(allegedly|reportedly|apparently|purportedly|supposedly|seemingly|ostensibly|possibly|perhaps|"
+    r"is said to|are said to|was said to|were said to|is believed to|are believed to|is thought to|"
+    r"appears? to|appeared to|seems? to|seemed to|may have|might have|could have|suspected|alleged|unconfirmed|unverified|it is understood)\b",
+    re.I,
+)
+_ATTRIBUTION = re.compile(
+    r"(?P<cue>\baccording to\s+(?:[\w’'.-]+\s+){0,5}?[\w’'.-]+(?=[,.;]|\s+(?:said|says|,))"
+    r"|\baccording to\b(?:\s+[\w’'.-]+){1,4}"
+    r"|\bwhat\s+(?:[\w’'-]+\s+){0,3}(?:say|says|said|call|calls|called|claim|claims|claimed|allege|alleges|alleged|describe|describes|described)\b"
+    r"|\b(?:[A-Z][\w’'-]+\s+){1,4}(?:said|says|claims|claimed|alleges|alleged|insists|insisted|argues|argued|told|reported|reports|accused|denied|denies)\b"
+    r"|\b(?:he|she|they|it)\s+(?:said|says|claims|claimed|alleged|alleges|insisted|insists|argued|argues)\b"
+    r"|\b(?:said|says|claimed|claims|alleged|insisted|argued|told)\s*:?\s*(?=[“\"‘'])"
+    r"|\b(?:claiming|alleging|insisting|arguing)\b"
+    r"|\b(?:dubbed|branded|described as|labell?ed|called)\b)",
+)
+
+
+def attribution_mode(text: str, start: int, end: int, *, sentence: tuple[int, int] | None = None) -> tuple[str, str, tuple[int, int]]:
+    """How ``text[start:end]`` presents its claim: ``(mode, cue, cue span)``.
+
+    Modes, checked in this order: ``scare-quoted`` (a short quoted fragment such as "rigged"),
+    ``attributed`` (a source is named or the claim is reported speech: "according to",
+    "what his opponents say", "X claims"), ``hedged`` ("allegedly", "reportedly", "appears to"),
+    else ``fact``. Cues that govern a whole sentence ("According to X, ...") are looked for in
+    ``sentence`` when given.
+    """
+    region = text[start:end]
+    for qs, qe in quotation_spans(region):
+        if _is_scare_quote(region, qs, qe):
+            return "scare-quoted", region[qs:qe], (start + qs, start + qe)
+    windows = [(start, region)]
+    if sentence is not None and (sentence[0] < start or sentence[1] > end):
+        windows.append((sentence[0], text[sentence[0] : sentence[1]]))
+    for base, chunk in windows:
+        m = _ATTRIBUTION.search(chunk)
+        if m:
+            return "attributed", m.group("cue").strip(), (base + m.start("cue"), base + m.end("cue"))
+    for base, chunk in windows:
+        m = _HEDGES.search(chunk)
+        if m:
+            return "hedged", m.group(0), (base + m.start(), base + m.end())
+    return "fact", "", (start, start)
+
+
+# ---------------------------------------------------------------- per-article framing
+
+
+def _sentence_spans(article: Article) -> list[tuple[int, int]]:
+    if article.sentences:
+        return [(s.start, s.end) for s in article.sentences]
+    spans = []
+    for m in re.finditer(r"[^\n]+", article.text):
+        line_start = m.start()
+        for sm in re.finditer(r".+?(?:[.!?]+[”’\"']?(?=\s+[A-Z“‘\"'])|$)", m.group()):
+            if sm.group().strip():
+                s = line_start + sm.start()
+                e = line_start + sm.end()
+                lead = len(sm.group()) - len(sm.group().lstrip())
+                spans.append((s + lead, e))
+    return spans
+
+
+def _entity_mentions(article: Article, docs: dict[int, object], sentences) -> list[tuple[int, int, str, str]]:
+    """(start, end, key, label) for every entity mention: from enrich when present, else spaCy."""
+    out = []
+    if article.entities:
+        for ent in article.entities:
+            for m in ent.mentions:
+                out.append((m.start, m.end, ent.key, ent.label))
+        return sorted(out)
+    for idx, doc in docs.items():
+        base = sentences[idx][0]
+        for ent in doc.ents:
+            if ent.label_ in _ENTITY_LABELS:
+                out.append((base + ent.start_char, base + ent.end_char, ent.text, ent.label_))
+    return sorted(out)
+
+
+def _target_for(hit: Hit, tok, mentions, sentence: tuple[int, int], prev_sentence: tuple[int, int] | None, base: int) -> str | None:
+    """The entity a loaded word is about: by the parse first, else the nearest mention."""
+
+    def key_at(t) -> str | None:
+        if t is None:
+            return None
+        pos = base + t.idx
+        for s, e, key, _label in mentions:
+            if s <= pos < e:
+                return key
+        return None
+
+    if tok is not None:
+        key = key_at(tok)
+        if key:
+            return key
+        candidates = []
+        if tok.dep_ in ("appos", "compound"):  # "Putin's pal Alexander Lukashenko": the pal is Lukashenko
+            candidates.append(tok.head)
+        candidates += [c for c in tok.children if c.dep_ == "appos"]
+        if tok.dep_ in ("attr", "acomp", "oprd"):  # "he is a tyrant"
+            candidates += [c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if tok.pos_ in ("VERB", "ADV", "AUX"):  # "X slammed", "X allegedly deployed"
+            verb = tok if tok.pos_ != "ADV" else tok.head
+            candidates += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if tok.dep_ == "amod":  # "a disturbing warning" issued by X; "the corrupt mayor"
+            candidates.append(tok.head)
+            if tok.head.dep_ in ("dobj", "attr"):
+                candidates += [c for c in tok.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+        candidates += [c for c in tok.children if c.dep_ == "compound" or (c.dep_ == "amod" and c.ent_type_ != "NORP")]
+        candidates += [c for c in tok.children if c.dep_ == "poss"]  # "Zelensky's regime"
+        for cand in candidates:
+            for t in [cand, *cand.subtree]:
+                key = key_at(t)
+                if key:
+                    return key
+        definite_subject = tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ == "the" for c in tok.children)
+        if definite_subject and prev_sentence is not None:  # "The tyrant agreed": who the last sentence was about
+            people = [k for s, e, k, lab in mentions if prev_sentence[0] <= s < prev_sentence[1] and lab == "PERSON"]
+            if people:
+                return people[0]
+    in_sentence = [(s, e, k, lab) for s, e, k, lab in mentions if sentence[0] <= s < sentence[1] and lab == "PERSON"]
+    if in_sentence:
+        return min(in_sentence, key=lambda m: min(abs(m[0] - hit.start), abs(m[1] - hit.end)))[2]
+    if prev_sentence is not None:
+        people = [k for s, e, k, lab in mentions if prev_sentence[0] <= s < prev_sentence[1] and lab == "PERSON"]
+        if people:
+            return people[0]
+    return None
+
+
+def _clip(x: float) -> float:
+    return max(-1.0, min(1.0, x))
+
+
+def _canonical_of(articles: Sequence[Article]) -> dict[str, str]:
+    ids = {a.id for a in articles}
+    return {a.id: (a.duplicate.canonical_id if a.duplicate and a.duplicate.canonical_id in ids else a.id) for a in articles}
+
+
+def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGroup] = ()) -> tuple[Framing, ...]:
+    """One ``Framing`` per article: loaded words (with target, category, voice), headline
+    framing against the body, tone toward the main entities, and attribution modes for the
+    claims several outlets carry (``claim_groups`` from the claims stage) and for loaded words
+    several outlets use ("rigged" scare-quoted in one, attributed in another).
+    """
+    from samestory.enrich.models import load_spacy
+
+    nlp = load_spacy()
+    lexicon = load_lexicon()
+    by_id = {a.id: a for a in articles}
+    canonical = _canonical_of(articles)
+    results: dict[str, dict] = {}
+
+    for article in articles:
+        sentences = _sentence_spans(article)
+        # parse only sentences with a lexicon match, plus all when enrich gave no entities (for tone)
+        candidates = [
+            idx for idx, (s, e) in enumerate(sentences) if lexicon.match(_tokens(article.text[s:e])[0])
+        ]
+        to_parse = list(range(len(sentences))) if not article.entities else candidates
+        docs = dict(zip(to_parse, nlp.pipe(article.text[s:e] for s, e in (sentences[i] for i in to_parse))))
+        mentions = _entity_mentions(article, docs, sentences)
+        loaded: list[LoadedWord] = []
+        sentence_polarity: dict[int, float] = {}
+        for idx in candidates:
+            s, e = sentences[idx]
+            chunk = article.text[s:e]
+            doc = docs[idx]
+            hits = find_loaded(chunk, doc=doc, lexicon=lexicon)
+            pol = 0.0
+            for h in hits:
+                entry_head = _doc_token_at(doc, h.end - 1, 0)
+                target = _target_for(Hit(s + h.start, s + h.end, h.text, h.term, h.category, h.polarity), entry_head, mentions, (s, e), sentences[idx - 1] if idx else None, s)
+                loaded.append(
+                    LoadedWord(
+                        evidence=Evidence(article.id, s + h.start, s + h.end, h.text, article.outlet),
+                        word=h.term,
+                        category=h.category,
+                        target=target,
+                        in_headline=False,
+                        voice=h.voice,
+                    )
+                )
+                if h.voice in ("outlet", "scare-quoted"):
+                    pol += -h.polarity * 0.5 if h.negated else h.polarity
+            sentence_polarity[idx] = _clip(pol)
+
+        # headline: offsets point into the title
+        headline_words: list[LoadedWord] = []
+        title = article.title or ""
+        title_hits = find_loaded(title, nlp=nlp, lexicon=lexicon) if title else []
+        title_doc = nlp(title) if title_hits else None
+        title_mentions = []
+        if title_doc is not None:
+            for ent in title_doc.ents:
+                if ent.label_ in _ENTITY_LABELS:
+                    key = _match_key(ent.text, mentions) or ent.text
+                    title_mentions.append((ent.start_char, ent.end_char, key, ent.label_))
+        for h in title_hits:
+            tok = _doc_token_at(title_doc, h.end - 1, 0)
+            target = _target_for(h, tok, title_mentions, (0, len(title)), None, 0)
+            headline_words.append(
+                LoadedWord(Evidence(article.id, h.start, h.end, h.text, article.outlet), h.term, h.category, target, True, h.voice)
+            )
+        body_terms = {lw.word for lw in loaded}
+        headline_terms = tuple(dict.fromkeys(lw.word for lw in headline_words if lw.voice != "attributed"))
+        headline_only = tuple(t for t in headline_terms if t not in body_terms)
+
+        # tone toward the main entities: mean polarity of the sentences that mention them
+        counts = Counter(k for _s, _e, k, lab in mentions if lab in _ENTITY_LABELS)
+        tone: dict[str, float] = {}
+        for key, _n in counts.most_common(6):
+            idxs = {i for s0, e0, k, _l in mentions if k == key for i, (ss, se) in enumerate(sentences) if ss <= s0 < se}
+            if idxs:
+                tone[key] = round(sum(sentence_polarity.get(i, 0.0) for i in idxs) / len(idxs), 3)
+        head_pol = _clip(sum(h.polarity for h in title_hits if h.voice in ("outlet", "scare-quoted")))
+        body_pol = (sum(sentence_polarity.values()) / len(sentences)) if sentences else 0.0
+        notes = []
+        if headline_only:
+            notes.append("headline uses " + ", ".join(f"'{t}'" for t in headline_only) + " which the body does not")
+        if title_hits and head_pol - body_pol < -0.3:
+            notes.append(f"headline tone {head_pol:+.2f} is harsher than the body's average {body_pol:+.2f}")
+        elif title_hits and head_pol - body_pol > 0.3:
+            notes.append(f"headline tone {head_pol:+.2f} is warmer than the body's average {body_pol:+.2f}")
+        results[article.id] = {
+            "loaded": headline_words + loaded,
+            "headline_loaded": tuple(lw.evidence.text for lw in headline_words),
+            "headline_only": headline_only,
+            "tone": tone,
+            "notes": notes,
+            "attributions": [],
+            "sentences": sentences,
+        }
+
+    # attribution modes for claims several outlets carry
+    for group in claim_groups:
+        outlets = {canonical.get(ev.article_id, ev.article_id) for ev in group.evidence}
+        if len(outlets) < 2:
+            continue
+        for ev in group.evidence:
+            article = by_id.get(ev.article_id)
+            if article is None or ev.article_id not in results:
+                continue
+            sent = _enclosing(results[ev.article_id]["sentences"], ev.start, ev.end)
+            mode, cue, (cs, ce) = attribution_mode(article.text, ev.start, ev.end, sentence=sent)
+            results[ev.article_id]["attributions"].append(
+                {
+                    "claim_group": group.id,
+                    "outlet": article.outlet,
+                    "article_id": article.id,
+                    "mode": mode,
+                    "cue": cue,
+                    "cue_evidence": Evidence(article.id, cs, ce, article.text[cs:ce], article.outlet) if ce > cs else None,
+                    "evidence": ev,
+                }
+            )
+
+    # the same loaded word in several independent outlets, presented differently
+    uses: dict[str, list[tuple[str, LoadedWord]]] = defaultdict(list)
+    for aid, r in results.items():
+        for lw in r["loaded"]:
+            if not lw.in_headline and lw.category != "hedging":
+                uses[lw.word].append((aid, lw))
+    for word, items in uses.items():
+        if len({canonical[aid] for aid, _ in items}) < 2:
+            continue
+        for aid, lw in items:
+            article = by_id[aid]
+            sent = _enclosing(results[aid]["sentences"], lw.evidence.start, lw.evidence.end)
+            mode, cue = _word_mode(article.text, lw, sent)
+            results[aid]["attributions"].append(
+                {"claim_group": None, "word": word, "outlet": article.outlet, "article_id": aid, "mode": mode, "cue": cue, "evidence": lw.evidence}
+            )
+
+    out = []
+    for article in articles:
+        r = results[article.id]
+        modes = {}
+        for d in r["attributions"]:
+            if d.get("word"):
+                modes.setdefault(d["word"], d["mode"])
+        out.append(
+            Framing(
+                article_id=article.id,
+                outlet=article.outlet,
+                loaded=tuple(r["loaded"]),
+                headline_loaded=r["headline_loaded"],
+                tone=r["tone"],
+                attributions=tuple(r["attributions"]),
+                headline_only=r["headline_only"],
+                notes=tuple(r["notes"]),
+            )
+        )
+    return tuple(out)
+
+
+def _enclosing(sentences, start: int, end: int) -> tuple[int, int] | None:
+    for s, e in sentences:
+        if s <= start < e:
+            return (s, max(e, end))
+    return None
+
+
+def _word_mode(text: str, lw: LoadedWord, sentence) -> tuple[str, str]:
+    """How one outlet presents a loaded word: scare-quoted, attributed (with the cue), hedged or fact."""
+    if lw.voice == "scare-quoted":
+        s, e = lw.evidence.start, lw.evidence.end
+        return "scare-quoted", text[max(0, s - 1) : e + 1]
+    s0 = sentence[0] if sentence else max(0, lw.evidence.start - 200)
+    before = text[s0 : lw.evidence.start]
+    m = None
+    for m in _ATTRIBUTION.finditer(before):
+        pass
+    if lw.voice == "attributed" or m is not None:
+        return "attributed", (m.group("cue").strip() if m else "")
+    h = None
+    for h in _HEDGES.finditer(before):
+        pass
+    if h is not None:
+        return "hedged", h.group(0)
+    return "fact", ""
+
+
+def _match_key(name: str, mentions) -> str | None:
+    """The body entity key a headline name refers to ("Putin" -> the key of "Vladimir Putin")."""
+    low = name.lower()
+    last = low.split()[-1] if low.split() else low
+    for _s, _e, key, _l in mentions:
+        k = key.lower()
+        if k == low or k.split()[-1:] == [last]:
+            return key
+    return None
