@@ -1,8 +1,452 @@
-"""Quotes with their speakers (first version: filled in below)."""
+"""Direct and indirect quotes with their speakers.
+
+Quotation marks are paired by a character scanner, not by the tokenizer: curly and straight,
+double and single marks (an apostrophe between letters, as in ‘Let’s go’, never closes a
+single-quoted span); a quote left open at the end of a paragraph continues when the next
+paragraph opens with the same kind of mark (the newspaper convention for long quotes); a quote
+inside another quote is part of the outer quote's content (nested).
+
+The speaker of a direct quote comes from the frame around it, in this order:
+
+1. ``X said: "..."`` / ``X replied: '...'`` / ``to which X replied: "..."`` -- a cue verb before a colon;
+2. ``"...", X said`` / ``"...," said X`` / ``"...," X, a spokesman, said`` -- a cue right after;
+3. ``according to X, "..."`` and ``X said "..."`` / ``X claimed the regime "..."`` -- a cue earlier in
+   the sentence that governs the quote;
+4. ``The minister laid out the plan: "..."`` -- a colon after a sentence whose subject is a person;
+5. a quote that continues an attributed one (same paragraph, or a quote-only paragraph right after).
+
+The speaker is the cue's subject in the dependency parse (``according to X``: X); "he"/"she"
+is resolved to the nearest fitting person before it (the subject of its own or an earlier
+sentence first), and every speaker is normalized to an entity of the article when it names one.
+Short quoted words without such a frame ("rigged", "wave") are scare quotes, not speech
+(``scare_quotes``). Indirect speech (``X said that ...``, ``X claimed ...``, ``X vowed ...``) is a
+cue verb with a clause complement; it is returned with ``kind="indirect"``.
+"""
+
 from __future__ import annotations
 
-def extract_quotes(doc, index):
-    return []
+import re
+from dataclasses import dataclass
 
-def scare_quotes(text):
-    return []
+from samestory.enrich.entities import EntityIndex, normalize_name
+from samestory.models import Quote, Span
+
+__all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "extract_quotes", "resolve_pronoun"]
+
+_CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
+argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
+predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
+reveal believe think fear hope agree charge counter demand estimate testify lament describe call shout scream
+cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede""".split()
+_IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
+              "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
+              "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
+
+
+def _inflect(base: str) -> set[str]:
+    if base in _IRREGULAR:
+        return {base, *_IRREGULAR[base]}
+    stem = base[:-1] if base.endswith("e") else base
+    forms = {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
+    if re.search(r"[^aeiou][aeiou][pt]$", base) and base not in ("admit", "post", "visit"):
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    if base in ("admit", "regret", "commit"):
+        forms |= {base + "ted", base + "ting"}
+    return forms
+
+
+CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in _inflect(b))
+# cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
+_INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "call", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
+_PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
+_SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+
+_DOUBLE_OPEN, _DOUBLE_CLOSE = "“«„", "”»"
+_SINGLE_OPEN, _SINGLE_CLOSE = "‘‹", "’›"
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """A paired quotation: ``open`` and ``close`` are the mark positions; content is between them."""
+
+    open: int
+    close: int
+    double: bool
+
+    @property
+    def content(self) -> Span:
+        return Span(self.open + 1, self.close)
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _first_char(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _scan(text: str, double: bool) -> list[QuoteMarks]:
+    opens, closes, straight = (_DOUBLE_OPEN, _DOUBLE_CLOSE, '"') if double else (_SINGLE_OPEN, _SINGLE_CLOSE, "'")
+    out: list[QuoteMarks] = []
+    paras = _paragraphs(text)
+    open_at: int | None = None
+    skip: int | None = None  # the mark that re-opens a continued quote in the next paragraph
+    for pi, (ps, pe) in enumerate(paras):
+        for i in range(ps, pe):
+            c = text[i]
+            if i == skip:
+                continue
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if c in opens:
+                if double or not prev.isalnum():
+                    open_at = i
+            elif c in closes:
+                if open_at is None:
+                    continue
+                if not double and (nxt.isalnum() or prev.isspace()):
+                    continue  # an apostrophe: Let’s, didn’t
+                if i > open_at + 1:
+                    out.append(QuoteMarks(open_at, i, double))
+                open_at = None
+            elif c == straight:
+                if open_at is None:
+                    if not prev.isalnum() and not nxt.isspace() and nxt != straight:
+                        open_at = i
+                elif not prev.isspace() and not (not double and nxt.isalnum()):
+                    if i > open_at + 1:
+                        out.append(QuoteMarks(open_at, i, double))
+                    open_at = None
+        if open_at is not None:
+            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
+            j = _first_char(text, nxt_para[0], nxt_para[1]) if nxt_para else None
+            if j is not None and (text[j] in opens or text[j] == straight):
+                skip = j  # the quote goes on in the next paragraph
+            else:
+                open_at = None
+    return out
+
+
+def find_quotation_spans(text: str) -> list[QuoteMarks]:
+    """Top-level quotations (nested ones are part of their outer quote), in text order."""
+    spans = _scan(text, True) + _scan(text, False)
+    spans.sort(key=lambda q: (q.open, -q.close))
+    kept: list[QuoteMarks] = []
+    for q in spans:
+        clash = None
+        for k in kept:
+            if k.open <= q.open and q.close <= k.close:
+                clash = "nested"
+                break
+            if q.open < k.close and k.open < q.close:
+                clash = "crossing"
+                break
+        if clash == "crossing" and q.double:
+            kept = [k for k in kept if not (q.open < k.close and k.open < q.close)]  # trust double marks
+            kept.append(q)
+        elif clash is None:
+            kept.append(q)
+    kept.sort(key=lambda q: q.open)
+    return kept
+
+
+def _words(s: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)?", s))
+
+
+SCARE_MAX_WORDS = 3
+
+
+def scare_quotes(text: str) -> list[Span]:
+    """Short quoted words that frame rather than report speech: “rigged”, ‘wave’, "experts".
+
+    A short quotation is a scare quote when it is not introduced as speech (no colon or cue verb
+    right before it, no cue right after it)."""
+    out = []
+    for q in find_quotation_spans(text):
+        content = q.content.of(text)
+        if _words(content) > SCARE_MAX_WORDS or not content.strip():
+            continue
+        before = text[max(0, q.open - 30) : q.open]
+        after = text[q.close + 1 : q.close + 30]
+        if re.search(r":\s*$", before) or re.search(r"\b(\w+)\W*$", before) and re.search(r"\b(\w+)\W*$", before).group(1).lower() in CUE_VERBS:
+            continue
+        if content.rstrip()[-1:] in ".?!" or re.match(r"\s*[,.]?\s*(?:\w+\s+){0,3}?(?:" + "|".join(("said", "says", "added", "told", "replied", "asked")) + r")\b", after):
+            continue
+        out.append(q.content)
+    return out
+
+
+class _Frame:
+    __slots__ = ("cue", "speaker_tok", "speaker_text", "how")
+
+    def __init__(self, cue, speaker_tok, speaker_text=None, how=""):
+        self.cue, self.speaker_tok, self.speaker_text, self.how = cue, speaker_tok, speaker_text, how
+
+
+def _tokens_in(doc, start: int, end: int):
+    return [t for t in doc if start <= t.idx and t.idx + len(t) <= end]
+
+
+def _subject_of(verb):
+    """The cue's subject; through xcomp/advcl/conj heads when the verb has none ("after claiming ...")."""
+    v = verb
+    for _ in range(4):
+        for child in v.children:
+            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass"):
+                return child
+        for child in v.children:
+            if child.dep_ == "agent":
+                for g in child.children:
+                    if g.dep_ == "pobj":
+                        return g
+        if v.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp", "prep", "relcl") and v.head is not v:
+            v = v.head
+        else:
+            break
+    return None
+
+
+def _is_cue(t) -> bool:
+    return t.lower_ in CUE_VERBS and t.pos_ in ("VERB", "AUX")
+
+
+class _Context:
+    def __init__(self, doc, index: EntityIndex, quotes: list[QuoteMarks]):
+        self.doc, self.text, self.index, self.quotes = doc, doc.text, index, quotes
+        self.inside = [(q.open, q.close + 1) for q in quotes]
+        self.paras = _paragraphs(self.text)
+
+    def in_quote(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.inside)
+
+    def para_of(self, pos: int) -> tuple[int, int]:
+        for s, e in self.paras:
+            if s <= pos <= e:
+                return s, e
+        return pos, pos
+
+    def sentence_start(self, pos: int) -> int:
+        tok = self._token_at(pos)
+        return tok.sent.start_char if tok is not None else pos
+
+    def sentence_end(self, pos: int) -> int:
+        tok = self._token_at(pos)
+        return tok.sent.end_char if tok is not None else pos
+
+    def _token_at(self, pos: int):
+        span = self.doc.char_span(pos, pos + 1, alignment_mode="expand")
+        return span[0] if span is not None and len(span) else None
+
+
+def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
+    """Name, entity key and mention span for a speaker token (pronouns resolved)."""
+    low = tok.lower_
+    if low in _PRONOUNS and tok.pos_ == "PRON":
+        ent = resolve_pronoun(ctx, tok)
+        span = Span(tok.idx, tok.idx + len(tok))
+        if ent is not None:
+            return ent.name, ent.key, span
+        return tok.text, None, span
+    ent = ctx.index.at(tok.idx, tok.idx + len(tok))
+    if ent is not None and ent.label in _SPEAKER_LABELS:
+        mention = next((s for s in ent.mentions if s.start <= tok.idx < s.end), Span(tok.idx, tok.idx + len(tok)))
+        return ent.name, ent.key, mention
+    # a common-noun speaker: its compounds, modifiers and determiner ("a senior official", "the source")
+    left = [c for c in tok.lefts if c.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod")]
+    start = min([tok.i] + [min(t.i for t in c.subtree) for c in left])
+    words = ctx.doc[start : tok.i + 1]
+    for t in words:
+        ent = ctx.index.at(t.idx, t.idx + len(t))
+        if ent is not None and ent.label in ("PERSON", "ORG") and t.dep_ == "compound":
+            return ent.name, ent.key, Span(words.start_char, words.end_char)
+    return normalize_name(words.text, "OTHER"), None, Span(words.start_char, words.end_char)
+
+
+def resolve_pronoun(ctx: _Context, tok):
+    """The nearest fitting person for he/she (a subject first: in its own sentence before it, then
+    in up to three sentences before); organisations for "it"."""
+    want = _PRONOUNS.get(tok.lower_) or "PERSON"
+    sent = tok.sent
+    doc = ctx.doc
+
+    def people(tokens):
+        found = []
+        for t in tokens:
+            if ctx.in_quote(t.idx):
+                continue
+            e = ctx.index.at(t.idx, t.idx + len(t), label=want)
+            if e is not None:
+                found.append((t, e))
+        return found
+
+    same = people(doc[sent.start : tok.i])
+    if same:
+        subj = [e for t, e in same if t.dep_ in ("nsubj", "nsubjpass")]
+        return subj[-1] if subj else same[-1][1]
+    s = sent
+    for _ in range(3):
+        if s.start == 0:
+            break
+        s = doc[s.start - 1].sent
+        found = people(s)
+        if found:
+            subj = [e for t, e in found if t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj",) and t.dep_ == "compound"]
+            return subj[0] if subj else found[0][1]
+    return None
+
+
+def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | None:
+    text = ctx.text
+    before = text[region_start : q.open]
+    toks = [t for t in _tokens_in(ctx.doc, region_start, q.open) if not ctx.in_quote(t.idx)]
+    colon = bool(re.search(r":\s*$", before))
+    for t in reversed(toks):
+        if _is_cue(t):
+            governs = any(q.open <= x.idx < q.close for x in t.subtree) or colon or len([x for x in toks if x.i > t.i and not x.is_punct]) <= 1
+            if not governs:
+                continue
+            subj = _subject_of(t)
+            if subj is not None:
+                return _Frame(t.text, subj, how="colon" if colon else "before")
+    m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I)
+    if m:
+        toks = _tokens_in(ctx.doc, region_start + m.start(1), region_start + m.end(1))
+        heads = [t for t in toks if t.head.i not in {x.i for x in toks}] or toks[-1:]
+        if heads:
+            return _Frame("according to", heads[-1], how="according")
+    if colon:
+        # "a quote after a colon that follows a speaker sentence": the sentence's subject speaks
+        for t in toks:
+            if t.dep_ in ("nsubj",) and t.head.dep_ == "ROOT":
+                ent = ctx.index.at(t.idx, t.idx + len(t))
+                if (ent is not None and ent.label in ("PERSON", "ORG")) or (t.lower_ in ("he", "she") and t.pos_ == "PRON"):
+                    return _Frame(None, t, how="colon-sentence")
+    return None
+
+
+def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None:
+    toks = [t for t in _tokens_in(ctx.doc, q.close + 1, region_end) if not ctx.in_quote(t.idx)]
+    words = 0
+    for t in toks:
+        if t.is_punct:
+            if t.text in ".!?;" or (t.text == ":" and words > 0):
+                break
+            continue
+        words += 1
+        if words > 8:
+            break
+        if _is_cue(t):
+            after = ctx.text[t.idx + len(t) : t.idx + len(t) + 3]
+            nxt = [x for x in toks if x.i > t.i]
+            if after.lstrip().startswith(":") and any(ctx.in_quote(x.idx) for x in nxt[:3]) or (after.lstrip().startswith(":") and region_end < len(ctx.text) and ctx.text[region_end : region_end + 1] in "“‘\"'"):
+                return None  # "..., to which X replied: '...'": this cue belongs to the next quote
+            subj = _subject_of(t)
+            if subj is None:
+                # "..., said the spokesman": a parse without the subject; take the noun after the cue
+                subj = next((x for x in nxt if x.pos_ in ("PROPN", "NOUN", "PRON")), None)
+            if subj is not None:
+                return _Frame(t.text, subj, how="after")
+    return None
+
+
+def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
+    """Direct quotes (with speakers where a frame names one) and indirect speech of one parsed article."""
+    text = doc.text
+    marks = find_quotation_spans(text)
+    ctx = _Context(doc, index, marks)
+    quotes: list[Quote] = []
+    last: Quote | None = None
+    last_para_end = -1
+    for i, q in enumerate(marks):
+        content = q.content.of(text)
+        n_words = _words(content)
+        if n_words == 0:
+            continue
+        ps, pe = ctx.para_of(q.open)
+        prev_close = marks[i - 1].close + 1 if i > 0 else 0
+        next_open = marks[i + 1].open if i + 1 < len(marks) else len(text)
+        region_start = max(ps, prev_close, ctx.sentence_start(q.open))
+        after_end = min(max(pe, ctx.para_of(q.close)[1]), next_open, max(ctx.sentence_end(min(q.close + 2, len(text) - 1)), q.close + 1))
+        frame = None
+        colon_before = bool(re.search(r":\s*$", text[region_start : q.open]))
+        if colon_before:
+            frame = _frame_before(ctx, q, region_start)
+        if frame is None:
+            frame = _frame_after(ctx, q, after_end)
+        if frame is None and not colon_before:
+            frame = _frame_before(ctx, q, region_start)
+        if n_words <= 2 and (frame is None or frame.how not in ("colon", "after", "according")):
+            continue  # a scare quote: “rigged”, “wave” (a cue far off in the sentence does not make it speech)
+        if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
+            continue
+        trimmed = _trim(text, q.content)
+        if frame is not None and frame.speaker_tok is not None:
+            name, key, sspan = _speaker_span(ctx, frame.speaker_tok)
+            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
+        elif last is not None and last.speaker and _continues(ctx, last, q, last_para_end):
+            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=None, cue=last.cue, kind="direct")
+        else:
+            if n_words < 4:
+                continue
+            quote = Quote(text=trimmed.of(text), span=trimmed, kind="direct")
+        quotes.append(quote)
+        last, last_para_end = quote, ctx.para_of(q.close)[1]
+    quotes.extend(_indirect(ctx, marks))
+    quotes.sort(key=lambda x: x.span.start)
+    return quotes
+
+
+def _trim(text: str, span: Span) -> Span:
+    s, e = span.start, span.end
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return Span(s, e)
+
+
+def _continues(ctx: _Context, last: Quote, q: QuoteMarks, last_para_end: int) -> bool:
+    """An unattributed quote continues the previous speaker's: same paragraph, or it opens the
+    next paragraph (and that paragraph has no other person in it)."""
+    ps, pe = ctx.para_of(q.open)
+    if ps <= last.span.start <= pe:
+        return True
+    prev_para = [p for p in ctx.paras if p[1] <= ps]
+    if not prev_para or prev_para[-1][1] != last_para_end:
+        return False
+    return _first_char(ctx.text, ps, pe) == q.open
+
+
+def _indirect(ctx: _Context, marks: list[QuoteMarks]) -> list[Quote]:
+    """``X said (that) ...``: a speech cue with a clause complement, outside direct quotes."""
+    out = []
+    for t in ctx.doc:
+        if t.lower_ not in _INDIRECT_CUES or t.pos_ != "VERB" or ctx.in_quote(t.idx):
+            continue
+        comp = next((c for c in t.children if c.dep_ == "ccomp"), None)
+        if comp is None:
+            continue
+        subj = _subject_of(t)
+        if subj is None or ctx.in_quote(subj.idx):
+            continue
+        sub = list(comp.subtree)
+        start, end = sub[0].idx, sub[-1].idx + len(sub[-1])
+        if any(q.open <= start and end <= q.close + 1 for q in marks):
+            continue  # the complement is a direct quote, found above
+        if any(start <= q.open and q.close < end for q in marks) and end - start < 1.3 * sum(q.close - q.open for q in marks if start <= q.open and q.close < end):
+            continue  # mostly a direct quote
+        if end - start < 12:
+            continue
+        span = _trim(ctx.text, Span(start, end))
+        name, key, sspan = _speaker_span(ctx, subj)
+        out.append(Quote(text=span.of(ctx.text), span=span, speaker=name, speaker_key=key, speaker_span=sspan, cue=t.text, kind="indirect"))
+    return out
