@@ -1,0 +1,228 @@
+"""Quotes across outlets: the same quote grouped, each outlet's exact wording, a word diff.
+
+    groups = group_quotes(articles)          # articles enriched (Article.quotes filled)
+    for g in groups:
+        g.speaker, g.outlets, g.wording_differs, g.speaker_differs
+        for v in g.variants: v.evidence, v.wording, v.diff   # ("=", w) ("-", w) ("+", w)
+
+Matching is fuzzy (rapidfuzz) over a normalized form of the quote: case, punctuation, curly and
+straight marks and a few spelling variants ("okay"/"OK") do not matter, small wording
+differences do not split a group. The diff itself is computed over the outlets' own words, so
+"okay" against "OK" shows. Speakers are normalized across articles ("Putin" and "Vladimir
+Putin" are one speaker). Copies (``Article.duplicate`` pointing at an article in the set) count
+with their canonical article and add no variant of their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from samestory.models import Article, Evidence, Quote, QuoteGroup, QuoteVariant
+
+__all__ = ["group_quotes", "normalize_quote", "word_diff", "SpeakerNames", "MATCH_THRESHOLD"]
+
+MATCH_THRESHOLD = 82.0  # rapidfuzz ratio (0-100) of normalized quotes for "the same quote"
+SAME_SPEAKER_THRESHOLD = 72.0  # a bit looser when both outlets name the same speaker
+FRAGMENT_THRESHOLD = 92.0  # partial match: one outlet quotes a part (4+ words) of the other's quote
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SPELLING = {"okay": "ok", "o.k.": "ok", "o.k": "ok", "percent": "per cent", "%": " per cent", "&": "and"}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return text.lower()
+
+
+def normalize_quote(text: str) -> str:
+    """The form quotes are matched on: lower case, straight marks, no punctuation, common variants unified."""
+    t = _fold(text)
+    for a, b in _SPELLING.items():
+        t = re.sub(rf"(?<!\w){re.escape(a)}(?!\w)", b, t)
+    return " ".join(_WORD.findall(t))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
+    """Word-level ops turning ``base`` into ``other``: ("=", w) kept, ("-", w) dropped, ("+", w) added.
+
+    Words compare case-insensitively with straight and curly apostrophes alike; the words
+    shown are each side's own.
+    """
+    a, b = _words(base), _words(other)
+    fa, fb = [_fold(w) for w in a], [_fold(w) for w in b]
+    ops: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, fa, fb, autojunk=False).get_opcodes():
+        if tag == "equal":
+            ops += [("=", w) for w in b[j1:j2]]
+        else:
+            ops += [("-", w) for w in a[i1:i2]]
+            ops += [("+", w) for w in b[j1:j2]]
+    return tuple(ops)
+
+
+class SpeakerNames:
+    """Speaker names normalized across a story's articles.
+
+    A short name joins a longer one that ends with it ("putin" -> "vladimir putin"); entity
+    names, aliases and keys of every article feed the registry.
+    """
+
+    def __init__(self, articles: Sequence[Article]):
+        self.display: dict[str, str] = {}
+        names: set[str] = set()
+        for a in articles:
+            for e in a.entities:
+                if e.label not in ("PERSON", "ORG", "NORP", "GPE"):
+                    continue
+                for n in (e.key, e.name, *e.aliases):
+                    k = self._norm(n)
+                    if k:
+                        names.add(k)
+                        if len(e.name) > len(self.display.get(k, "")):
+                            self.display[k] = e.name
+                self.display.setdefault(self._norm(e.key), e.name)
+            for q in a.quotes:
+                for n in (q.speaker_key, q.speaker):
+                    k = self._norm(n)
+                    if k:
+                        names.add(k)
+                        self.display.setdefault(k, q.speaker or n)
+        self._names = sorted(names, key=lambda n: (-len(n.split()), n))
+
+    @staticmethod
+    def _norm(name: str | None) -> str:
+        if not name:
+            return ""
+        t = _fold(name)
+        t = re.sub(r"'s$", "", t)
+        t = re.sub(r"^(the|president|prime minister|minister|mr|mrs|ms|dr)\s+", "", t)
+        return " ".join(_WORD.findall(t))
+
+    def canonical(self, name: str | None) -> str | None:
+        k = self._norm(name)
+        if not k:
+            return None
+        toks = k.split()
+        for cand in self._names:  # longest first
+            ct = cand.split()
+            if len(ct) > len(toks) and ct[-len(toks) :] == toks:
+                return cand
+        return k
+
+    def name_of(self, key: str | None) -> str | None:
+        if key is None:
+            return None
+        return self.display.get(key, key.title())
+
+
+@dataclass
+class _Item:
+    article: Article
+    quote: Quote
+    norm: str
+    speaker: str | None  # canonical key
+
+
+def _score(a: _Item, b: _Item) -> float:
+    score = fuzz.ratio(a.norm, b.norm)
+    short, long_ = sorted((a.norm, b.norm), key=len)
+    if len(short.split()) >= 4 and len(long_) > len(short) * 1.3:
+        # one outlet quotes a fragment of the other's quote: FRAGMENT_THRESHOLD partial maps to MATCH_THRESHOLD
+        partial = fuzz.partial_ratio(short, long_)
+        if partial >= FRAGMENT_THRESHOLD:
+            score = max(score, MATCH_THRESHOLD + (partial - FRAGMENT_THRESHOLD))
+    return score
+
+
+def _threshold(a: _Item, b: _Item) -> float:
+    if a.speaker and b.speaker and a.speaker == b.speaker:
+        return SAME_SPEAKER_THRESHOLD
+    return MATCH_THRESHOLD
+
+
+def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False) -> tuple[QuoteGroup, ...]:
+    """The story's quotes grouped across outlets (direct quotes; indirect speech too with
+    ``include_indirect``). Groups carried by more outlets come first; single-variant groups are
+    the quotes only one outlet carries."""
+    ids = {a.id for a in articles}
+    independent = [a for a in articles if not (a.duplicate and a.duplicate.canonical_id in ids and a.duplicate.canonical_id != a.id)]
+    names = SpeakerNames(articles)
+    order = sorted(range(len(independent)), key=lambda i: (independent[i].published or "", i))
+
+    groups: list[list[_Item]] = []
+    for ai in order:
+        article = independent[ai]
+        items = []
+        for q in article.quotes:
+            if q.kind != "direct" and not include_indirect:
+                continue
+            norm = normalize_quote(q.text)
+            if not norm:
+                continue
+            items.append(_Item(article, q, norm, names.canonical(q.speaker_key or q.speaker)))
+        # best matches first, one variant per article per group
+        taken: set[int] = set()
+        pairs = []
+        for ii, item in enumerate(items):
+            for gi, group in enumerate(groups):
+                best = max(_score(item, other) - _threshold(item, other) for other in group)
+                if best >= 0:
+                    pairs.append((best, ii, gi))
+        pairs.sort(reverse=True)
+        used_items: set[int] = set()
+        for _gain, ii, gi in pairs:
+            if ii in used_items or gi in taken:
+                continue
+            groups[gi].append(items[ii])
+            used_items.add(ii)
+            taken.add(gi)
+        for ii, item in enumerate(items):
+            if ii not in used_items:
+                groups.append([item])
+
+    out = []
+    for members in groups:
+        base = members[0]
+        base_text = base.quote.text
+        variants = []
+        speakers = []
+        for m in members:
+            span = m.quote.span
+            variants.append(
+                QuoteVariant(
+                    evidence=Evidence(m.article.id, span.start, span.end, m.article.text[span.start : span.end], m.article.outlet),
+                    speaker=names.name_of(m.speaker),
+                    wording=m.quote.text,
+                    diff=word_diff(base_text, m.quote.text),
+                )
+            )
+            speakers.append(m.speaker)
+        known = [s for s in speakers if s]
+        speaker = Counter(known).most_common(1)[0][0] if known else None
+        wording_differs = any(op != "=" for v in variants for op, _w in v.diff)
+        gid = "q-" + hashlib.sha1(f"{speaker}|{base.norm}".encode()).hexdigest()[:12]
+        out.append(
+            QuoteGroup(
+                id=gid,
+                speaker=names.name_of(speaker),
+                text=base_text,
+                variants=tuple(variants),
+                outlets=tuple(dict.fromkeys(m.article.outlet for m in members)),
+                wording_differs=wording_differs,
+                speaker_differs=len(set(known)) > 1,
+            )
+        )
+    out.sort(key=lambda g: -len(g.variants))  # stable: first appearance within equal counts
+    return tuple(out)
