@@ -1,0 +1,233 @@
+"""Numbers and dates across outlets: one row per subject and attribute, each outlet's value.
+
+    rows = number_table(articles)     # articles enriched (quantities, entities, sentences)
+    for r in rows: r.subject, r.attribute, r.status, [(v.outlet, v.value) for v in r.values]
+
+Rows are matched across outlets by
+
+* ages: the person (entity keys normalized across articles: "Putin" is "Vladimir Putin"); ages
+  come from ``Quantity(kind="age")`` and from ``Entity.attributes["age"]`` ("Lukashenko, 69");
+* counts, money, percentages, durations: what is counted, as lemmas ("people detained" and
+  "detained or questioned" share "detain");
+* years and dates: the event around them (lemmas of the words near the year).
+
+Status: ``single`` (one independent outlet), ``agree``, ``disagree``, or ``update``: a count that
+grows over time (a death toll, people detained) reported higher by a later-published article,
+when every differing value has a publication time. Copies count with their canonical article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from samestory.compare.quotes import SpeakerNames
+from samestory.models import Article, Evidence, NumberRow, NumberValue
+
+__all__ = ["number_table", "GROWING_LEMMAS"]
+
+# Counts that only grow as a story develops: a higher later figure is news, not a contradiction.
+GROWING_LEMMAS = frozenset(
+    """dead death die kill toll casualty injure injured wound hurt detain detention arrest question
+    jail imprison case infect infection miss missing evacuate displace victim hospitalise hospitalize
+    rescue flee refugee damage cost""".split()
+)
+_COUNT_KINDS = ("count", "money", "percent", "duration", "ordinal", "date")
+_STOP = frozenset(
+    """the a an of in on at to for by with from and or but as than that this these those its his her their
+    our be is are was were been being have has had some least at more less about around nearly almost over
+    under up down since until ago after before who which what when where year years""".split()
+)
+
+
+@dataclass
+class _Obs:
+    article: Article
+    source: str  # independent source id (canonical article)
+    kind: str  # age | year | count | ...
+    value: str
+    number: float | None
+    evidence: Evidence
+    subject: str  # display
+    key: str = ""  # entity key for ages
+    lemmas: frozenset[str] = field(default_factory=frozenset)
+
+
+def _fmt(value: float | None, text: str) -> str:
+    if value is None:
+        return text.strip()
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _sentence_of(article: Article, pos: int) -> tuple[int, int]:
+    for s in article.sentences:
+        if s.start <= pos < s.end:
+            return s.start, s.end
+    start = max(article.text.rfind(".", 0, pos), article.text.rfind("\n", 0, pos)) + 1
+    end = min([i for i in (article.text.find(".", pos), article.text.find("\n", pos)) if i >= 0] or [len(article.text)])
+    return start, end
+
+
+def _lemmas(texts: list[str]) -> list[frozenset[str]]:
+    if not texts:
+        return []
+    from samestory.enrich.models import load_spacy
+
+    nlp = load_spacy()
+    out = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        out.append(
+            frozenset(
+                t.lemma_.lower()
+                for t in doc
+                if t.is_alpha and t.lower_ not in _STOP and t.lemma_.lower() not in _STOP and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN")
+            )
+        )
+    return out
+
+
+def _year_context(article: Article, start: int, end: int) -> tuple[str, str]:
+    """(display, context) for a year: the few words before it, and the clause around it."""
+    s0, e0 = _sentence_of(article, start)
+    before = article.text[s0:start]
+    after = article.text[end:e0]
+    words_before = re.findall(r"[\w’'-]+", before)[-5:]
+    words_after = re.findall(r"[\w’'-]+", after)[:4]
+    display = " ".join(words_before[-4:] + [article.text[start:end]])
+    return display, " ".join(words_before + words_after)
+
+
+def _observations(articles: Sequence[Article]) -> list[_Obs]:
+    ids = {a.id for a in articles}
+    names = SpeakerNames(articles)
+    obs: list[_Obs] = []
+    pending_context: list[tuple[_Obs, str]] = []
+    for a in articles:
+        source = a.duplicate.canonical_id if a.duplicate and a.duplicate.canonical_id in ids else a.id
+        if source != a.id:
+            continue  # a copy says what its canonical says
+        seen_ages: set[str] = set()
+        for q in a.quantities:
+            ev = Evidence(a.id, q.span.start, q.span.end, a.text[q.span.start : q.span.end], a.outlet)
+            value = _fmt(q.value, q.normalized or q.text)
+            if q.kind == "age":
+                key = names.canonical(q.about_key or q.about)
+                if not key or key in seen_ages:
+                    continue
+                seen_ages.add(key)
+                obs.append(_Obs(a, source, "age", value, q.value, ev, names.name_of(key) or q.about or key, key=key))
+            elif q.kind == "year":
+                display, context = _year_context(a, q.span.start, q.span.end)
+                o = _Obs(a, source, "year", value, q.value, ev, q.about or display)
+                obs.append(o)
+                pending_context.append((o, f"{q.about or ''} {context}"))
+            else:
+                o = _Obs(a, source, q.kind, value, q.value, ev, q.about or q.text)
+                obs.append(o)
+                if q.about:
+                    context = q.about
+                else:
+                    s0, e0 = _sentence_of(a, q.span.start)
+                    context = " ".join(re.findall(r"[\w’'-]+", a.text[q.span.end : e0])[:6])
+                pending_context.append((o, context))
+        # ages stated in apposition ("Lukashenko, 69") that the quantity extractor did not type
+        for ent in a.entities:
+            age = (ent.attributes or {}).get("age")
+            if not age or ent.label != "PERSON":
+                continue
+            key = names.canonical(ent.key)
+            if not key or key in seen_ages:
+                continue
+            ev = _age_evidence(a, ent, age)
+            if ev is None:
+                continue
+            seen_ages.add(key)
+            obs.append(_Obs(a, source, "age", age, float(age) if age.isdigit() else None, ev, names.name_of(key) or ent.name, key=key))
+    for (o, _), lem in zip(pending_context, _lemmas([c for _, c in pending_context]), strict=True):
+        o.lemmas = lem
+    return obs
+
+
+def _age_evidence(article: Article, ent, age: str) -> Evidence | None:
+    for m in ent.mentions:
+        window = article.text[m.end : m.end + 40]
+        hit = re.search(rf"\b{re.escape(age)}\b", window)
+        if hit:
+            return Evidence(article.id, m.start, m.end + hit.end(), article.text[m.start : m.end + hit.end()], article.outlet)
+    for m in re.finditer(rf"\b{re.escape(age)}\b", article.text):
+        return Evidence(article.id, m.start(), m.end(), m.group(), article.outlet)
+    return None
+
+
+def _similarity(a: _Obs, b: _Obs) -> float:
+    if a.kind == "age":
+        return 1.0 if a.key == b.key else 0.0
+    if not a.lemmas or not b.lemmas:
+        return 0.0
+    jaccard = len(a.lemmas & b.lemmas) / len(a.lemmas | b.lemmas)
+    return jaccard + (0.25 if a.value == b.value else 0.0)
+
+
+def _threshold(a: _Obs, b: _Obs) -> float:
+    if a.kind == "age":
+        return 1.0
+    if a.kind == "year":
+        return 0.35 if a.value == b.value else 0.5
+    return 0.3
+
+
+def _status(members: list[_Obs]) -> str:
+    sources = {m.source for m in members}
+    if len(sources) < 2:
+        return "single"
+    values = {m.value for m in members}
+    if len(values) == 1:
+        return "agree"
+    lemmas = frozenset().union(*(m.lemmas for m in members))
+    growing = members[0].kind == "count" and bool(lemmas & GROWING_LEMMAS)
+    if growing and all(m.article.published for m in members) and all(m.number is not None for m in members):
+        by_time = sorted(members, key=lambda m: m.article.published or "")
+        numbers = [m.number for m in by_time]
+        times = [m.article.published for m in by_time]
+        rising = all(x <= y for x, y in zip(numbers, numbers[1:]))
+        distinct_times = all(t1 < t2 for (t1, n1), (t2, n2) in zip(zip(times, numbers), zip(times[1:], numbers[1:])) if n1 != n2)
+        if rising and distinct_times:
+            return "update"
+    return "disagree"
+
+
+def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
+    """One row per subject and attribute with each independent outlet's value and evidence.
+
+    Rows several outlets carry come first (disagreements and updates before agreements), then
+    the figures only one outlet gives.
+    """
+    obs = _observations(articles)
+    rows: list[list[_Obs]] = []
+    for o in obs:
+        best, best_gain = None, -1.0
+        for row in rows:
+            head = row[0]
+            if head.kind != o.kind or any(m.source == o.source for m in row):
+                continue
+            sim = max(_similarity(o, m) for m in row)
+            gain = sim - _threshold(o, head)
+            if gain >= 0 and gain > best_gain:
+                best, best_gain = row, gain
+        if best is None:
+            rows.append([o])
+        else:
+            best.append(o)
+
+    out = []
+    for members in rows:
+        head = members[0]
+        attribute = head.kind
+        subject = head.subject
+        status = _status(members)
+        values = tuple(NumberValue(m.article.outlet, m.value, m.evidence, m.article.published) for m in members)
+        out.append(NumberRow(subject=subject, attribute=attribute, values=values, status=status))
+    rank = {"disagree": 0, "update": 1, "agree": 2, "single": 3}
+    out.sort(key=lambda r: rank[r.status])
+    return tuple(out)
