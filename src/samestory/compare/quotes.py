@@ -135,8 +135,14 @@ class _Item:
     speaker: str | None  # canonical key
 
 
+WORD_AGREEMENT = 0.75  # share of words two wordings must have in common (difflib ratio over words)
+
+
 def _score(a: _Item, b: _Item) -> float:
     score = fuzz.ratio(a.norm, b.norm)
+    # characters alone let "we will win ... tuesday" pass for "we will lose ... thursday"
+    if difflib.SequenceMatcher(None, a.norm.split(), b.norm.split(), autojunk=False).ratio() < WORD_AGREEMENT:
+        score = min(score, MATCH_THRESHOLD - 1 - (MATCH_THRESHOLD - SAME_SPEAKER_THRESHOLD))
     short, long_ = sorted((a.norm, b.norm), key=len)
     if len(short.split()) >= 4 and len(long_) > len(short) * 1.3:
         # one outlet quotes a fragment of the other's quote: FRAGMENT_THRESHOLD partial maps to MATCH_THRESHOLD
