@@ -1,0 +1,620 @@
+"""Atomic claims and their alignment across the articles of one story.
+
+1. **Split** each article into claims: its sentences, and long sentences (more than
+   ``LONG_SENTENCE_WORDS`` words) split into clauses with the dependency parse (";", " — ",
+   coordinated clauses that each have their own subject).
+2. **Describe** each claim: content words, entity terms, typed numbers and dates, negation.
+3. **Score** every cross-article pair at once with numpy: sentence-embedding cosine (one
+   batch call per comparison), lexical overlap (rapidfuzz ``token_set_ratio`` through
+   ``cdist``), content-word containment, entity overlap and shared numbers.
+4. **Group** pairs above a threshold, strongest first, never putting two claims of one
+   article in one group; then let a long sentence that states two facts join the group of
+   each (``attach``), so "in power since 1994, ... re-election in 2020" supports both.
+5. **Mark** each group shared (two or more independent outlets), unique (one) or conflicting
+   (a ``ConflictScorer`` finds incompatible values or polarity between two of its sources).
+
+Independence: an article whose ``duplicate`` link names a canonical article counts as that
+canonical's outlet (a copy or wire rewrite is not a second witness); two articles of one
+outlet count once. Evidence keeps one member of each copy family, ``outlets`` lists every
+outlet that carried the claim.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from samestory.compare import _nlp
+from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
+
+__all__ = [
+    "LONG_SENTENCE_WORDS",
+    "ClaimInfo",
+    "Number",
+    "Alignment",
+    "ConflictScorer",
+    "TypedConflictScorer",
+    "extract_claims",
+    "align_claims",
+    "source_key",
+]
+
+LONG_SENTENCE_WORDS = 35
+MIN_CLAIM_WORDS = 3
+MIN_CLAUSE_WORDS = 5
+
+# Pair score weights and thresholds. The score is a convex mix of signals in [0, 1] plus a
+# bonus for shared specific numbers; calibrated on our own fictional articles and checked on
+# ECB+ (bench/compare.py), not on the reference articles.
+W_COSINE, W_LEXICAL, W_CONTAIN, W_ENTITY = 0.50, 0.15, 0.20, 0.15
+OVERLAP_FLOOR = 1.0  # about the idf weight of one rare term
+NUMBER_BONUS, NUMBER_BONUS_MAX = 0.06, 0.12
+ALIGN_THRESHOLD = 0.57  # two claims state the same thing
+GROUP_MEAN_THRESHOLD = 0.52  # mean pair score when two multi-claim groups merge
+ATTACH_THRESHOLD = 0.50  # a longer claim states this one too (with containment below)
+ATTACH_CONTAINMENT = 0.6
+
+_WORD = re.compile(r"[A-Za-z0-9][\w’'\-]*")
+_POSSESSIVE = re.compile(r"[’']s$")
+
+try:  # spaCy's English stop words: a plain set, cheap to import
+    from spacy.lang.en.stop_words import STOP_WORDS as _STOP
+except ImportError:  # pragma: no cover
+    _STOP = frozenset()
+_STOP = frozenset(_STOP) | {"said", "says", "say", "told", "according", "also", "just", "mr", "mrs", "ms"}
+
+
+# ---------------------------------------------------------------- typed numbers
+
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
+_UNITS = {"year", "month", "week", "day", "hour", "minute", "decade", "century", "km", "mile", "metre", "meter",
+          "kilometre", "kilometer", "tonne", "ton", "kg"}
+_SCALE = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "m": 1e6, "bn": 1e9, "k": 1e3}
+_QUALIFIER = {
+    "at least": "min", "more than": "min", "over": "min", "upwards of": "min",
+    "up to": "max", "less than": "max", "fewer than": "max", "under": "max", "nearly": "max", "almost": "max",
+    "about": "approx", "around": "approx", "some": "approx", "roughly": "approx", "approximately": "approx",
+    "an estimated": "approx", "estimated": "approx",
+}
+
+_NUM_RE = re.compile(
+    r"(?P<cur>[$£€])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?:\s?(?P<scale>million|billion|thousand|bn|m|k)\b)?(?P<pct>\s?(?:%|per ?cent))?"
+    r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b",
+    re.I,
+)
+_DATE_RE = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>" + "|".join(_MONTHS) + r")"
+    r"|(?P<m2>" + "|".join(_MONTHS) + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)\b",
+    re.I,
+)
+_WEEKDAY_RE = re.compile(r"\b(?:on|last|this|next)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_AGE_RE = re.compile(r"\b([A-Z][\w’'\-]+),\s(\d{1,3}),|\baged\s(\d{1,3})\b|\b(\d{1,3})-year-old\b")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number in a claim, typed: kind (count, age, year, date, weekday, percent, money,
+    duration), its value, what it is about (a noun or person term) and a qualifier (min, max,
+    approx) for "at least 157", "nearly 70"."""
+
+    kind: str
+    value: float
+    about: str | None = None
+    qualifier: str | None = None
+    text: str = ""
+
+
+def _norm_word(word: str) -> str:
+    w = _POSSESSIVE.sub("", word.lower()).strip("’'-")
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        return w[:-1]
+    return w
+
+
+def _next_word(text: str, pos: int) -> str | None:
+    m = re.match(r"[\s\-]*(?:of\s+)?(?:the\s+)?([A-Za-z][\w’'\-]*)", text[pos:])
+    if not m:
+        return None
+    w = _norm_word(m.group(1))
+    return None if w in _STOP else w
+
+
+def _qualifier(text: str, pos: int) -> str | None:
+    before = text[max(0, pos - 16) : pos].lower().rstrip()
+    for phrase, q in _QUALIFIER.items():
+        if before.endswith(phrase):
+            return q
+    return None
+
+
+def numbers_in(text: str) -> tuple[Number, ...]:
+    """Typed numbers, dates, weekdays and ages stated in ``text`` (a claim)."""
+    found: list[Number] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(n: Number, start: int, end: int) -> None:
+        if any(s < end and start < e for s, e in taken):
+            return
+        taken.append((start, end))
+        found.append(n)
+
+    for m in _AGE_RE.finditer(text):
+        if m.group(2):
+            add(Number("age", float(m.group(2)), _norm_word(m.group(1)), text=m.group(0)), m.start(2), m.end(2))
+        else:
+            g = 3 if m.group(3) else 4
+            add(Number("age", float(m.group(g)), None, text=m.group(0)), m.start(g), m.end(g))
+    for m in _DATE_RE.finditer(text):
+        day = int(m.group("d1") or m.group("d2"))
+        month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        if 1 <= day <= 31:
+            add(Number("date", float(month * 100 + day), None, text=m.group(0)), m.start(), m.end())
+    for m in _WEEKDAY_RE.finditer(text):
+        add(Number("weekday", float(_WEEKDAYS[m.group(1).lower()]), None, text=m.group(0)), m.start(1), m.end(1))
+    for m in _NUM_RE.finditer(text):
+        if m.group("word"):
+            value = float(_NUMBER_WORDS[m.group("word").lower()])
+            cur = scale = pct = None
+        else:
+            raw = m.group("num").replace(",", "")
+            value = float(raw)
+            cur, scale, pct = m.group("cur"), m.group("scale"), m.group("pct")
+            if scale:
+                value *= _SCALE[scale.lower()]
+        after = _next_word(text, m.end())
+        qual = _qualifier(text, m.start())
+        if pct:
+            n = Number("percent", value, None, qual, m.group(0))
+        elif cur or (after in {"dollar", "pound", "euro", "rouble", "ruble"}):
+            n = Number("money", value, (cur or after), qual, m.group(0))
+        elif not m.group("word") and not scale and re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and after not in _UNITS:
+            n = Number("year", value, None, None, m.group(0))
+        elif after in _UNITS:
+            n = Number("duration", value, after, qual, m.group(0))
+        else:
+            n = Number("count", value, after, qual, m.group(0))
+        add(n, m.start(), m.end())
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- claims
+
+
+@dataclass(frozen=True)
+class ClaimInfo:
+    """A claim with what alignment and conflict detection need to know about it."""
+
+    claim: Claim
+    id: str
+    article_index: int
+    outlet: str
+    source: str  # independence key: copies share their canonical's
+    position: float  # 0..1 through the article
+    words: tuple[str, ...]
+    content: frozenset[str]
+    entities: frozenset[str]
+    numbers: tuple[Number, ...]
+    negated: frozenset[str]  # content words under a negation
+    quoted: bool = False
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def source_key(article: Article, by_id: dict[str, Article]) -> str:
+    """Independence key: copies and wire rewrites count as their canonical's outlet; one
+    outlet counts once however many of its articles are in the story."""
+    if article.duplicate is not None and article.duplicate.canonical_id != article.id:
+        canonical = by_id.get(article.duplicate.canonical_id)
+        if canonical is None:
+            return "canonical:" + article.duplicate.canonical_id
+        article = canonical
+    return "outlet:" + (article.outlet or article.id).strip().lower()
+
+
+def _clause_cuts(doc) -> list[int]:
+    """Character offsets (into the sentence) where a long sentence splits into clauses."""
+    cuts: set[int] = set()
+    for tok in doc:
+        if tok.text == ";":
+            cuts.add(tok.idx + 1)
+        elif tok.text in {"—", "–", "--"} and tok.whitespace_ and tok.i > 0 and doc[tok.i - 1].whitespace_:
+            cuts.add(tok.idx)
+        elif (
+            tok.dep_ == "conj"
+            and tok.pos_ in {"VERB", "AUX"}
+            and tok.head.dep_ == "ROOT"
+            and any(c.dep_ in {"nsubj", "nsubjpass", "expl"} for c in tok.children)
+        ):
+            left = tok.left_edge
+            prev = doc[left.i - 1] if left.i > 0 else None
+            if prev is not None and prev.dep_ == "cc":
+                left = prev
+            cuts.add(left.idx)
+    return sorted(c for c in cuts if 0 < c < len(doc.text))
+
+
+_EDGE_JUNK = re.compile(r"^(?:[\s,;:—–\-]|and\b|but\b|or\b|so\b)+", re.I)
+
+
+def _clean_piece(text: str, start: int, end: int) -> tuple[int, int]:
+    m = _EDGE_JUNK.match(text[start:end])
+    if m and m.end() < end - start:
+        start += m.end()
+    while end > start and text[end - 1] in " \t\n,;:—–-":
+        end -= 1
+    return start, end
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
+    """Each article's atomic claims, in text order: sentences, long ones cut into clauses."""
+    sentences = _nlp.sentence_spans(articles)
+    long_ones = [
+        (ai, si, span)
+        for ai, spans in enumerate(sentences)
+        for si, span in enumerate(spans)
+        if _word_count(span.of(articles[ai].text)) > LONG_SENTENCE_WORDS
+    ]
+    docs = _nlp.parse_sentences([span.of(articles[ai].text) for ai, _, span in long_ones])
+    cuts = {(ai, si): _clause_cuts(doc) for (ai, si, _), doc in zip(long_ones, docs)}
+
+    out: list[list[Claim]] = []
+    for ai, (article, spans) in enumerate(zip(articles, sentences)):
+        claims: list[Claim] = []
+        for si, span in enumerate(spans):
+            bounds = [span.start] + [span.start + c for c in cuts.get((ai, si), [])] + [span.end]
+            pieces = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
+            # merge pieces too short to stand alone into their neighbour
+            merged: list[list[int]] = []
+            for s, e in pieces:
+                if merged and (_word_count(article.text[s:e]) < MIN_CLAUSE_WORDS
+                               or _word_count(article.text[merged[-1][0]:merged[-1][1]]) < MIN_CLAUSE_WORDS):
+                    merged[-1][1] = e
+                else:
+                    merged.append([s, e])
+            for s, e in merged:
+                s, e = _clean_piece(article.text, s, e)
+                if e <= s or _word_count(article.text[s:e]) < MIN_CLAIM_WORDS:
+                    continue
+                claims.append(Claim(article.id, Span(s, e), article.text[s:e], si))
+        out.append(claims)
+    return out
+
+
+def _entity_terms(article: Article, span: Span, text: str) -> frozenset[str]:
+    terms: set[str] = set()
+    for ent in article.entities:
+        if any(m.start < span.end and span.start < m.end for m in ent.mentions):
+            terms.update(w for w in (_norm_word(x) for x in _WORD.findall(ent.name)) if w not in _STOP)
+    # capitalised words: a proper-noun net that works before enrich and catches what NER misses
+    for m in re.finditer(r"\b[A-Z][\w’'\-]+", text):
+        w = _norm_word(m.group(0))
+        if w not in _STOP and len(w) > 1:
+            terms.add(w)
+    return frozenset(terms)
+
+
+_NEGATION = {"not", "n't", "never", "no", "neither", "nor", "without", "none", "nobody", "nothing"}
+
+
+def _is_negation(word: str) -> bool:
+    return word in _NEGATION or word.endswith("n't") or word.endswith("n’t")
+
+
+def _negated_terms(words: Sequence[str]) -> frozenset[str]:
+    """Content words within three words after a negation: what the negation is about."""
+    out: set[str] = set()
+    for k, w in enumerate(words):
+        if _is_negation(w):
+            for x in words[k + 1 : k + 4]:
+                x = _norm_word(x)
+                if x not in _STOP and len(x) > 1:
+                    out.add(x)
+    return frozenset(out)
+
+
+def describe(articles: Sequence[Article], claims: list[list[Claim]]) -> list[ClaimInfo]:
+    by_id = {a.id: a for a in articles}
+    infos: list[ClaimInfo] = []
+    for ai, (article, cs) in enumerate(zip(articles, claims)):
+        src = source_key(article, by_id)
+        n = max(len(cs) - 1, 1)
+        for k, c in enumerate(cs):
+            words = tuple(w.lower() for w in _WORD.findall(c.text))
+            content = frozenset(w for w in (_norm_word(x) for x in words) if w not in _STOP and len(w) > 1)
+            infos.append(ClaimInfo(
+                claim=c, id=f"c{ai}-{k}", article_index=ai, outlet=article.outlet, source=src,
+                position=k / n, words=words, content=content,
+                entities=_entity_terms(article, c.span, c.text), numbers=numbers_in(c.text),
+                negated=_negated_terms(words),
+                quoted=bool(re.search(r"[“\"‘]", c.text)),
+            ))
+    return infos
+
+
+# ---------------------------------------------------------------- conflicts
+
+
+class ConflictScorer(Protocol):
+    """Says why two aligned claims cannot both be true, or None. Pluggable: a local NLI
+    model can implement this later; the default compares typed values and polarity."""
+
+    def __call__(self, a: ClaimInfo, b: ClaimInfo) -> str | None: ...
+
+
+_ANTONYMS = [
+    ("rise", "fall"), ("rose", "fell"), ("increase", "decrease"), ("increased", "decreased"),
+    ("accept", "reject"), ("accepted", "rejected"), ("accepted", "refused"), ("accepted", "declined"),
+    ("agree", "refuse"), ("agreed", "refused"), ("agreed", "declined"), ("win", "lose"), ("won", "lost"),
+    ("confirm", "deny"), ("confirmed", "denied"), ("alive", "dead"), ("guilty", "innocent"),
+    ("convicted", "acquitted"), ("higher", "lower"), ("more", "fewer"), ("approve", "reject"),
+    ("approved", "rejected"), ("support", "oppose"), ("supported", "opposed"), ("allowed", "banned"),
+    ("opened", "closed"), ("survived", "died"), ("arrived", "left"), ("up", "down"), ("before", "after"),
+    ("released", "detained"), ("resigned", "reappointed"), ("ally", "enemy"), ("wins", "loses"),
+]
+_ANTONYM = {}
+for _a, _b in _ANTONYMS:
+    _ANTONYM.setdefault(_a, set()).add(_b)
+    _ANTONYM.setdefault(_b, set()).add(_a)
+
+
+def _compatible(a: Number, b: Number) -> bool:
+    """True when ``a`` and ``b`` can both be true (equal, or within what a qualifier allows)."""
+    if a.value == b.value:
+        return True
+    for x, y in ((a, b), (b, a)):
+        if x.qualifier == "min" and y.value >= x.value:
+            return True
+        if x.qualifier == "max" and y.value <= x.value:
+            return True
+        if x.qualifier == "approx" and abs(x.value - y.value) <= 0.1 * max(abs(x.value), 1):
+            return True
+    return False
+
+
+def _same_subject(a: Number, b: Number) -> bool:
+    if a.kind != b.kind:
+        return False
+    if a.kind in {"count", "duration", "money"}:
+        return a.about is not None and a.about == b.about
+    return a.about is None or b.about is None or a.about == b.about
+
+
+@dataclass
+class TypedConflictScorer:
+    """Typed comparison: numbers, dates, weekdays and ages about the same subject that cannot
+    both hold; a negation on one side only; an antonym pair. Needs the claims to overlap in
+    content (``min_overlap``) so that two different facts are not called a contradiction."""
+
+    min_overlap: float = 0.34
+
+    def __call__(self, a: ClaimInfo, b: ClaimInfo) -> str | None:
+        small = min(len(a.content), len(b.content)) or 1
+        overlap = len(a.content & b.content) / small
+        for x in a.numbers:
+            for y in b.numbers:
+                if not _same_subject(x, y) or _compatible(x, y):
+                    continue
+                # both sides may mention several values; only a value neither side states is a clash
+                if any(_same_subject(x, z) and _compatible(x, z) for z in b.numbers):
+                    continue
+                if any(_same_subject(y, z) and _compatible(y, z) for z in a.numbers):
+                    continue
+                subject = x.about or y.about
+                what = f"{x.kind} of {subject}" if subject and x.kind == "age" else (
+                    f"{x.kind} ({subject})" if subject else x.kind)
+                return f"{what}: {x.text.strip()} ({a.outlet}) vs {y.text.strip()} ({b.outlet})"
+        if overlap < self.min_overlap:
+            return None
+        # a negation clashes only when what it negates is stated un-negated on the other side
+        for neg, pos in ((a, b), (b, a)):
+            clash = sorted((neg.negated - pos.negated) & pos.content)
+            if clash and overlap >= 0.5:
+                return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
+        wa, wb = set(a.words), set(b.words)
+        for w in wa - wb:
+            for opposite in _ANTONYM.get(w, ()):
+                if opposite in wb and opposite not in wa:
+                    return f"opposite terms: {w!r} ({a.outlet}) vs {opposite!r} ({b.outlet})"
+        return None
+
+
+# ---------------------------------------------------------------- alignment
+
+
+@dataclass
+class Alignment:
+    """The claims of one comparison, their pair scores and the groups built from them."""
+
+    infos: list[ClaimInfo]
+    embeddings: np.ndarray  # one normalized row per claim
+    scores: np.ndarray  # claim x claim pair score (-1 within one article)
+    members: list[list[int]]  # claim indices per group (a claim may support more than one)
+    groups: tuple[ClaimGroup, ...]
+
+    def group_members(self, group_id: str) -> list[ClaimInfo]:
+        index = {g.id: i for i, g in enumerate(self.groups)}[group_id]
+        return [self.infos[i] for i in self.members[index]]
+
+
+def _overlap_matrix(sets: Sequence[frozenset[str]], idf: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise weighted |A & B| and min(|A|, |B|) for many small sets, via one matrix product.
+    With ``idf`` a term weighs log(N / df) over these sets, so a name every claim of the story
+    repeats ("Putin" in a story about Putin) carries almost nothing."""
+    vocab: dict[str, int] = {}
+    for s in sets:
+        for w in s:
+            vocab.setdefault(w, len(vocab))
+    m = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
+    for i, s in enumerate(sets):
+        for w in s:
+            m[i, vocab[w]] = 1.0
+    if idf:
+        df = m.sum(axis=0)
+        weights = np.log((len(sets) + 1) / (df + 1)).astype(np.float32)
+        weights /= max(float(np.log(len(sets) + 1)), 1e-6)
+    else:
+        weights = np.ones(m.shape[1], dtype=np.float32)
+    inter = (m * weights) @ m.T
+    sizes = m @ weights
+    # the floor: one shared common term over a one-term set must not read as full overlap
+    return inter, np.maximum(np.minimum.outer(sizes, sizes), OVERLAP_FLOOR if idf else 0.0)
+
+
+def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo]) -> np.ndarray:
+    """The claim x claim alignment score from ``pair_signals``; pairs within one article get -1."""
+    score = (W_COSINE * signals["cosine"] + W_LEXICAL * signals["lexical"] + W_CONTAIN * signals["contain"]
+             + W_ENTITY * signals["entity"] + np.minimum(NUMBER_BONUS * signals["numbers"], NUMBER_BONUS_MAX))
+    art = np.array([i.article_index for i in infos])
+    score[art[:, None] == art[None, :]] = -1.0
+    return score.astype(np.float32)
+
+
+def pair_signals(infos: Sequence[ClaimInfo], embeddings: np.ndarray) -> dict[str, np.ndarray]:
+    """Claim x claim signals in [0, 1]: embedding cosine, lexical token-set ratio, idf-weighted
+    content containment and entity overlap, and the count of shared specific numbers."""
+    from rapidfuzz import fuzz, process
+
+    if not infos:
+        z = np.zeros((0, 0), dtype=np.float32)
+        return {"cosine": z, "lexical": z, "contain": z, "entity": z, "numbers": z}
+    texts = [" ".join(i.words) for i in infos]
+    inter, small = _overlap_matrix([i.content for i in infos], idf=True)
+    einter, esmall = _overlap_matrix([i.entities for i in infos], idf=True)
+    ninter, _ = _overlap_matrix([frozenset(f"{x.kind}:{x.value:g}" for x in i.numbers if x.kind != "count" or x.value > 10)
+                                 for i in infos])
+    return {
+        "cosine": embeddings @ embeddings.T,
+        "lexical": process.cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1) / 100.0,
+        "contain": np.divide(inter, small, out=np.zeros_like(inter), where=small > 0),
+        "entity": np.divide(einter, esmall, out=np.zeros_like(einter), where=esmall > 0),
+        "numbers": ninter,
+    }
+
+
+def _group(scores: np.ndarray, infos: Sequence[ClaimInfo]) -> list[list[int]]:
+    """Greedy agglomeration over pairs above threshold, strongest first; at most one claim per
+    article in a group; two multi-claim groups merge only if their mean pair score holds."""
+    n = len(infos)
+    parent = list(range(n))
+    members = {i: [i] for i in range(n)}
+    arts = {i: {infos[i].article_index} for i in range(n)}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    iu, ju = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
+    order = np.argsort(-scores[iu, ju], kind="stable")
+    for k in order:
+        a, b = find(int(iu[k])), find(int(ju[k]))
+        if a == b or arts[a] & arts[b]:
+            continue
+        if len(members[a]) > 1 and len(members[b]) > 1:
+            if scores[np.ix_(members[a], members[b])].mean() < GROUP_MEAN_THRESHOLD:
+                continue
+        parent[b] = a
+        members[a].extend(members.pop(b))
+        arts[a] |= arts.pop(b)
+    return [sorted(m) for m in members.values()]
+
+
+def _attach(groups: list[list[int]], scores: np.ndarray, infos: Sequence[ClaimInfo], contain: np.ndarray) -> list[list[int]]:
+    """A long claim that also states a shorter claim of another article joins that claim's
+    group too (evidence may support several groups), when the group lacks its article."""
+    out = []
+    for g in groups:
+        g = list(g)
+        present = {infos[i].article_index for i in g}
+        for i in list(g):
+            row = scores[i]
+            for j in np.nonzero(row >= ATTACH_THRESHOLD)[0]:
+                j = int(j)
+                if infos[j].article_index in present:
+                    continue
+                a, b = infos[i], infos[j]
+                if len(b.content) <= len(a.content) or not a.content:
+                    continue
+                if contain[i, j] < ATTACH_CONTAINMENT:
+                    continue
+                # keep the best such claim per article
+                rivals = [k for k in np.nonzero(row >= ATTACH_THRESHOLD)[0] if infos[int(k)].article_index == b.article_index]
+                if int(max(rivals, key=lambda k: row[k])) != j:
+                    continue
+                g.append(j)
+                present.add(b.article_index)
+        out.append(sorted(set(g)))
+    return out
+
+
+def _group_id(evidence: Sequence[Evidence]) -> str:
+    key = "|".join(f"{e.article_id}:{e.start}:{e.end}" for e in sorted(evidence, key=lambda e: (e.article_id, e.start)))
+    return "g-" + hashlib.sha256(key.encode()).hexdigest()[:12]
+
+
+def align_claims(
+    articles: Sequence[Article],
+    *,
+    conflict_scorer: ConflictScorer | None = None,
+) -> Alignment:
+    """Split, describe, score and group the claims of ``articles`` (one story)."""
+    scorer = conflict_scorer or TypedConflictScorer()
+    claims = extract_claims(articles)
+    infos = describe(articles, claims)
+    embeddings = _nlp.encode([i.claim.text for i in infos])
+    signals = pair_signals(infos, embeddings)
+    scores = combine(signals, infos)
+    members = _attach(_group(scores, infos), scores, infos, signals["contain"])
+    # reading order: by the first article that states the group, then position
+    members.sort(key=lambda m: min((infos[i].article_index, infos[i].claim.span.start) for i in m))
+    is_copy = [a.duplicate is not None and a.duplicate.canonical_id != a.id for a in articles]
+
+    groups: list[ClaimGroup] = []
+    seen_ids: set[str] = set()
+    for m in members:
+        ms = [infos[i] for i in m]
+        # one evidence per independent source: the canonical member when there is one
+        chosen: dict[str, ClaimInfo] = {}
+        for ci in sorted(ms, key=lambda c: (is_copy[c.article_index], c.article_index)):
+            chosen.setdefault(ci.source, ci)
+        evidence = tuple(
+            Evidence(c.claim.article_id, c.claim.span.start, c.claim.span.end, c.claim.text, c.outlet)
+            for c in sorted(chosen.values(), key=lambda c: c.article_index)
+        )
+        outlets = tuple(dict.fromkeys(c.outlet for c in sorted(ms, key=lambda c: c.article_index)))
+        note = ""
+        reps = list(chosen.values())
+        for x in range(len(reps)):
+            for y in range(x + 1, len(reps)):
+                note = scorer(reps[x], reps[y]) or ""
+                if note:
+                    break
+            if note:
+                break
+        status = "conflicting" if note else ("shared" if len(chosen) >= 2 else "unique")
+        gid = _group_id(evidence)
+        while gid in seen_ids:
+            gid += "x"
+        seen_ids.add(gid)
+        groups.append(ClaimGroup(gid, status, ms[0].claim.text if ms else "", evidence, outlets, note))
+    # ms[0] is the member of the first article: the group's representative wording
+    return Alignment(infos, embeddings, scores, members, tuple(groups))

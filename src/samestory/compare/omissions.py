@@ -1,0 +1,50 @@
+"""Omissions: for each outlet, the claims most other independent outlets carry and it does not.
+
+The weight of an omission is the share of the *other* independent sources that carry the claim
+(1.0: every other source has it). Only claims carried by more than half of the others count, so
+with two sources every claim of the other one is an omission of weight 1.0, and with five
+sources a claim needs three of the four others. Conflicting groups are not omissions: an outlet
+that states a different value did not leave the fact out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from samestory.compare.claims import Alignment, source_key
+from samestory.models import Article, Omission
+
+__all__ = ["find_omissions", "MOST"]
+
+MOST = 0.5  # a claim counts when more than this share of the other sources carry it
+
+
+def find_omissions(articles: Sequence[Article], alignment: Alignment) -> tuple[Omission, ...]:
+    by_id = {a.id: a for a in articles}
+    outlet_sources: dict[str, set[str]] = {}
+    for a in articles:
+        outlet_sources.setdefault(a.outlet, set()).add(source_key(a, by_id))
+    all_sources = set().union(*outlet_sources.values()) if outlet_sources else set()
+
+    # the independent sources carrying each group, and the outlets
+    carriers: list[tuple[set[str], tuple[str, ...]]] = []
+    for group, members in zip(alignment.groups, alignment.members):
+        carriers.append(({alignment.infos[i].source for i in members}, group.outlets))
+
+    out: list[tuple[int, Omission]] = []
+    for outlet, own in outlet_sources.items():
+        others = all_sources - own
+        if not others:
+            continue
+        for order, (group, (sources, outlets)) in enumerate(zip(alignment.groups, carriers)):
+            if group.status == "conflicting" or outlet in outlets or sources & own:
+                continue
+            carrying = sources & others
+            weight = len(carrying) / len(others)
+            if weight <= MOST:
+                continue
+            carried_by = tuple(o for o in outlets if o != outlet)
+            out.append((order, Omission(outlet, group.id, group.text, carried_by, round(weight, 3))))
+    outlet_order = {o: k for k, o in enumerate(outlet_sources)}
+    out.sort(key=lambda x: (outlet_order[x[1].outlet], -x[1].weight, x[0]))
+    return tuple(o for _, o in out)
