@@ -436,7 +436,7 @@ class Fetcher:
         else:
             raise FetchError(source, f"unsupported content-encoding {encoding!r} (samestory asks for gzip or deflate only)")
         out = bytearray()
-        for raw in resp.iter_raw(64 * 1024):
+        for raw in resp.iter_raw():  # chunks as they arrive, so the deadline is checked often
             if self._clock() > deadline:
                 raise FetchError(source, f"too slow: the response took longer than {self.total_timeout:g} s")
             if inflater is None:
