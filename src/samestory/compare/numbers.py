@@ -31,9 +31,18 @@ __all__ = ["number_table", "GROWING_LEMMAS"]
 GROWING_LEMMAS = frozenset(
     """dead death die kill toll casualty injure injured wound hurt detain detention arrest question
     jail imprison case infect infection miss missing evacuate displace victim hospitalise hospitalize
-    rescue flee refugee damage cost""".split()
+    rescue flee refugee damage cost injury evacuate""".split()
 )
-_COUNT_KINDS = ("count", "money", "percent", "duration", "ordinal", "date")
+# What news counts count, as classes: "12 died", "a death toll of 12", "12 killed" are one figure.
+_LEMMA_CLASS = {
+    **dict.fromkeys("die dead death kill toll fatality fatal perish life".split(), "death"),
+    **dict.fromkeys("injure injured injury wound wounded hurt".split(), "injury"),
+    **dict.fromkeys("detain detention arrest custody".split(), "detain"),
+    **dict.fromkeys("evacuate evacuation evacuee flee displace".split(), "evacuate"),
+    **dict.fromkeys("miss missing unaccounted".split(), "missing"),
+}
+# Head nouns that say nothing about what is counted ("12 people died" vs "4 people detained").
+_GENERIC = frozenset("people person man woman number total figure least some".split())
 _STOP = frozenset(
     """the a an of in on at to for by with from and or but as than that this these those its his her their
     our be is are was were been being have has had some least at more less about around nearly almost over
@@ -79,9 +88,10 @@ def _lemmas(texts: list[str]) -> list[frozenset[str]]:
     for doc in nlp.pipe(texts, batch_size=64):
         out.append(
             frozenset(
-                t.lemma_.lower()
+                _LEMMA_CLASS.get(t.lemma_.lower(), t.lemma_.lower())
                 for t in doc
-                if t.is_alpha and t.lower_ not in _STOP and t.lemma_.lower() not in _STOP and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN")
+                if t.is_alpha and t.lower_ not in _STOP and t.lemma_.lower() not in _STOP | _GENERIC
+                and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN")
             )
         )
     return out
