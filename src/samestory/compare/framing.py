@@ -449,9 +449,9 @@ _HEDGES = re.compile(
     re.I,
 )
 _ATTRIBUTION = re.compile(
-    r"(?P<cue>\baccording to\s+(?:[\w’'.-]+\s+){0,5}?[\w’'.-]+(?=[,.;]|\s+(?:said|says|,))"
-    r"|\baccording to\b(?:\s+[\w’'.-]+){1,4}"
-    r"|\bwhat\s+(?:[\w’'-]+\s+){0,3}(?:say|says|said|call|calls|called|claim|claims|claimed|allege|alleges|alleged|describe|describes|described)\b"
+    r"(?P<cue>\b(?i:according to)\s+(?:[\w’'.-]+\s+){0,5}?[\w’'.-]+(?=[,.;]|\s+(?:said|says|,))"
+    r"|\b(?i:according to)\b(?:\s+[\w’'.-]+){1,4}"
+    r"|\b(?i:what)\s+(?:[\w’'-]+\s+){0,3}(?:say|says|said|call|calls|called|claim|claims|claimed|allege|alleges|alleged|describe|describes|described)\b"
     r"|\b(?:[A-Z][\w’'-]+\s+){1,4}(?:said|says|claims|claimed|alleges|alleged|insists|insisted|argues|argued|told|reported|reports|accused|denied|denies)\b"
     r"|\b(?:he|she|they|it)\s+(?:said|says|claims|claimed|alleged|alleges|insisted|insists|argued|argues)\b"
     r"|\b(?:said|says|claimed|claims|alleged|insisted|argued|told)\s*:?\s*(?=[“\"‘'])"
