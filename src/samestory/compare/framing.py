@@ -38,6 +38,7 @@ __all__ = [
     "find_loaded",
     "attribution_mode",
     "analyze_framing",
+    "sentence_score",
     "CATEGORY_WEIGHTS",
 ]
 
@@ -435,9 +436,13 @@ def find_loaded(
     return hits
 
 
-def sentence_score(hits: Iterable[Hit]) -> float:
-    """Weighted count of the writer's own loaded words (scare quotes count; reported speech does not)."""
-    return sum(CATEGORY_WEIGHTS.get(h.category, 1.0) for h in hits if h.voice in ("outlet", "scare-quoted"))
+WRITER_VOICES = ("outlet", "scare-quoted")
+
+
+def sentence_score(hits: Iterable[Hit], voices: Sequence[str] = WRITER_VOICES) -> float:
+    """Weighted count of loaded words in ``voices``: by default the writer's own (scare quotes
+    count; quotations and reported speech do not)."""
+    return sum(CATEGORY_WEIGHTS.get(h.category, 1.0) for h in hits if h.voice in voices)
 
 
 # ---------------------------------------------------------------- attribution of a claim
