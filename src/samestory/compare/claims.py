@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -115,6 +115,8 @@ class Number:
     about: str | None = None
     qualifier: str | None = None
     text: str = ""
+    start: int = 0  # where ``text`` sits in the claim
+    end: int = 0
 
 
 def _norm_word(word: str) -> str:
@@ -142,30 +144,41 @@ def _qualifier(text: str, pos: int) -> str | None:
     return None
 
 
+def _qualifier_start(text: str, pos: int) -> int:
+    before = text[max(0, pos - 16) : pos]
+    for phrase in _QUALIFIER:
+        if before.lower().rstrip().endswith(phrase):
+            return pos - len(before) + before.lower().rstrip().rfind(phrase)
+    return pos
+
+
 def numbers_in(text: str) -> tuple[Number, ...]:
     """Typed numbers, dates, weekdays and ages stated in ``text`` (a claim)."""
     found: list[Number] = []
     taken: list[tuple[int, int]] = []
 
-    def add(n: Number, start: int, end: int) -> None:
+    def add(n: Number, start: int, end: int, context: tuple[int, int] | None = None) -> None:
         if any(s < end and start < e for s, e in taken):
             return
         taken.append((start, end))
-        found.append(n)
+        c0, c1 = context or (start, end)
+        while c0 < c1 and text[c0].isspace():
+            c0 += 1
+        found.append(replace(n, text=text[c0:c1].strip(), start=c0, end=c0 + len(text[c0:c1].strip())))
 
     for m in _AGE_RE.finditer(text):
         if m.group(2):
-            add(Number("age", float(m.group(2)), _norm_word(m.group(1)), text=m.group(0)), m.start(2), m.end(2))
+            add(Number("age", float(m.group(2)), _norm_word(m.group(1))), m.start(2), m.end(2), (m.start(), m.end(2)))
         else:
             g = 3 if m.group(3) else 4
-            add(Number("age", float(m.group(g)), None, text=m.group(0)), m.start(g), m.end(g))
+            add(Number("age", float(m.group(g)), None), m.start(g), m.end(g), (m.start(), m.end()))
     for m in _DATE_RE.finditer(text):
         day = int(m.group("d1") or m.group("d2"))
         month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
         if 1 <= day <= 31:
-            add(Number("date", float(month * 100 + day), None, text=m.group(0)), m.start(), m.end())
+            add(Number("date", float(month * 100 + day), None), m.start(), m.end())
     for m in _WEEKDAY_RE.finditer(text):
-        add(Number("weekday", float(_WEEKDAYS[m.group(1).lower()]), None, text=m.group(0)), m.start(1), m.end(1))
+        add(Number("weekday", float(_WEEKDAYS[m.group(1).lower()]), None), m.start(1), m.end(1), (m.start(), m.end()))
     for m in _NUM_RE.finditer(text):
         if m.group("word"):
             value = float(_NUMBER_WORDS[m.group("word").lower()])
@@ -179,16 +192,27 @@ def numbers_in(text: str) -> tuple[Number, ...]:
         after = _next_word(text, m.end())
         qual = _qualifier(text, m.start())
         if pct:
-            n = Number("percent", value, None, qual, m.group(0))
+            n = Number("percent", value, None, qual)
         elif cur or (after in {"dollar", "pound", "euro", "rouble", "ruble"}):
-            n = Number("money", value, (cur or after), qual, m.group(0))
+            n = Number("money", value, (cur or after), qual)
         elif not m.group("word") and not scale and re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and after not in _UNITS:
-            n = Number("year", value, None, None, m.group(0))
+            n = Number("year", value, None, None)
         elif after in _UNITS:
-            n = Number("duration", value, after, qual, m.group(0))
+            n = Number("duration", value, after, qual)
         else:
-            n = Number("count", value, after, qual, m.group(0))
-        add(n, m.start(), m.end())
+            n = Number("count", value, after, qual)
+        # context: the number with what it counts ("157 people", "20 independent analysts"); the
+        # last of those words is what the number is about
+        tail_end, tail_words = m.end(), []
+        if n.kind in {"count", "duration", "money"}:
+            for w in re.finditer(r"[ \-]+([A-Za-z][\w’'\-]*)", text[m.end():]):
+                if w.start() != (tail_end - m.end()) or w.group(1).lower() in _STOP or len(tail_words) == 3:
+                    break
+                tail_words.append(w.group(1))
+                tail_end = m.end() + w.end()
+            if tail_words and n.kind == "count":
+                n = replace(n, about=_norm_word(tail_words[-1]))
+        add(n, m.start(), m.end(), (_qualifier_start(text, m.start()), tail_end))
     return tuple(found)
 
 
@@ -247,11 +271,26 @@ def _clause_cuts(doc) -> list[int]:
     return sorted(c for c in cuts if 0 < c < len(doc.text))
 
 
+_DASH_OR_SEMI = re.compile(r";\s|\s[—–]\s|\s--\s")
+
+
+def _punct_cuts(sentence: str) -> list[int]:
+    """Cuts at ";" and spaced dashes, kept only when both sides have a clause's worth of words."""
+    cuts = []
+    for m in _DASH_OR_SEMI.finditer(sentence):
+        cut = m.start() + 1 if sentence[m.start()] == ";" else m.start()
+        if _word_count(sentence[:cut]) >= MIN_CLAUSE_WORDS and _word_count(sentence[cut:]) >= MIN_CLAUSE_WORDS:
+            cuts.append(cut)
+    return cuts
+
+
 _EDGE_JUNK = re.compile(r"^(?:[\s,;:—–\-]|and\b|but\b|or\b|so\b)+", re.I)
 
 
-def _clean_piece(text: str, start: int, end: int) -> tuple[int, int]:
-    m = _EDGE_JUNK.match(text[start:end])
+def _clean_piece(text: str, start: int, end: int, first: bool = False) -> tuple[int, int]:
+    """Trim a claim's edges: punctuation, and a leading conjunction when it is a clause cut
+    from a longer sentence (a whole sentence keeps its "And ...")."""
+    m = _EDGE_JUNK.match(text[start:end]) if not first else re.match(r"^[\s,;:—–\-]+", text[start:end])
     if m and m.end() < end - start:
         start += m.end()
     while end > start and text[end - 1] in " \t\n,;:—–-":
@@ -266,14 +305,23 @@ def _word_count(text: str) -> int:
 def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
     """Each article's atomic claims, in text order: sentences, long ones cut into clauses."""
     sentences = _nlp.sentence_spans(articles)
-    long_ones = [
-        (ai, si, span)
-        for ai, spans in enumerate(sentences)
-        for si, span in enumerate(spans)
-        if _word_count(span.of(articles[ai].text)) > LONG_SENTENCE_WORDS
-    ]
-    docs = _nlp.parse_sentences([span.of(articles[ai].text) for ai, _, span in long_ones])
-    cuts = {(ai, si): _clause_cuts(doc) for (ai, si, _), doc in zip(long_ones, docs)}
+    # parse only what may be cut: long sentences (clauses) and any with ";" or a spaced dash
+    marks: dict[tuple[int, int], list[int]] = {}
+    todo: list[tuple[int, int, Span]] = []
+    for ai, spans in enumerate(sentences):
+        for si, span in enumerate(spans):
+            text = span.of(articles[ai].text)
+            punct = _punct_cuts(text)
+            if punct or _word_count(text) > LONG_SENTENCE_WORDS:
+                marks[(ai, si)] = punct
+                todo.append((ai, si, span))
+    docs = _nlp.parse_sentences([span.of(articles[ai].text) for ai, _, span in todo])
+    cuts: dict[tuple[int, int], list[int]] = {}
+    verbs: dict[tuple[int, int], list[int]] = {}  # char offsets of verbs, to spot verbless fragments
+    for (ai, si, span), doc in zip(todo, docs):
+        clause = _clause_cuts(doc) if _word_count(span.of(articles[ai].text)) > LONG_SENTENCE_WORDS else []
+        cuts[(ai, si)] = sorted(set(clause) | set(marks[(ai, si)]))
+        verbs[(ai, si)] = [t.idx for t in doc if t.pos_ in {"VERB", "AUX"}]
 
     out: list[list[Claim]] = []
     for ai, (article, spans) in enumerate(zip(articles, sentences)):
@@ -281,16 +329,23 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
         for si, span in enumerate(spans):
             bounds = [span.start] + [span.start + c for c in cuts.get((ai, si), [])] + [span.end]
             pieces = [(bounds[k], bounds[k + 1]) for k in range(len(bounds) - 1)]
-            # merge pieces too short to stand alone into their neighbour
+            # a piece too short to stand alone, or without a verb (an apposition between
+            # dashes), is no claim of its own: it joins its neighbour
+            verb_at = [span.start + v for v in verbs.get((ai, si), [])]
+
+            def fragment(s: int, e: int) -> bool:
+                if _word_count(article.text[s:e]) < MIN_CLAUSE_WORDS:
+                    return True
+                return bool(verb_at) and not any(s <= v < e for v in verb_at)
+
             merged: list[list[int]] = []
             for s, e in pieces:
-                if merged and (_word_count(article.text[s:e]) < MIN_CLAUSE_WORDS
-                               or _word_count(article.text[merged[-1][0]:merged[-1][1]]) < MIN_CLAUSE_WORDS):
+                if merged and (fragment(s, e) or fragment(*merged[-1])):
                     merged[-1][1] = e
                 else:
                     merged.append([s, e])
-            for s, e in merged:
-                s, e = _clean_piece(article.text, s, e)
+            for k, (s, e) in enumerate(merged):
+                s, e = _clean_piece(article.text, s, e, first=k == 0)
                 if e <= s or _word_count(article.text[s:e]) < MIN_CLAIM_WORDS:
                     continue
                 claims.append(Claim(article.id, Span(s, e), article.text[s:e], si))
@@ -588,33 +643,56 @@ def align_claims(
     members.sort(key=lambda m: min((infos[i].article_index, infos[i].claim.span.start) for i in m))
     is_copy = [a.duplicate is not None and a.duplicate.canonical_id != a.id for a in articles]
 
+    # every typed number each independent source states anywhere in the story
+    stated: dict[str, list[Number]] = {}
+    for ci in infos:
+        stated.setdefault(ci.source, []).extend(ci.numbers)
+
     groups: list[ClaimGroup] = []
+    out_members: list[list[int]] = []
     seen_ids: set[str] = set()
+
+    def add(group: ClaimGroup, m: list[int]) -> None:
+        gid = group.id
+        while gid in seen_ids:
+            gid += "x"
+        seen_ids.add(gid)
+        groups.append(replace(group, id=gid))
+        out_members.append(m)
+
     for m in members:
         ms = [infos[i] for i in m]
         # one evidence per independent source: the canonical member when there is one
         chosen: dict[str, ClaimInfo] = {}
         for ci in sorted(ms, key=lambda c: (is_copy[c.article_index], c.article_index)):
             chosen.setdefault(ci.source, ci)
+        reps = sorted(chosen.values(), key=lambda c: c.article_index)
         evidence = tuple(
-            Evidence(c.claim.article_id, c.claim.span.start, c.claim.span.end, c.claim.text, c.outlet)
-            for c in sorted(chosen.values(), key=lambda c: c.article_index)
+            Evidence(c.claim.article_id, c.claim.span.start, c.claim.span.end, c.claim.text, c.outlet) for c in reps
         )
         outlets = tuple(dict.fromkeys(c.outlet for c in sorted(ms, key=lambda c: c.article_index)))
-        note = ""
-        reps = list(chosen.values())
-        for x in range(len(reps)):
-            for y in range(x + 1, len(reps)):
-                note = scorer(reps[x], reps[y]) or ""
-                if note:
-                    break
-            if note:
-                break
+        note = next((n for x in range(len(reps)) for y in range(x + 1, len(reps)) if (n := scorer(reps[x], reps[y]))), "")
         status = "conflicting" if note else ("shared" if len(chosen) >= 2 else "unique")
-        gid = _group_id(evidence)
-        while gid in seen_ids:
-            gid += "x"
-        seen_ids.add(gid)
-        groups.append(ClaimGroup(gid, status, ms[0].claim.text if ms else "", evidence, outlets, note))
-    # ms[0] is the member of the first article: the group's representative wording
-    return Alignment(infos, embeddings, scores, members, tuple(groups))
+        # the representative wording: the most compact member (a long sentence that also
+        # states other facts is a worse label than the short claim it was aligned with)
+        label = min(reps, key=lambda c: (len(c.content), c.article_index)).claim.text if reps else ""
+        add(ClaimGroup(_group_id(evidence), status, label, evidence, outlets, note), m)
+        if len(chosen) < 2:
+            continue
+        # a number only one source gives, inside a claim others share, is a unique detail
+        # ("Lukashenko, 69, ..." against a report of the same scene without ages)
+        for c in reps:
+            others = [z for src, nums in stated.items() if src != c.source for z in nums]
+            for n in c.numbers:
+                if n.kind == "count" and n.about is None:
+                    continue
+                if any(_same_subject(n, z) and _compatible(n, z) for z in others):
+                    continue
+                if any(_same_subject(n, z) and not _compatible(n, z) for r in reps if r is not c for z in r.numbers):
+                    continue  # a clash, already told by the conflict note
+                start = c.claim.span.start + n.start
+                ev = Evidence(c.claim.article_id, start, start + len(n.text), n.text, c.outlet)
+                subject = f" of {n.about}" if n.about and n.kind == "age" else ""
+                add(ClaimGroup(_group_id((ev,)), "unique", n.text, (ev,), (c.outlet,),
+                               f"{n.kind}{subject} given only by {c.outlet}"), [infos.index(c)])
+    return Alignment(infos, embeddings, scores, out_members, tuple(groups))

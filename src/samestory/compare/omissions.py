@@ -3,8 +3,8 @@
 The weight of an omission is the share of the *other* independent sources that carry the claim
 (1.0: every other source has it). Only claims carried by more than half of the others count, so
 with two sources every claim of the other one is an omission of weight 1.0, and with five
-sources a claim needs three of the four others. Conflicting groups are not omissions: an outlet
-that states a different value did not leave the fact out.
+sources a claim needs three of the four others. A conflicting group counts too (an outlet that
+reports no injury figure at all left it out), but never for an outlet that states a version of it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def find_omissions(articles: Sequence[Article], alignment: Alignment) -> tuple[O
         if not others:
             continue
         for order, (group, (sources, outlets)) in enumerate(zip(alignment.groups, carriers)):
-            if group.status == "conflicting" or outlet in outlets or sources & own:
+            if outlet in outlets or sources & own:
                 continue
             carrying = sources & others
             weight = len(carrying) / len(others)

@@ -1,1 +1,33 @@
+"""Render a Coverage for people and programs: ``render(coverage, fmt) -> str``.
 
+    from samestory.report import render
+    render(coverage, "json")   # the documented, versioned Coverage JSON (schema_version inside)
+    render(coverage, "md")     # Markdown
+    render(coverage, "html")   # a self-contained, side-by-side HTML report (no JS, no external resources)
+
+Article text is untrusted: every renderer escapes it.
+"""
+
+from __future__ import annotations
+
+from samestory.models import Coverage
+from samestory.report.html_report import render_html
+from samestory.report.json_report import coverage_document, render_json
+from samestory.report.markdown_report import render_markdown
+
+__all__ = ["render", "FORMATS", "coverage_document"]
+
+FORMATS = ("json", "md", "html")
+_ALIASES = {"markdown": "md", "htm": "html"}
+
+
+def render(coverage: Coverage, fmt: str = "json") -> str:
+    """``coverage`` as JSON, Markdown or HTML text. Raises ValueError for an unknown format."""
+    key = _ALIASES.get(fmt.lower(), fmt.lower())
+    if key == "json":
+        return render_json(coverage)
+    if key == "md":
+        return render_markdown(coverage)
+    if key == "html":
+        return render_html(coverage)
+    raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -1,0 +1,144 @@
+"""Claims: splitting, typed numbers, conflict scoring and alignment over a fictional story."""
+
+from __future__ import annotations
+
+import pytest
+
+from _compare_story import COURIER, DIGEST, GAZETTE, HERALD, STORY, group_with
+from samestory.compare.claims import (
+    ClaimInfo,
+    Number,
+    TypedConflictScorer,
+    align_claims,
+    extract_claims,
+    numbers_in,
+)
+from samestory.models import Article
+
+
+def test_numbers_are_typed_with_subject_and_qualifier():
+    nums = numbers_in("Mara Tollen, 54, said at least 157 people were detained in 2020, up 5% on 12 March.")
+    kinds = {(n.kind, n.value) for n in nums}
+    assert ("age", 54) in kinds and ("count", 157) in kinds and ("year", 2020) in kinds
+    assert ("percent", 5) in kinds and ("date", 312) in kinds
+    count = next(n for n in nums if n.kind == "count")
+    assert count.about == "people" and count.qualifier == "min" and count.text == "at least 157 people"
+    age = next(n for n in nums if n.kind == "age")
+    assert age.about == "tollen"
+
+
+def _info(text: str, outlet: str) -> ClaimInfo:
+    from samestory.compare.claims import _negated_terms, _norm_word, _STOP, _WORD
+    from samestory.models import Claim, Span
+
+    words = tuple(w.lower() for w in _WORD.findall(text))
+    return ClaimInfo(
+        claim=Claim(outlet, Span(0, len(text)), text, 0), id=outlet, article_index=0, outlet=outlet,
+        source=outlet, position=0.0, words=words,
+        content=frozenset(w for w in (_norm_word(x) for x in words) if w not in _STOP),
+        entities=frozenset(), numbers=numbers_in(text), negated=_negated_terms(words),
+    )
+
+
+@pytest.mark.parametrize(
+    "a, b, clash",
+    [
+        ("Twelve people were injured in the fall.", "20 people were injured in the fall.", True),
+        ("At least 12 people were injured in the fall.", "20 people were injured in the fall.", False),
+        ("Mara Tollen, 54, said the cable snapped.", "Mara Tollen, 57, said the cable snapped.", True),
+        ("The bridge had been inspected last spring.", "The bridge had not been inspected last spring.", True),
+        ("The bridge opened in 1911 and closed in 2020.", "The bridge closed in 2020.", False),
+        ("The council accepted the offer from the builders.", "The council rejected the offer from the builders.", True),
+        ("The bridge was closed in May.", "Walkers were not told about the closure in May.", False),
+    ],
+)
+def test_typed_conflicts(a, b, clash):
+    note = TypedConflictScorer()(_info(a, "A"), _info(b, "B"))
+    assert bool(note) is clash, note
+
+
+def test_long_sentences_split_at_semicolons_and_clauses(nlp):
+    text = ("The river rose by two metres overnight; the council opened the flood gates at dawn. "
+            "The mayor of Veldmoor visited the harbour on Wednesday to speak with the fishermen who had lost their boats, "
+            "and the regional governor promised that every family in the valley would receive full compensation before the first winter storms arrive.")
+    art = Article(id="x", outlet="X", title="t", text=text)
+    claims = extract_claims([art])[0]
+    texts = [c.text for c in claims]
+    assert texts[0] == "The river rose by two metres overnight;" or texts[0].startswith("The river rose")
+    assert any(t.startswith("the council opened") for t in texts)
+    assert any(t.startswith("the regional governor promised") for t in texts)
+    for c in claims:  # evidence offsets point at the text they quote
+        assert text[c.span.start:c.span.end] == c.text
+
+
+@pytest.fixture(scope="module")
+def alignment(embedder, nlp):
+    return align_claims(STORY)
+
+
+def test_shared_claims_need_two_independent_outlets(alignment):
+    class Cov:  # group_with needs .claims
+        claims = alignment.groups
+
+    collapse = group_with(Cov, "collapsed", "tuesday")
+    assert collapse and collapse[0].status == "shared"
+    assert {"Veldmoor Courier", "Lenn Valley Gazette", "Northern Herald"} <= set(collapse[0].outlets)
+    path = group_with(Cov, "river path")
+    assert path and path[0].status == "shared"
+
+
+def test_copy_counts_with_its_canonical(alignment):
+    class Cov:
+        claims = alignment.groups
+
+    mayor = group_with(Cov, "mayor", "crossing")
+    assert len(mayor) == 1
+    g = mayor[0]
+    assert g.status == "unique"  # the Digest is a copy of the Courier, not a second witness
+    assert set(g.outlets) == {"Veldmoor Courier", "Wire Digest"}
+    assert [ev.article_id for ev in g.evidence] == [COURIER.id]  # one member of the copy family
+
+
+def test_conflicts_are_found_with_a_note(alignment):
+    class Cov:
+        claims = alignment.groups
+
+    injured = group_with(Cov, "injured")
+    assert injured and injured[0].status == "conflicting"
+    assert "12" in injured[0].note or "Twelve" in injured[0].note
+    inspected = group_with(Cov, "inspected")
+    assert inspected and inspected[0].status == "conflicting" and "polarity" in inspected[0].note
+    age = [g for g in group_with(Cov, "tollen") if g.status == "conflicting"]
+    assert age and "age" in age[0].note
+
+
+def test_unique_claims_and_unique_details(alignment):
+    class Cov:
+        claims = alignment.groups
+
+    opened = group_with(Cov, "1911")
+    assert opened and all(g.status == "unique" and g.outlets == (GAZETTE.outlet,) for g in opened)
+    fishermen = group_with(Cov, "fishermen")
+    assert fishermen and fishermen[0].status == "unique" and fishermen[0].outlets == (HERALD.outlet,)
+
+
+def test_every_evidence_span_reads_as_recorded(alignment):
+    texts = {a.id: a.text for a in STORY}
+    for g in alignment.groups:
+        assert g.evidence and g.outlets
+        for ev in g.evidence:
+            assert texts[ev.article_id][ev.start:ev.end] == ev.text
+
+
+def test_conflict_scorer_is_pluggable(embedder, nlp):
+    calls = []
+
+    def everything_conflicts(a, b):
+        calls.append((a.outlet, b.outlet))
+        return "disputed by a test scorer"
+
+    al = align_claims([COURIER, HERALD], conflict_scorer=everything_conflicts)
+    multi = [g for g in al.groups if len(g.evidence) >= 2]
+    assert multi and all(g.status == "conflicting" and g.note == "disputed by a test scorer" for g in multi)
+    assert calls
+    assert DIGEST.duplicate is not None
