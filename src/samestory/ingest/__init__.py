@@ -151,7 +151,9 @@ def read_inputs(
         for arg in paths:
             arg_s = os.fspath(arg)
             try:
-                if arg_s == STDIN:
+                if not arg_s.strip():
+                    yield Failure(repr(arg_s), "an empty argument is not a file, folder, URL or -")
+                elif arg_s == STDIN:
                     yield from guarded(_read_stdin(stdin, outlet=outlet, max_bytes=max_bytes), STDIN_SOURCE)
                 elif is_url(arg_s):
                     yield from guarded(fetch_docs(arg_s.strip(), get_fetcher(), outlet=outlet), arg_s)

@@ -30,10 +30,11 @@ from samestory.ingest._common import (
     DEFAULT_MAX_BYTES,
     Item,
     binary_reason,
+    bom_encoding,
     failure_from,
     read_file_capped,
 )
-from samestory.models import RawDoc
+from samestory.models import Failure, RawDoc
 
 if TYPE_CHECKING:
     from samestory.ingest.fetch import Fetcher
@@ -102,7 +103,7 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
     import feedparser
 
     if not data.strip():
-        raise IngestError(source, "empty feed")
+        raise IngestError(source, "empty file (no feed)")
     why = binary_reason(data)
     if why:
         raise IngestError(source, why)
@@ -113,11 +114,14 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         problem = f"{type(exc).__name__}: {exc}" if exc else "malformed feed"
+    if parsed.entries and (not parsed.get("version") or (not bom_encoding(data) and not looks_like_feed(data))):
+        # feedparser finds "entries" in any XML; only an rss/feed/RDF root is a feed
+        raise IngestError(source, "not an RSS or Atom feed (its root element is not rss, feed or rdf:RDF)")
     if not parsed.entries:
-        if problem and not parsed.get("version"):
-            raise IngestError(source, f"malformed feed, no entries could be read ({problem})")
         if not parsed.get("version"):
-            raise IngestError(source, "not an RSS or Atom feed (no rss/feed root element)")
+            raise IngestError(source, "not an RSS or Atom feed" + (f" (malformed: {problem})" if problem else " (no rss/feed root element)"))
+        if problem:
+            raise IngestError(source, f"malformed feed, no entries could be read ({problem})")
     f = parsed.feed
     entries = []
     for i, e in enumerate(parsed.entries):
@@ -209,7 +213,12 @@ def entry_to_doc(
             meta=meta,
         )
     if not entry.body.strip():
-        raise IngestError(feed.source, "the entry has no content or summary" + (" (and no fetcher was given to fetch its link)" if entry.link and fetcher is None else ""), record)
+        reason = "the entry has no content or summary"
+        if entry.link and fetcher is None:
+            reason += " (and no fetcher was given to fetch its link)"
+        if feed.warning:
+            reason += f"; malformed feed: {feed.warning}"
+        raise IngestError(feed.source, reason, record)
     if short:
         meta["summary_only"] = True
     content = entry.body.strip() if entry.body_type == "text" else _wrap_fragment(entry.title, entry.body)
@@ -240,6 +249,9 @@ def iter_feed_docs(
         feed = parse_feed(data, source=source, base_url=base_url)
     except Exception as e:  # noqa: BLE001
         yield failure_from(e, source)
+        return
+    if not feed.entries:
+        yield Failure(source, "the feed has no entries" + (f" (malformed: {feed.warning})" if feed.warning else ""))
         return
     for entry in feed.entries:
         try:

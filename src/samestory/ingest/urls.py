@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from samestory.errors import IngestError
 from samestory.ingest._common import DEFAULT_MAX_BYTES, Item, decode_bytes, failure_from, read_file_capped
 from samestory.ingest.feeds import iter_feed_docs, looks_like_feed
 from samestory.ingest.html import html_doc
@@ -87,20 +86,16 @@ def read_url_list(
     except Exception as e:  # noqa: BLE001
         yield failure_from(e, source)
         return
-    urls: list[tuple[int, str]] = []
-    for n, line in enumerate(text.splitlines(), 1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1)]
+    lines = [(n, line) for n, line in lines if line and not line.startswith("#")]
+    if not lines:
+        yield Failure(source, "no URLs in the list")
+        return
+    for n, line in lines:  # in file order: a bad line is reported where it stands
+        record = f"line {n}"
         if not is_url(line):
-            yield Failure(source, f"not an http(s) URL: {line[:100]!r}", record=f"line {n}")
-            continue
-        urls.append((n, line))
-    if not urls:
-        yield failure_from(IngestError(source, "no URLs in the list"), source)
-        return
-    if fetcher is None:
-        yield Failure(source, "URL inputs need a fetcher (none was given)")
-        return
-    for n, url in urls:
-        yield from fetch_docs(url, fetcher, outlet=outlet, source=source, record=f"line {n} ({url})")
+            yield Failure(source, f"not an http(s) URL: {line[:100]!r}", record=record)
+        elif fetcher is None:
+            yield Failure(source, "URL inputs need a fetcher (none was given)", record=record)
+        else:
+            yield from fetch_docs(line, fetcher, outlet=outlet, source=source, record=f"{record} ({line})")

@@ -106,6 +106,7 @@ def iter_warc_stream(
     stream = _Prefixed(head, stream)
     watch = _GzipWatch(stream) if gz else None
     index = 0
+    produced = 0  # RawDocs and Failures yielded: an archive that gives nothing says so
     records = ArchiveIterator(watch or stream, no_record_parse=False)
     it = iter(records)
     while True:
@@ -125,9 +126,11 @@ def iter_warc_stream(
             uri = record.rec_headers.get_header("WARC-Target-URI")
             doc = _record_doc(record, index, uri, source=source, outlet=outlet, max_bytes=max_bytes)
         except Exception as e:  # noqa: BLE001 - one bad record never stops the archive
+            produced += 1
             yield failure_from(e, source, _record_label(index, uri))
             continue
         if doc is not None:
+            produced += 1
             yield doc
     if watch is not None and watch.error:
         yield Failure(source, f"corrupt gzip data after record {index}: {watch.error}", record=f"record {index + 1}")
@@ -135,6 +138,8 @@ def iter_warc_stream(
         yield Failure(source, f"truncated gzip: the archive ends in the middle of a record after {index} complete records", record=f"record {index + 1}")
     elif index == 0:
         yield Failure(source, "no WARC records found")
+    elif produced == 0:
+        yield Failure(source, f"no HTML pages in the archive ({index} records, none a 200 response with an HTML content type)")
 
 
 def _record_doc(record: Any, index: int, uri: str | None, *, source: str, outlet: str | None, max_bytes: int):  # type: ignore[no-untyped-def]
