@@ -227,6 +227,38 @@ def analyze(paths, as_json, outlet):
 
 
 @main.command()
+@click.argument("feeds_file", type=click.Path(exists=True, dir_okay=False))
+@db_option
+@click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")
+@click.option("--polls", type=int, help="Stop after this many polls (default: run until interrupted).")
+@click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
+def watch(feeds_file, db, every, polls, allow_private):
+    """Poll the feeds listed in FEEDS_FILE (one URL a line) and ingest only their new entries."""
+    from samestory.ingest.fetch import Fetcher
+    from samestory.ingest.watch import FeedWatcher, parse_every, read_feeds_file, watch_loop
+    from samestory.store import Store
+    from samestory.workflow import Ingestor
+
+    feeds = read_feeds_file(feeds_file)
+    interval = parse_every(every)
+    with Store(db) as store:
+        fetcher = Fetcher(allow_private=allow_private)
+        watcher = FeedWatcher(feeds, fetcher, store.load_state("watch") or {})
+        ingestor = Ingestor(store, allow_private=allow_private, fetcher=fetcher)
+        try:
+            for docs, failures in watch_loop(watcher, interval, polls=polls):
+                report = ingestor.ingest_docs([*docs, *failures])
+                with store.transaction():
+                    store.save_state("watch", watcher.state)
+                click.echo(f"{len(feeds)} feeds: {len(docs)} new entries; added {report.added}, duplicate "
+                           f"{report.duplicate}, failed {report.failed}")
+                for f in report.failures:
+                    click.echo(f"  failed: {f}")
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+
+
+@main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)

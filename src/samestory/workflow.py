@@ -164,10 +164,16 @@ class Ingestor:
         self._in_flight: set[str] = set()
 
     def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
+        """Read files, folders, URLs or ``-`` and ingest what they hold."""
         from samestory.ingest import read_inputs
 
-        report = IngestReport()
         stream = read_inputs(paths, outlet=self.outlet, fetcher=self.fetcher, allow_private=self.allow_private)
+        return self.ingest_docs(stream, progress=progress)
+
+    def ingest_docs(self, stream: Iterable[RawDoc | Failure], *,
+                    progress: Callable[[int], None] | None = None) -> IngestReport:
+        """Ingest documents already read (a feed watcher's new entries, say)."""
+        report = IngestReport()
         cleaned = self.engine.map_ordered(clean_batch, batched(stream, self.batch_size))
         prepared = (self._prepare(batch, report) for batch in cleaned)
         for batch in self.engine.map_ordered(enrich_batch, prepared):
