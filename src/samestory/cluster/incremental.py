@@ -1,0 +1,710 @@
+"""The incremental story clusterer: each new article joins the best matching open story or opens one.
+
+How an article is placed (``StoryClusterer.assign``):
+
+1. **Candidates** (never a scan of every story ever):
+   - dense: cosine of the article's headline+lead embedding against a numpy matrix holding the
+     centroids of the *open* stories only, keeping the ``top_k`` best; O(open * 384) per article;
+   - inverted index: the article's rarer entity keys, numbers and top keywords look up the open
+     stories that contain them (postings longer than ``max_postings`` are skipped, they do not
+     discriminate); O(sum of the used postings), keeping the ``inverted_k`` best;
+   - a story is *quiet* for this article when both have dates and the article lies more than
+     ``window_days`` outside the story's first..last span; quiet stories are not candidates.
+2. **Score** of each candidate: a weighted sum of
+   centroid cosine, max cosine over (up to ``max_members_kept``) members, IDF-weighted cosine of
+   entities, of keywords and of numbers (IDF learned incrementally from the articles seen), minus a
+   time-gap penalty when both dates are known. The article joins the best story when its score
+   reaches ``threshold``, else it founds a new story.
+3. **Merge**: when the article scores at least ``merge_threshold`` against the best story *and*
+   another one, it bridges them: the smaller story is merged into the larger (older on ties), the
+   event is logged in ``events_`` and the old id resolves to its successor (``resolve``).
+4. **Split**: when a story reaches 8, 16, 32 or 64 articles its member embeddings are cut in two
+   (deterministic 2-means); if the halves are far apart (centroid cosine < ``split_threshold``)
+   the half without the founder becomes a new story, logged as a split.
+5. **Closing**: every ``sweep_every`` articles, stories whose last article is more than
+   ``window_days`` behind the stream clock (the latest publication time seen) and that have not
+   grown for ``min_idle_articles`` arrivals are closed: they leave the candidate matrix and the
+   inverted index (their summary stays). Undated streams close a story after
+   ``max_idle_articles`` arrivals without growth. So the open set, and the per-article cost, is
+   bounded by the time window, not by the number of stories ever stored.
+
+Story ids: ``"s-" + sha1(founding article id)[:12]``; a story keeps its id for life.
+The same input order always gives the same result (no randomness, ties broken by founding order).
+Learned state lives in attributes ending in ``_``; ``to_state``/``from_state`` persist it as JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import hashlib
+import math
+from collections import Counter
+
+import numpy as np
+
+from samestory.cluster.features import ArticleFeatures, featurize
+from samestory.errors import NotFoundError
+from samestory.models import Story
+
+__all__ = ["StoryClusterer", "story_id_for", "FEATURE_NAMES"]
+
+FEATURE_NAMES = ("centroid", "max", "entities", "keywords", "numbers", "time_gap")
+_DIM = 384
+_SPLIT_SIZES = (8, 16, 32, 64)
+_INDEXED_KEYWORDS = 8  # an article's top keywords that go into the inverted index
+_PROFILE_CAP = 300  # a story's sparse profiles are pruned back to half this size
+
+
+def story_id_for(article_id: str) -> str:
+    """A story's id, derived from its founding article's id (stable for life)."""
+    return "s-" + hashlib.sha1(article_id.encode("utf-8")).hexdigest()[:12]
+
+
+def _b64(arr: np.ndarray, dtype) -> str:
+    return base64.b64encode(np.ascontiguousarray(arr, dtype=dtype).tobytes()).decode("ascii")
+
+
+def _unb64(text: str, dtype, shape=None) -> np.ndarray:
+    arr = np.frombuffer(base64.b64decode(text), dtype=dtype).copy()
+    return arr.reshape(shape) if shape is not None else arr
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None:
+        return None
+    return _dt.datetime.fromtimestamp(ts, tz=_dt.timezone.utc).isoformat()
+
+
+class _Story:
+    __slots__ = (
+        "idx", "id", "seq_first", "seq_last", "article_ids", "outlets", "indep_outlets",
+        "emb_sum", "n", "kept", "kept_n", "titles", "members", "ent", "names", "kw", "num",
+        "t_first", "t_last", "clock_last", "status", "row", "norms", "tokens", "title",
+    )
+
+    def __init__(self, idx: int, sid: str, seq: int):
+        self.idx = idx
+        self.id = sid
+        self.seq_first = seq
+        self.seq_last = seq
+        self.article_ids: list[str] = []
+        self.outlets: list[str] = []
+        self.indep_outlets: set[str] = set()
+        self.emb_sum = np.zeros(_DIM, dtype=np.float64)
+        self.n = 0
+        self.kept = np.zeros((0, _DIM), dtype=np.float32)
+        self.kept_n = 0
+        self.titles: list[str] = []  # titles of the kept members
+        self.members: list[ArticleFeatures] = []  # kept members' features (for splits)
+        self.ent: dict[str, float] = {}
+        self.names: dict[str, str] = {}
+        self.kw: dict[str, float] = {}
+        self.num: dict[str, float] = {}
+        self.t_first: float | None = None
+        self.t_last: float | None = None
+        self.clock_last: float | None = None
+        self.status = "open"  # open | quiet | merged
+        self.row = -1  # row in the open-centroid matrix
+        self.norms: tuple | None = None  # cached sparse-profile norms
+        self.tokens: set[str] = set()  # inverted-index tokens this story is posted under
+        self.title = ""
+
+    def centroid(self) -> np.ndarray:
+        c = self.emb_sum / max(self.n, 1)
+        norm = float(np.linalg.norm(c))
+        return (c / norm if norm > 0 else c).astype(np.float32)
+
+
+class StoryClusterer:
+    """Incremental story clustering with stable ids. See the module docstring for the method.
+
+    Defaults were fitted on half of the ECB+ topics (bench/clustering.py --tune) and checked on
+    the other half; ``threshold`` is the knob for tighter (higher) or looser (lower) stories.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.55,
+        w_centroid: float = 1.0,
+        w_max: float = 0.5,
+        w_entities: float = 0.6,
+        w_keywords: float = 0.6,
+        w_numbers: float = 0.2,
+        w_time: float = 0.5,
+        merge_threshold: float = 0.9,
+        split_threshold: float = 0.35,
+        split: bool = True,
+        window_days: float = 3.0,
+        top_k: int = 10,
+        inverted_k: int = 10,
+        max_postings: int = 500,
+        rare_df: float = 0.05,
+        max_members_kept: int = 64,
+        min_idle_articles: int = 1000,
+        max_idle_articles: int = 100_000,
+        sweep_every: int = 256,
+    ):
+        self.threshold = threshold
+        self.w_centroid = w_centroid
+        self.w_max = w_max
+        self.w_entities = w_entities
+        self.w_keywords = w_keywords
+        self.w_numbers = w_numbers
+        self.w_time = w_time
+        self.merge_threshold = merge_threshold
+        self.split_threshold = split_threshold
+        self.split = split
+        self.window_days = window_days
+        self.top_k = top_k
+        self.inverted_k = inverted_k
+        self.max_postings = max_postings
+        self.rare_df = rare_df
+        self.max_members_kept = max_members_kept
+        self.min_idle_articles = min_idle_articles
+        self.max_idle_articles = max_idle_articles
+        self.sweep_every = sweep_every
+        self._reset()
+
+    # ------------------------------------------------------------ config / state
+
+    _CONFIG = (
+        "threshold", "w_centroid", "w_max", "w_entities", "w_keywords", "w_numbers", "w_time",
+        "merge_threshold", "split_threshold", "split", "window_days", "top_k", "inverted_k",
+        "max_postings", "rare_df", "max_members_kept", "min_idle_articles", "max_idle_articles",
+        "sweep_every",
+    )
+
+    def get_params(self) -> dict:
+        return {name: getattr(self, name) for name in self._CONFIG}
+
+    def _reset(self) -> None:
+        self.n_articles_ = 0
+        self.clock_: float | None = None
+        self.df_ent_: Counter[str] = Counter()
+        self.df_kw_: Counter[str] = Counter()
+        self.df_num_: Counter[str] = Counter()
+        self.stories_: list[_Story] = []  # every story ever, by internal index
+        self.by_id_: dict[str, _Story] = {}
+        self.assignments_: dict[str, str] = {}  # article id -> current story id
+        self.successors_: dict[str, str] = {}  # merged story id -> the story it went into
+        self.events_: list[dict] = []
+        self._postings: dict[str, set[int]] = {}
+        self._matrix = np.zeros((64, _DIM), dtype=np.float32)  # centroids of open stories
+        self._row_story: list[int] = []
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.array(
+            [self.w_centroid, self.w_max, self.w_entities, self.w_keywords, self.w_numbers, -self.w_time],
+            dtype=np.float64,
+        )
+
+    # ------------------------------------------------------------ public API
+
+    def assign(self, article) -> str:
+        """Place one article (an Article or precomputed ArticleFeatures); return its story id."""
+        feats = article if isinstance(article, ArticleFeatures) else featurize([article])[0]
+        return self._assign(feats)
+
+    def assign_many(self, articles, *, batch_size: int = 256) -> list[str]:
+        """Place articles in the given order (features computed in batches); their story ids.
+
+        The ids are those at the time each article was placed; ``resolve`` gives today's."""
+        out: list[str] = []
+        batch: list = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= batch_size:
+                out.extend(self._assign_batch(batch))
+                batch = []
+        if batch:
+            out.extend(self._assign_batch(batch))
+        return out
+
+    def resolve(self, story_id: str) -> str:
+        """The current id of a story: itself, or the story it was merged into (followed to the end)."""
+        if story_id not in self.by_id_:
+            raise NotFoundError(f"story {story_id!r} is not known to this clusterer")
+        seen = set()
+        while story_id in self.successors_ and story_id not in seen:
+            seen.add(story_id)
+            story_id = self.successors_[story_id]
+        return story_id
+
+    def story_of(self, article_id: str) -> str:
+        """The current story id of an article already placed."""
+        if article_id not in self.assignments_:
+            raise NotFoundError(f"article {article_id!r} has not been clustered")
+        return self.assignments_[article_id]
+
+    def stories(self) -> list[Story]:
+        """Every live story (open and quiet; merged ones are gone), in founding order."""
+        out = []
+        for st in self.stories_:
+            if st.status == "merged":
+                continue
+            out.append(self._story_record(st))
+        return out
+
+    def open_story_ids(self) -> list[str]:
+        return [self.stories_[i].id for i in self._row_story]
+
+    # ------------------------------------------------------------ assignment
+
+    def _assign_batch(self, batch) -> list[str]:
+        todo = [a for a in batch if not isinstance(a, ArticleFeatures)]
+        computed = iter(featurize(todo)) if todo else iter(())
+        feats = [a if isinstance(a, ArticleFeatures) else next(computed) for a in batch]
+        return [self._assign(f) for f in feats]
+
+    def _assign(self, f: ArticleFeatures) -> str:
+        if f.article_id in self.assignments_:  # placing the same article twice changes nothing
+            return self.assignments_[f.article_id]
+        seq = self.n_articles_
+        # a copy found by dedup goes where its canonical article went
+        if f.canonical_id and f.canonical_id in self.assignments_:
+            st = self.by_id_[self.resolve(self.assignments_[f.canonical_id])]
+            if st.status == "open":
+                self._add(st, f, seq)
+                self._after_article(f)
+                return st.id
+        scored = self._score_candidates(f)
+        best = scored[0] if scored and scored[0][0] >= self.threshold else None
+        if best is None:
+            st = self._new_story(f, seq)
+        else:
+            st = self.stories_[best[1]]
+            self._add(st, f, seq)
+            if self.merge_threshold is not None and best[0] >= self.merge_threshold:
+                for score, idx in scored[1:]:
+                    if score < self.merge_threshold:
+                        break
+                    other = self.stories_[idx]
+                    if other.status == "open" and st.status == "open":
+                        st = self._merge(st, other, f.article_id)
+            if self.split and st.n in _SPLIT_SIZES and st.n <= self.max_members_kept:
+                self._maybe_split(st, f.article_id)
+        self._after_article(f)
+        return self.assignments_[f.article_id]
+
+    def _after_article(self, f: ArticleFeatures) -> None:
+        self.n_articles_ += 1
+        self.df_ent_.update(f.entities.keys())
+        self.df_kw_.update(f.keywords.keys())
+        self.df_num_.update(f.numbers.keys())
+        if f.time is not None and (self.clock_ is None or f.time > self.clock_):
+            self.clock_ = f.time
+        if self.n_articles_ % self.sweep_every == 0:
+            self._sweep()
+
+    def _idf(self, df: Counter, term: str) -> float:
+        return max(0.0, math.log((self.n_articles_ + 1) / (df.get(term, 0) + 0.5)))
+
+    def _article_tokens(self, f: ArticleFeatures) -> list[str]:
+        top_kw = sorted(f.keywords.items(), key=lambda kv: (-kv[1], kv[0]))[:_INDEXED_KEYWORDS]
+        return (
+            ["e:" + k for k in f.entities]
+            + ["n:" + k for k in f.numbers]
+            + ["k:" + k for k, _ in top_kw]
+        )
+
+    def _df_of(self, token: str) -> int:
+        kind, term = token[0], token[2:]
+        df = self.df_ent_ if kind == "e" else self.df_num_ if kind == "n" else self.df_kw_
+        return df.get(term, 0)
+
+    def _candidates(self, f: ArticleFeatures) -> dict[int, float | None]:
+        """Internal story indexes to score, with the centroid cosine when already known."""
+        cands: dict[int, float | None] = {}
+        n_open = len(self._row_story)
+        if n_open:
+            sims = self._matrix[:n_open] @ f.embedding
+            k = min(self.top_k, n_open)
+            rows = np.argpartition(-sims, k - 1)[:k] if k < n_open else np.arange(n_open)
+            for r in rows:
+                cands[self._row_story[int(r)]] = float(sims[r])
+        hits: Counter[int] = Counter()
+        rare_cut = max(5.0, self.rare_df * self.n_articles_)
+        for token in self._article_tokens(f):
+            posting = self._postings.get(token)
+            if not posting or len(posting) > self.max_postings or self._df_of(token) > rare_cut:
+                continue
+            weight = math.log((self.n_articles_ + 1) / (self._df_of(token) + 0.5))
+            for idx in posting:
+                hits[idx] += weight
+        for idx, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.inverted_k]:
+            cands.setdefault(idx, None)
+        return cands
+
+    def _quiet_for(self, st: _Story, t: float | None) -> bool:
+        if t is None or st.t_first is None:
+            return False
+        window = self.window_days * 86400.0
+        return t > st.t_last + window or t < st.t_first - window
+
+    def _score_candidates(self, f: ArticleFeatures) -> list[tuple[float, int]]:
+        weights = self.weights
+        out = []
+        for idx, cen in self._candidates(f).items():
+            st = self.stories_[idx]
+            if st.status != "open" or self._quiet_for(st, f.time):
+                continue
+            feats = self.pair_features(f, st, cen)
+            out.append((float(weights @ feats), idx))
+        out.sort(key=lambda si: (-si[0], self.stories_[si[1]].seq_first))
+        return out
+
+    def pair_features(self, f: ArticleFeatures, st: _Story, cen: float | None = None) -> np.ndarray:
+        """The similarity features (``FEATURE_NAMES``) of an article against a story."""
+        if cen is None:
+            cen = float(st.centroid() @ f.embedding)
+        mx = float(np.max(st.kept[: st.kept_n] @ f.embedding)) if st.kept_n else cen
+        norms = st.norms or self._profile_norms(st)
+        ent = self._sparse_cos(f.entities, st.ent, self.df_ent_, norms[0])
+        kw = self._sparse_cos(f.keywords, st.kw, self.df_kw_, norms[1])
+        num = self._sparse_cos(f.numbers, st.num, self.df_num_, norms[2])
+        gap = 0.0
+        if f.time is not None and st.t_first is not None:
+            days = max(0.0, st.t_first - f.time, f.time - st.t_last) / 86400.0
+            gap = min(1.0, max(0.0, days - 1.0) / max(self.window_days, 1e-9))
+        return np.array([cen, mx, ent, kw, num, gap], dtype=np.float64)
+
+    def _sparse_cos(self, a: dict[str, float], s: dict[str, float], df: Counter, s_norm: float) -> float:
+        if not a or not s or s_norm <= 0:
+            return 0.0
+        dot = 0.0
+        a_sq = 0.0
+        for term, w in a.items():
+            wi = w * self._idf(df, term)
+            a_sq += wi * wi
+            sv = s.get(term)
+            if sv:
+                dot += wi * sv * self._idf(df, term)
+        if a_sq <= 0:
+            return 0.0
+        return dot / (math.sqrt(a_sq) * s_norm)
+
+    def _profile_norms(self, st: _Story) -> tuple[float, float, float]:
+        """Norms of a story's IDF-weighted profiles; cached until the story changes."""
+        norms = []
+        for prof, df in ((st.ent, self.df_ent_), (st.kw, self.df_kw_), (st.num, self.df_num_)):
+            norms.append(math.sqrt(sum((v * self._idf(df, t)) ** 2 for t, v in prof.items())))
+        st.norms = tuple(norms)
+        return st.norms
+
+    # ------------------------------------------------------------ story bookkeeping
+
+    def _new_story(self, f: ArticleFeatures, seq: int) -> _Story:
+        sid = story_id_for(f.article_id)
+        if sid in self.by_id_:  # a hash clash or a re-used founding id: keep ids unique
+            sid = story_id_for(f"{f.article_id}#{seq}")
+        st = _Story(len(self.stories_), sid, seq)
+        self.stories_.append(st)
+        self.by_id_[sid] = st
+        self._open_row(st)
+        self._add(st, f, seq)
+        return st
+
+    def _open_row(self, st: _Story) -> None:
+        n = len(self._row_story)
+        if n >= self._matrix.shape[0]:
+            grown = np.zeros((self._matrix.shape[0] * 2, _DIM), dtype=np.float32)
+            grown[:n] = self._matrix[:n]
+            self._matrix = grown
+        st.row = n
+        self._row_story.append(st.idx)
+
+    def _close_row(self, st: _Story) -> None:
+        last = len(self._row_story) - 1
+        row = st.row
+        if row < 0:
+            return
+        if row != last:  # move the last row into the hole
+            moved = self._row_story[last]
+            self._matrix[row] = self._matrix[last]
+            self._row_story[row] = moved
+            self.stories_[moved].row = row
+        self._row_story.pop()
+        st.row = -1
+
+    def _add(self, st: _Story, f: ArticleFeatures, seq: int) -> None:
+        st.article_ids.append(f.article_id)
+        if f.outlet and f.outlet not in st.outlets:
+            st.outlets.append(f.outlet)
+        if f.outlet and not f.canonical_id:
+            st.indep_outlets.add(f.outlet)
+        st.emb_sum += f.embedding
+        st.n += 1
+        st.seq_last = seq
+        if st.kept_n < self.max_members_kept:
+            if st.kept_n >= st.kept.shape[0]:
+                grown = np.zeros((max(4, st.kept.shape[0] * 2), _DIM), dtype=np.float32)
+                grown[: st.kept_n] = st.kept[: st.kept_n]
+                st.kept = grown
+            st.kept[st.kept_n] = f.embedding
+            st.kept_n += 1
+            st.titles.append(f.title)
+            st.members.append(f)
+        self._add_profile(st, f)
+        if f.time is not None:
+            st.t_first = f.time if st.t_first is None else min(st.t_first, f.time)
+            st.t_last = f.time if st.t_last is None else max(st.t_last, f.time)
+        st.clock_last = self.clock_ if f.time is None else max(f.time, self.clock_ or f.time)
+        if st.row >= 0:
+            self._matrix[st.row] = st.centroid()
+        for token in self._article_tokens(f):
+            self._postings.setdefault(token, set()).add(st.idx)
+            st.tokens.add(token)
+        self.assignments_[f.article_id] = st.id
+
+    def _add_profile(self, st: _Story, f: ArticleFeatures) -> None:
+        for prof, src in ((st.ent, f.entities), (st.kw, f.keywords), (st.num, f.numbers)):
+            for term, w in src.items():
+                prof[term] = prof.get(term, 0.0) + w
+            if len(prof) > _PROFILE_CAP:
+                keep = sorted(prof.items(), key=lambda kv: (-kv[1], kv[0]))[: _PROFILE_CAP // 2]
+                prof.clear()
+                prof.update(keep)
+        for key, name in f.entity_names.items():
+            st.names.setdefault(key, name)
+        st.norms = None
+
+    def _unpost(self, st: _Story) -> None:
+        for token in st.tokens:
+            posting = self._postings.get(token)
+            if posting is not None:
+                posting.discard(st.idx)
+                if not posting:
+                    del self._postings[token]
+        st.tokens = set()
+
+    def _merge(self, into: _Story, other: _Story, at: str) -> _Story:
+        # the bigger story survives (the older on ties), so most readers keep their link
+        if (other.n, -other.seq_first) > (into.n, -into.seq_first):
+            into, other = other, into
+        members = list(other.members)
+        extra_ids = other.article_ids[len(members):]  # members not kept in full
+        for f in members:
+            self._add(into, f, max(into.seq_last, other.seq_last))
+        for aid in extra_ids:
+            into.article_ids.append(aid)
+            self.assignments_[aid] = into.id
+        into.n += len(extra_ids)
+        into.emb_sum += other.emb_sum - sum((m.embedding for m in members), np.zeros(_DIM))
+        for prof_into, prof_other in ((into.ent, other.ent), (into.kw, other.kw), (into.num, other.num)):
+            kept_terms = Counter()
+            for m in members:
+                src = m.entities if prof_into is into.ent else m.keywords if prof_into is into.kw else m.numbers
+                kept_terms.update(src)
+            for term, w in prof_other.items():
+                rest = w - kept_terms.get(term, 0.0)
+                if rest > 1e-9:
+                    prof_into[term] = prof_into.get(term, 0.0) + rest
+        for t in (other.t_first, other.t_last):
+            if t is not None:
+                into.t_first = t if into.t_first is None else min(into.t_first, t)
+                into.t_last = t if into.t_last is None else max(into.t_last, t)
+        for o in other.outlets:
+            if o not in into.outlets:
+                into.outlets.append(o)
+        into.indep_outlets |= other.indep_outlets
+        into.norms = None
+        if into.row >= 0:
+            self._matrix[into.row] = into.centroid()
+        self._close_row(other)
+        self._unpost(other)
+        other.status = "merged"
+        other.kept = np.zeros((0, _DIM), dtype=np.float32)
+        other.kept_n = 0
+        other.members = []
+        self.successors_[other.id] = into.id
+        self.events_.append({"kind": "merge", "from": other.id, "into": into.id, "at": at})
+        return into
+
+    def _maybe_split(self, st: _Story, at: str) -> None:
+        if st.kept_n != st.n or st.n < 6:
+            return
+        emb = st.kept[: st.kept_n]
+        # deterministic 2-means: seeds are the founder and the member farthest from it
+        far = int(np.argmin(emb @ emb[0]))
+        centers = np.stack([emb[0], emb[far]])
+        labels = np.zeros(st.kept_n, dtype=int)
+        for _ in range(10):
+            new = np.argmax(emb @ centers.T, axis=1)
+            new[0] = 0
+            if np.array_equal(new, labels) and _:
+                break
+            labels = new
+            for c in (0, 1):
+                part = emb[labels == c]
+                if len(part):
+                    v = part.sum(axis=0)
+                    centers[c] = v / max(float(np.linalg.norm(v)), 1e-12)
+        if min((labels == 0).sum(), (labels == 1).sum()) < 3:
+            return
+        if float(centers[0] @ centers[1]) >= self.split_threshold:
+            return
+        keep = [m for m, lab in zip(st.members, labels) if lab == 0]
+        move = [m for m, lab in zip(st.members, labels) if lab == 1]
+        self._rebuild(st, keep)
+        new = self._new_story(move[0], st.seq_last)
+        for m in move[1:]:
+            self._add(new, m, st.seq_last)
+        self.events_.append({"kind": "split", "from": st.id, "into": new.id, "at": at})
+
+    def _rebuild(self, st: _Story, members: list[ArticleFeatures]) -> None:
+        self._unpost(st)
+        fresh = _Story(st.idx, st.id, st.seq_first)
+        fresh.row = st.row
+        self.stories_[st.idx] = fresh
+        self.by_id_[st.id] = fresh
+        for m in members:
+            self._add(fresh, m, st.seq_last)
+        fresh.seq_last = st.seq_last
+
+    def _sweep(self) -> None:
+        """Close stories that went quiet, so the open set stays bounded by the time window."""
+        window = self.window_days * 86400.0
+        for idx in list(self._row_story):
+            st = self.stories_[idx]
+            idle = self.n_articles_ - st.seq_last
+            last = st.t_last if st.t_last is not None else st.clock_last
+            timed_out = (
+                self.clock_ is not None and last is not None and self.clock_ - last > window
+                and idle >= self.min_idle_articles
+            )
+            if timed_out or idle >= self.max_idle_articles:
+                self._close(st)
+
+    def _close(self, st: _Story) -> None:
+        st.title = self._representative_title(st)
+        self._close_row(st)
+        self._unpost(st)
+        st.status = "quiet"
+        # keep the summary only: the per-member vectors are what costs memory
+        st.kept = np.zeros((0, _DIM), dtype=np.float32)
+        st.kept_n = 0
+        st.members = []
+        st.titles = []
+
+    # ------------------------------------------------------------ records
+
+    def _representative_title(self, st: _Story) -> str:
+        if not st.kept_n:
+            return st.title
+        sims = st.kept[: st.kept_n] @ st.centroid()
+        best = int(np.argmax(sims))  # argmax takes the earliest on ties: deterministic
+        return st.titles[best]
+
+    def _story_record(self, st: _Story) -> Story:
+        ents = sorted(st.ent.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_ent_, kv[0])), kv[0]))
+        kws = sorted(st.kw.items(), key=lambda kv: (-kv[1] * self._idf(self.df_kw_, kv[0]), kv[0]))
+        last = _iso(st.t_last)
+        return Story(
+            id=st.id,
+            title=self._representative_title(st),
+            article_ids=tuple(st.article_ids),
+            outlets=tuple(st.outlets),
+            sources=st.n,
+            independent_sources=len(st.indep_outlets),
+            first_published=_iso(st.t_first),
+            last_published=last,
+            entities=tuple(st.names.get(k, k) for k, _ in ents[:8]),
+            keywords=tuple(k for k, _ in kws[:8]),
+            updated=last,
+        )
+
+    # ------------------------------------------------------------ persistence
+
+    def to_state(self) -> dict:
+        """Everything learned, as a JSON-serializable dict (vectors as base64)."""
+        stories = []
+        for st in self.stories_:
+            d = {
+                "id": st.id, "status": st.status, "seq_first": st.seq_first, "seq_last": st.seq_last,
+                "article_ids": st.article_ids, "outlets": st.outlets, "indep_outlets": sorted(st.indep_outlets),
+                "n": st.n, "emb_sum": _b64(st.emb_sum, np.float64), "ent": st.ent, "names": st.names,
+                "kw": st.kw, "num": st.num, "t_first": st.t_first, "t_last": st.t_last,
+                "clock_last": st.clock_last, "title": st.title if st.status != "open" else "",
+            }
+            if st.status == "open":
+                d["members"] = [_features_to_dict(m) for m in st.members]
+                d["kept"] = _b64(st.kept[: st.kept_n], np.float32)
+                d["tokens"] = sorted(st.tokens)
+            stories.append(d)
+        return {
+            "version": 1,
+            "config": self.get_params(),
+            "n_articles": self.n_articles_,
+            "clock": self.clock_,
+            "df_ent": dict(self.df_ent_),
+            "df_kw": dict(self.df_kw_),
+            "df_num": dict(self.df_num_),
+            "stories": stories,
+            "open_rows": [self.stories_[i].id for i in self._row_story],
+            "assignments": self.assignments_,
+            "successors": self.successors_,
+            "events": self.events_,
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> StoryClusterer:
+        """Rebuild a clusterer from ``to_state()``; it continues exactly where that one stopped."""
+        if not isinstance(state, dict) or state.get("version") != 1:
+            raise ValueError("not a StoryClusterer state (expected a dict with version 1)")
+        self = cls(**state["config"])
+        self.n_articles_ = state["n_articles"]
+        self.clock_ = state["clock"]
+        self.df_ent_ = Counter(state["df_ent"])
+        self.df_kw_ = Counter(state["df_kw"])
+        self.df_num_ = Counter(state["df_num"])
+        for idx, d in enumerate(state["stories"]):
+            st = _Story(idx, d["id"], d["seq_first"])
+            st.seq_last = d["seq_last"]
+            st.status = d["status"]
+            st.article_ids = list(d["article_ids"])
+            st.outlets = list(d["outlets"])
+            st.indep_outlets = set(d["indep_outlets"])
+            st.n = d["n"]
+            st.emb_sum = _unb64(d["emb_sum"], np.float64)
+            st.ent, st.names, st.kw, st.num = dict(d["ent"]), dict(d["names"]), dict(d["kw"]), dict(d["num"])
+            st.t_first, st.t_last, st.clock_last = d["t_first"], d["t_last"], d["clock_last"]
+            st.title = d.get("title", "")
+            if st.status == "open":
+                st.members = [_features_from_dict(m) for m in d["members"]]
+                st.kept = _unb64(d["kept"], np.float32, (-1, _DIM)) if st.members else np.zeros((0, _DIM), np.float32)
+                st.kept_n = st.kept.shape[0]
+                st.titles = [m.title for m in st.members]
+                for m, v in zip(st.members, st.kept):
+                    m.embedding = v
+                st.tokens = set(d["tokens"])
+                for token in st.tokens:
+                    self._postings.setdefault(token, set()).add(idx)
+            self.stories_.append(st)
+            self.by_id_[st.id] = st
+        for sid in state["open_rows"]:
+            st = self.by_id_[sid]
+            self._open_row(st)
+            self._matrix[st.row] = st.centroid()
+        self.assignments_ = dict(state["assignments"])
+        self.successors_ = dict(state["successors"])
+        self.events_ = [dict(e) for e in state["events"]]
+        return self
+
+
+def _features_to_dict(f: ArticleFeatures) -> dict:
+    return {
+        "article_id": f.article_id, "title": f.title, "entities": f.entities, "entity_names": f.entity_names,
+        "keywords": f.keywords, "numbers": f.numbers, "time": f.time, "outlet": f.outlet,
+        "canonical_id": f.canonical_id,
+    }
+
+
+def _features_from_dict(d: dict) -> ArticleFeatures:
+    return ArticleFeatures(
+        article_id=d["article_id"], title=d["title"], embedding=None, entities=dict(d["entities"]),
+        entity_names=dict(d["entity_names"]), keywords=dict(d["keywords"]), numbers=dict(d["numbers"]),
+        time=d["time"], outlet=d["outlet"], canonical_id=d["canonical_id"],
+    )

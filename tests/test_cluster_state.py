@@ -1,0 +1,182 @@
+"""Clusterer mechanics on hand-built features (no model): merges, splits, closing, persistence."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from samestory.cluster import ArticleFeatures, StoryClusterer, story_id_for
+from samestory.errors import NotFoundError
+
+DAY = 86400.0
+EMBEDDING_ONLY = dict(w_centroid=1.0, w_max=0.0, w_entities=0.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0)
+
+
+def unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def basis(i, dim=384):
+    v = np.zeros(dim, dtype=np.float32)
+    v[i] = 1.0
+    return v
+
+
+def mix(a, b, cos):
+    """A unit vector at cosine ``cos`` from unit ``a``, in the plane of ``a`` and ``b``."""
+    return unit(cos * a + np.sqrt(1 - cos**2) * b)
+
+
+def feat(aid, emb, t=None, ents=(), kws=(), nums=(), title=None, outlet="o"):
+    return ArticleFeatures(
+        article_id=aid, title=title or aid, embedding=unit(emb),
+        entities={e: 1.0 for e in ents}, entity_names={e: e.title() for e in ents},
+        keywords={k: 1.0 for k in kws}, numbers={n: 1.0 for n in nums}, time=t, outlet=outlet,
+    )
+
+
+def test_a_bridging_article_merges_two_stories_and_the_old_id_resolves():
+    a, b = basis(0), mix(basis(0), basis(1), 0.6)  # the two stories: cosine 0.6
+    c = StoryClusterer(threshold=0.8, merge_threshold=0.85, split=False, **EMBEDDING_ONLY)
+    sa = c.assign(feat("a1", a))
+    c.assign(feat("a2", a))
+    sb = c.assign(feat("b1", b))
+    assert sa != sb
+    bridge = unit(a + b)  # cosine ~0.89 with both
+    into = c.assign(feat("bridge", bridge))
+    assert into == sa  # the bigger (then older) story survives
+    assert c.events_ == [{"kind": "merge", "from": sb, "into": sa, "at": "bridge"}]
+    assert c.resolve(sb) == sa and c.resolve(sa) == sa
+    assert c.story_of("b1") == sa
+    assert [s.id for s in c.stories()] == [sa]
+    assert sorted(c.stories()[0].article_ids) == ["a1", "a2", "b1", "bridge"]
+    assert c.open_story_ids() == [sa]
+
+
+def test_no_merge_when_merging_is_off():
+    a, b = basis(0), mix(basis(0), basis(1), 0.6)
+    c = StoryClusterer(threshold=0.8, merge_threshold=None, split=False, **EMBEDDING_ONLY)
+    for aid, v in (("a1", a), ("b1", b), ("x", unit(a + b))):
+        c.assign(feat(aid, v))
+    assert c.events_ == [] and len(c.stories()) == 2
+
+
+def test_a_story_holding_two_groups_is_split_and_logged():
+    a, b = basis(0), mix(basis(0), basis(1), 0.3)
+    c = StoryClusterer(threshold=0.2, merge_threshold=None, split=True, split_threshold=0.5, **EMBEDDING_ONLY)
+    order = [("a1", a), ("a2", a), ("a3", a), ("b1", b), ("b2", b), ("b3", b), ("b4", b), ("a4", a)]
+    for aid, v in order:
+        c.assign(feat(aid, v))
+    founder = story_id_for("a1")
+    assert c.events_ == [{"kind": "split", "from": founder, "into": story_id_for("b1"), "at": "a4"}]
+    assert {c.story_of(x) for x in ("a1", "a2", "a3", "a4")} == {founder}
+    assert {c.story_of(x) for x in ("b1", "b2", "b3", "b4")} == {story_id_for("b1")}
+    assert c.resolve(founder) == founder  # a split keeps the founder's id
+
+
+def test_stories_close_after_the_window_and_are_not_joined():
+    a, b = basis(0), basis(1)
+    c = StoryClusterer(window_days=3, min_idle_articles=0, sweep_every=1, **EMBEDDING_ONLY)
+    sa = c.assign(feat("a1", a, t=0.0))
+    c.assign(feat("b1", b, t=10 * DAY))  # the clock moves on: story a is quiet now
+    assert sa not in c.open_story_ids()
+    assert sa in {s.id for s in c.stories()}  # closed stories are still reported
+    again = c.assign(feat("a2", a, t=10 * DAY))
+    assert again != sa
+
+
+def test_undated_stories_close_after_max_idle_articles():
+    c = StoryClusterer(max_idle_articles=3, sweep_every=1, **EMBEDDING_ONLY)
+    first = c.assign(feat("x0", basis(0)))
+    for i in range(1, 4):
+        c.assign(feat(f"x{i}", basis(i)))
+    assert first not in c.open_story_ids()
+    assert len(c.open_story_ids()) <= 3
+
+
+def test_time_gap_inside_the_window_is_a_soft_penalty():
+    a = basis(0)
+    c = StoryClusterer(window_days=10)
+    c.assign(feat("a1", a, t=0.0, ents=("kellmont",)))
+    st = c.by_id_[story_id_for("a1")]
+    near = c.pair_features(feat("n", a, t=0.5 * DAY), st)
+    far = c.pair_features(feat("f", a, t=6 * DAY), st)
+    assert near[-1] == 0.0 and far[-1] > 0.0
+
+
+def test_rare_shared_entities_outweigh_common_ones():
+    c = StoryClusterer(**EMBEDDING_ONLY)
+    # "police" is in every article, "kellmont" only in one story
+    for i in range(20):
+        c.assign(feat(f"bg{i}", basis(10 + i), ents=("police",)))
+    c.assign(feat("k1", basis(1), ents=("kellmont", "police")))
+    st = c.by_id_[story_id_for("k1")]
+    shares_rare = c.pair_features(feat("q1", basis(2), ents=("kellmont",)), st)[2]
+    shares_common = c.pair_features(feat("q2", basis(2), ents=("police",)), st)[2]
+    assert shares_rare > 0.8 > 0.3 > shares_common
+
+
+def test_placing_an_article_twice_changes_nothing():
+    c = StoryClusterer(**EMBEDDING_ONLY)
+    sid = c.assign(feat("a1", basis(0)))
+    assert c.assign(feat("a1", basis(5))) == sid
+    assert c.n_articles_ == 1
+
+
+def test_dedup_copies_join_their_canonical_story():
+    c = StoryClusterer(**EMBEDDING_ONLY)
+    sid = c.assign(feat("orig", basis(0)))
+    copy = feat("copy", basis(7))
+    copy.canonical_id = "orig"
+    assert c.assign(copy) == sid
+
+
+def test_resolve_and_story_of_reject_unknown_ids():
+    c = StoryClusterer()
+    with pytest.raises(NotFoundError, match="s-nope"):
+        c.resolve("s-nope")
+    with pytest.raises(NotFoundError, match="a-nope"):
+        c.story_of("a-nope")
+
+
+def _stream(n=120, seed=3):
+    """Articles about 12 invented events, with entities, keywords, numbers and times."""
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(12, 384)).astype(np.float32)
+    out = []
+    for i in range(n):
+        e = int(rng.integers(12))
+        out.append(feat(
+            f"a{i}", unit(centers[e] + 0.6 * rng.normal(size=384)), t=e * 2 * DAY + i * 600.0,
+            ents=(f"place{e}", f"person{e}", "police"), kws=(f"kw{e}", "fire"), nums=(str(10 + e),),
+            outlet=f"outlet{i % 5}",
+        ))
+    return out
+
+
+def test_state_round_trip_continues_exactly():
+    stream = _stream()
+    config = dict(sweep_every=16, min_idle_articles=5, window_days=2)
+    whole = StoryClusterer(**config)
+    for f in stream:
+        whole.assign(f)
+    part = StoryClusterer(**config)
+    for f in stream[:70]:
+        part.assign(f)
+    state = json.loads(json.dumps(part.to_state()))  # must survive JSON
+    resumed = StoryClusterer.from_state(state)
+    assert resumed.stories() == part.stories()
+    for f in stream[70:]:
+        resumed.assign(f)
+    assert resumed.assignments_ == whole.assignments_
+    assert resumed.events_ == whole.events_
+    assert resumed.stories() == whole.stories()
+    assert resumed.open_story_ids() == whole.open_story_ids()
+
+
+def test_from_state_rejects_other_dicts():
+    with pytest.raises(ValueError, match="version"):
+        StoryClusterer.from_state({"stories": []})
