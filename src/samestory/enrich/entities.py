@@ -43,7 +43,8 @@ ROLE_WORDS = frozenset(
     general ambassador envoy judge candidate nominee dictator tyrant despot strongman boss founder official
     lawmaker congressman congresswoman representative attorney lawyer adviser advisor aide admiral colonel
     captain sheriff pope archbishop bishop cardinal mp mep dean professor economist analyst coach manager
-    owner chairperson treasurer diplomat negotiator vice deputy foreign""".split()
+    owner chairperson treasurer diplomat negotiator vice deputy foreign councillor councilman councilwoman
+    alderman inspector detective sergeant officer constable magistrate""".split()
 )
 TITLES = frozenset(
     "mr mr. mrs mrs. ms ms. miss dr dr. sir dame lord lady prof prof. rev rev. sen sen. rep rep. gov gov. gen gen. "
@@ -72,7 +73,7 @@ def normalize_name(text: str, label: str = "PERSON") -> str:
     if words and words[0].lower() == "the" and label in ("PERSON", "NORP"):
         words = words[1:]
     if label == "PERSON":
-        while len(words) > 1 and words[0].lower() in TITLES:
+        while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower() in ROLE_WORDS):
             words = words[1:]
         words = [w.capitalize() if w.isupper() and len(w) > 2 else w for w in words]
     elif words and words[0].lower() == "the" and len(words) > 1:
@@ -233,7 +234,8 @@ def _person_attributes(doc, ent, g: _Group, text: str) -> None:
         if 0 < int(age) < 125:
             g.attributes["age"] = age
     if "role" not in g.attributes:
-        role = _role_before(doc, ent) or _role_in_apposition(doc, ent)
+        inside = [t for t in ent if t.lower_ in ROLE_WORDS and t.i < ent.end - 1]
+        role = (ent[: inside[-1].i - ent.start + 1].text if inside else None) or _role_before(doc, ent) or _role_in_apposition(doc, ent)
         if role:
             g.attributes["role"] = role
 

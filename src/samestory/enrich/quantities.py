@@ -1,5 +1,313 @@
-"""Typed quantities (first version: filled in below)."""
+"""Typed quantities: counts with what they count, ages, years and dates, money, percentages, ordinals.
+
+spaCy's numeric entities (CARDINAL, DATE, MONEY, PERCENT, QUANTITY, ORDINAL) give the spans; the
+dependency parse gives what each number is about:
+
+* a count is about the noun it modifies ("157 people", "65 prisoners of war", "20 independent
+  analysts"), with the verb when that noun is its subject ("people detained"), or about a relative
+  clause when the number stands alone ("74 who died");
+* an age is about the person it follows in apposition ("Lukashenko, 69,"), the person or noun
+  before "aged 42", or the noun after "71-year-old" (a bare "the 71-year-old" is the nearest person);
+* a year or date is about the subject of the clause it dates ("who has been in power since 1994"
+  -> the person) or the noun it modifies ("re-election in 2020").
+
+Relative dates ("on Sunday", "yesterday", "last year") are resolved against the published date when
+it is known and land in ``normalized`` (ISO ``YYYY-MM-DD``, or ``YYYY`` / ``YYYY-MM``).
+"""
+
 from __future__ import annotations
 
-def extract_quantities(doc, index, published=None):
-    return []
+import datetime as dt
+import re
+
+from samestory.enrich.entities import EntityIndex
+from samestory.models import Quantity, Span
+
+__all__ = ["parse_number", "published_date", "resolve_date", "extract_quantities"]
+
+_WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+        "seventeen eighteen nineteen twenty".split()
+    )
+}
+_WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                      "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000, "a": 1, "an": 1})
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "k": 1e3, "hundred": 100}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP",
+             "euro": "EUR", "euros": "EUR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "yuan": "CNY"}
+_DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "centuries")
+
+
+def parse_number(text: str) -> float | None:
+    """157, "3,210", "1.5 million", "£2bn", "twenty", "at least 157" -> a float (None when there is none)."""
+    t = text.lower().replace(",", "")
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|m|k)?\b", t)
+    if m:
+        value = float(m.group(1))
+        if m.group(2):
+            value *= _SCALES[m.group(2)]
+        return value
+    total, seen = 0.0, False
+    for w in re.findall(r"[a-z]+", t):
+        if w in _WORD_NUMBERS and w not in ("a", "an"):
+            n = _WORD_NUMBERS[w]
+            total = total * n if n == 100 and total else total + n
+            seen = True
+        elif w in _SCALES and seen:
+            total *= _SCALES[w]
+        elif w in _ORDINALS:
+            return float(_ORDINALS[w])
+    return total if seen else None
+
+
+def published_date(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def resolve_date(phrase: str, pub: dt.date | None, *, future: bool = False) -> tuple[str, str | None, float | None]:
+    """(kind, normalized, value) for a DATE phrase; relative phrases need ``pub``."""
+    p = phrase.lower().strip()
+    if not re.match(r"(?:last|this|next|past)\b", p) and re.fullmatch(r"(?:the\s+)?(?:\d+|[a-z]+)\s+(?:years?|months?|weeks?|days?|decades?)(?:\s+(?:ago|old))?", p) and not re.search(r"\bago\b", p):
+        return "duration", None, parse_number(p)
+    m = re.search(r"\b(1[5-9]\d\d|20\d\d)s?\b", p)
+    if m and re.fullmatch(r"(?:(?:in|since|by|from|of|the|early|late|mid|-)\s*)*(1[5-9]\d\d|20\d\d)s?", p):
+        return "year", m.group(1), float(m.group(1))
+    if pub is not None:
+        if p in ("today", "this morning", "tonight", "this evening", "this afternoon"):
+            return "date", pub.isoformat(), None
+        if p in ("yesterday", "last night"):
+            return "date", (pub - dt.timedelta(days=1)).isoformat(), None
+        if p == "tomorrow":
+            return "date", (pub + dt.timedelta(days=1)).isoformat(), None
+        rel = re.fullmatch(r"(last|this|next)\s+(year|month|week)", p)
+        if rel:
+            step = {"last": -1, "this": 0, "next": 1}[rel.group(1)]
+            if rel.group(2) == "year":
+                return "year", str(pub.year + step), float(pub.year + step)
+            if rel.group(2) == "month":
+                y, mth = divmod(pub.year * 12 + pub.month - 1 + step, 12)
+                return "date", f"{y:04d}-{mth + 1:02d}", None
+            return "date", (pub + dt.timedelta(weeks=step)).isoformat()[:10], None
+        ago = re.fullmatch(r"(\S+)\s+(day|week|month|year)s?\s+ago", p)
+        if ago and parse_number(ago.group(1)) is not None:
+            n = int(parse_number(ago.group(1)))
+            if ago.group(2) == "year":
+                return "year", str(pub.year - n), float(pub.year - n)
+            days = {"day": 1, "week": 7, "month": 30}[ago.group(2)]
+            iso = (pub - dt.timedelta(days=n * days)).isoformat()
+            return "date", iso if ago.group(2) != "month" else iso[:7], None
+        wd = re.fullmatch(r"(?:(last|next|this)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?", p)
+        if wd:
+            target = _WEEKDAYS.index(wd.group(2))
+            forward = future or wd.group(1) == "next"
+            if forward:
+                delta = (target - pub.weekday()) % 7 or 7
+                return "date", (pub + dt.timedelta(days=delta)).isoformat(), None
+            delta = (pub.weekday() - target) % 7
+            if wd.group(1) == "last" and delta == 0:
+                delta = 7
+            return "date", (pub - dt.timedelta(days=delta)).isoformat(), None
+    if re.search(r"\d", p) or any(m_ in p for m_ in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")):
+        try:
+            from dateutil import parser as dparser
+
+            default = dt.datetime(pub.year if pub else 2000, 1, 1)
+            cleaned = re.sub(r"\b(?:on|in|the|of|since|by|from)\b", " ", p)
+            d = dparser.parse(cleaned, default=default, fuzzy=True)
+            has_day = bool(re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned.replace(str(d.year), "")))
+            return "date", d.date().isoformat() if has_day else d.strftime("%Y-%m"), None
+        except (ValueError, OverflowError, ImportError):
+            pass
+    return "date", None, None
+
+
+def _noun_phrase(tok, max_words: int = 6) -> str:
+    """"independent analysts", "prisoners of war": adjectives and compounds, plus an "of" phrase."""
+    left = [c for c in tok.lefts if c.dep_ in ("amod", "compound") and not c.like_num]
+    words = [*left, tok]
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = [g for g in c.children if g.dep_ == "pobj"]
+            if obj and len(list(obj[0].subtree)) <= 3:
+                words += [c, *obj[0].subtree]
+    words.sort(key=lambda t: t.i)
+    words = words[:max_words]
+    return tok.doc[words[0].i : words[-1].i + 1].text
+
+
+def _clause_subject(tok):
+    """The subject of the clause ``tok`` sits in (through relative "who")."""
+    v = tok
+    for _ in range(5):
+        if v.pos_ in ("VERB", "AUX"):
+            for c in v.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    if c.lower_ in ("who", "which", "that") and v.dep_ == "relcl":
+                        return v.head
+                    return c
+        if v.head is v:
+            return None
+        v = v.head
+    return None
+
+
+class _About:
+    def __init__(self, index: EntityIndex, doc):
+        self.index, self.doc = index, doc
+
+    def entity(self, tok):
+        e = self.index.at(tok.idx, tok.idx + len(tok))
+        return e
+
+    def of_token(self, tok) -> tuple[str | None, str | None]:
+        if tok is None:
+            return None, None
+        e = self.entity(tok)
+        if e is not None:
+            return e.name, e.key
+        if tok.pos_ == "PRON" and tok.lower_ in ("he", "she"):
+            from samestory.enrich.quotes import _Context, resolve_pronoun
+
+            e = resolve_pronoun(_Context(self.doc, self.index, []), tok)
+            return (e.name, e.key) if e is not None else (tok.text, None)
+        return _noun_phrase(tok), None
+
+
+def extract_quantities(doc, index: EntityIndex, published: str | None = None) -> list[Quantity]:
+    """Typed quantities of one parsed article, in text order."""
+    text = doc.text
+    pub = published_date(published)
+    about = _About(index, doc)
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(q: Quantity) -> None:
+        if any(s < q.span.end and q.span.start < e for s, e in taken):
+            return
+        taken.append((q.span.start, q.span.end))
+        out.append(q)
+
+    _ages(doc, index, about, add)
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in ("CARDINAL", "DATE", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
+            continue
+        span = Span(ent.start_char, ent.end_char)
+        root = ent.root
+        if label == "MONEY":
+            unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None)
+            name, key = _attached(about, root)
+            add(Quantity(ent.text, span, "money", parse_number(ent.text), unit, name, key))
+        elif label == "PERCENT":
+            name, key = _attached(about, root)
+            add(Quantity(ent.text, span, "percent", parse_number(ent.text), "%", name, key))
+        elif label == "ORDINAL":
+            head = root.head if root.dep_ == "amod" else root
+            add(Quantity(ent.text, span, "ordinal", parse_number(ent.text), None, _noun_phrase(head) if head is not root else None))
+        elif label == "DATE":
+            future = any(t.lower_ in ("will", "next", "shall") for t in ent.sent)
+            kind, norm, value = resolve_date(ent.text, pub, future=future)
+            if kind == "duration":
+                unit = next((u + "s" for u in _DURATION_UNITS if u in ent.text.lower()), None)
+                since = ent.end < len(doc) and doc[ent.end].lower_ in ("since", "after", "of")
+                target = None
+                if since:
+                    obj = [c for c in doc[ent.end].children if c.dep_ in ("pobj", "pcomp")]
+                    if obj:
+                        sub = list(obj[0].subtree)[:10]
+                        target = doc[sub[0].i : sub[-1].i + 1].text
+                add(Quantity(ent.text, span, "duration", value, unit, target))
+            else:
+                name, key = _attached(about, root)
+                add(Quantity(ent.text, span, kind, value, None, name, key, norm))
+        else:  # CARDINAL / QUANTITY
+            value = parse_number(ent.text)
+            if value is None:
+                continue
+            if label == "CARDINAL" and re.fullmatch(r"(1[5-9]\d\d|20\d\d)", ent.text.strip()):
+                name, key = _attached(about, root)
+                add(Quantity(ent.text, span, "year", value, None, name, key, ent.text.strip()))
+                continue
+            name, key, unit = _counted(about, root)
+            add(Quantity(ent.text, span, "count", value, unit, name, key))
+    out.sort(key=lambda q: q.span.start)
+    return out
+
+
+def _counted(about: _About, tok) -> tuple[str | None, str | None, str | None]:
+    """What a count counts: the modified noun (+ its verb when it is the subject), or a relative clause."""
+    if tok.dep_ in ("nummod", "quantmod") or (tok.dep_ == "compound" and tok.head.pos_ == "NOUN"):
+        noun = tok.head
+        while noun.dep_ == "nummod" and noun.head is not noun:
+            noun = noun.head
+        e = about.entity(noun)
+        if e is not None:
+            return e.name, e.key, noun.text
+        phrase = _noun_phrase(noun)
+        if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.pos_ == "VERB":
+            phrase = f"{phrase} {noun.head.text}"
+        return phrase, None, noun.text
+    rel = [c for c in tok.children if c.dep_ == "relcl"]
+    if rel:
+        verb = rel[0]
+        subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        return " ".join(t.text for t in (subj[:1] + [verb])), None, None
+    for c in tok.children:  # "20 of the prisoners"
+        if c.dep_ == "prep" and c.lower_ == "of":
+            obj = [g for g in c.children if g.dep_ == "pobj"]
+            if obj:
+                return _noun_phrase(obj[0]), None, obj[0].text
+    return None, None, None
+
+
+def _attached(about: _About, tok) -> tuple[str | None, str | None]:
+    """What a date, sum or share is about: the noun it modifies, or the subject of its clause."""
+    head = tok.head
+    if head.dep_ == "prep" or head.pos_ == "ADP":
+        head = head.head
+    if head.pos_ in ("NOUN", "PROPN") and head is not tok:
+        return about.of_token(head)
+    subj = _clause_subject(head)
+    return about.of_token(subj) if subj is not None else (None, None)
+
+
+_AGE_APPOS = re.compile(r"\s*,\s*(?:aged\s+)?(\d{1,3})\s*(?=[,.;)]|\s+(?:and|who|was|is|has|had|said)\b)")
+_AGE_WORDS = re.compile(r"\b(?:aged\s+(\d{1,3})|(\d{1,3})[- ]years?[- ]old)\b", re.I)
+
+
+def _ages(doc, index: EntityIndex, about: _About, add) -> None:
+    text = doc.text
+    for e in index.persons():
+        for m in e.mentions:
+            a = _AGE_APPOS.match(text, m.end)
+            if a and 0 < int(a.group(1)) < 125:
+                add(Quantity(a.group(1), Span(a.start(1), a.end(1)), "age", float(a.group(1)), "years", e.name, e.key))
+    for a in _AGE_WORDS.finditer(text):
+        num = a.group(1) or a.group(2)
+        span = Span(a.start(), a.end())
+        tokens = doc.char_span(a.start(), a.end(), alignment_mode="expand")
+        name, key = None, None
+        if tokens is not None and len(tokens):
+            last = tokens[-1]
+            nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+            if a.group(2) and nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+                name, key = about.of_token(nxt)  # "the 71-year-old leader", "71-year-old Putin"
+            elif a.group(1):  # "a man aged 42", "Smith, aged 42"
+                prev = [t for t in doc[tokens[0].sent.start : tokens[0].i] if not t.is_punct]
+                if prev:
+                    name, key = about.of_token(prev[-1])
+            if name is None:  # "the 71-year-old": the nearest person named before
+                before = [(s.start, p) for p in index.persons() for s in p.mentions if s.end <= a.start()]
+                if before:
+                    p = max(before, key=lambda x: x[0])[1]
+                    name, key = p.name, p.key
+        add(Quantity(num, span, "age", float(num), "years", name, key))

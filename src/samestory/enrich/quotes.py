@@ -36,7 +36,7 @@ __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "e
 _CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
 predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
-reveal believe think fear hope agree charge counter demand estimate testify lament describe call shout scream
+reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
 cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede""".split()
 _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
               "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
@@ -57,7 +57,7 @@ def _inflect(base: str) -> set[str]:
 
 CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in _inflect(b))
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
-_INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "call", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
+_INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -72,10 +72,11 @@ class QuoteMarks:
     open: int
     close: int
     double: bool
+    mark_len: int = 1  # 2 for the typewriter pair ``'' ... ''``
 
     @property
     def content(self) -> Span:
-        return Span(self.open + 1, self.close)
+        return Span(self.open + self.mark_len, self.close)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -135,9 +136,15 @@ def _scan(text: str, double: bool) -> list[QuoteMarks]:
     return out
 
 
+_DOUBLED = re.compile(r"''|``")
+
+
 def find_quotation_spans(text: str) -> list[QuoteMarks]:
     """Top-level quotations (nested ones are part of their outer quote), in text order."""
-    spans = _scan(text, True) + _scan(text, False)
+    # ''typewriter'' and ``TeX'' pairs count as one double mark (same length: mark + zero-width space)
+    norm = _DOUBLED.sub('"\u200b', text) if "''" in text or "``" in text else text
+    spans = _scan(norm, True) + _scan(norm, False)
+    spans = [QuoteMarks(q.open, q.close, q.double, 2) if text[q.open : q.open + 2] in ("''", "``") else q for q in spans]
     spans.sort(key=lambda q: (q.open, -q.close))
     kept: list[QuoteMarks] = []
     for q in spans:
@@ -196,9 +203,26 @@ def _tokens_in(doc, start: int, end: int):
     return [t for t in doc if start <= t.idx and t.idx + len(t) <= end]
 
 
+_NOT_SPEAKERS = frozenset("that this it which what these those there all".split())
+
+
 def _subject_of(verb):
-    """The cue's subject; through xcomp/advcl/conj heads when the verb has none ("after claiming ...")."""
+    """The cue's subject; through xcomp/advcl/conj heads when the verb has none ("after claiming ...");
+    a relative "who" stands for the noun it modifies; "that"/"it"/"which" never speak."""
+    subj = _raw_subject_of(verb)
+    if subj is None:
+        return None
+    if subj.lower_ == "who" and subj.head.dep_ == "relcl":
+        return subj.head.head
+    if subj.lower_ in _NOT_SPEAKERS:
+        return None
+    return subj
+
+
+def _raw_subject_of(verb):
     v = verb
+    if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN"):
+        return v.head  # "footage of Hillary Clinton asking, ..."
     for _ in range(4):
         for child in v.children:
             if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass"):
@@ -299,8 +323,9 @@ def resolve_pronoun(ctx: _Context, tok):
         s = doc[s.start - 1].sent
         found = people(s)
         if found:
-            subj = [e for t, e in found if t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj",) and t.dep_ == "compound"]
-            return subj[0] if subj else found[0][1]
+            subj = [(t, e) for t, e in found if t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj",) and t.dep_ == "compound"]
+            main = [e for t, e in subj if t.head.dep_ == "ROOT" or t.head.head.dep_ == "ROOT"]
+            return main[0] if main else subj[0][1] if subj else found[0][1]
     return None
 
 
@@ -311,7 +336,10 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     colon = bool(re.search(r":\s*$", before))
     for t in reversed(toks):
         if _is_cue(t):
-            governs = any(q.open <= x.idx < q.close for x in t.subtree) or colon or len([x for x in toks if x.i > t.i and not x.is_punct]) <= 1
+            between = [x for x in toks if x.i > t.i]
+            if any(x.text in (".", "!", "?", ";") for x in between):
+                continue  # a sentence ends between the cue and the quote
+            governs = any(q.open <= x.idx < q.close for x in t.subtree) or colon or len([x for x in between if not x.is_punct]) <= 1
             if not governs:
                 continue
             subj = _subject_of(t)
@@ -326,9 +354,8 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     if colon:
         # "a quote after a colon that follows a speaker sentence": the sentence's subject speaks
         for t in toks:
-            if t.dep_ in ("nsubj",) and t.head.dep_ == "ROOT":
-                ent = ctx.index.at(t.idx, t.idx + len(t))
-                if (ent is not None and ent.label in ("PERSON", "ORG")) or (t.lower_ in ("he", "she") and t.pos_ == "PRON"):
+            if t.dep_ == "nsubj" and (t.head.dep_ == "ROOT" or t.head.idx < q.open and not ctx.in_quote(t.head.idx)):
+                if t.pos_ in ("PROPN", "NOUN") or t.lower_ in ("he", "she", "they"):
                     return _Frame(None, t, how="colon-sentence")
     return None
 
@@ -358,6 +385,24 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
     return None
 
 
+_DASH_NAME = re.compile(r"\s*[―—–-]{1,2}\s*(?=[A-Z])")
+
+
+def _frame_dash(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None:
+    """"“...” ― Pamela Padilla": a name after a dash credits the quote (interviews, vox pops)."""
+    m = _DASH_NAME.match(ctx.text, q.close + 1)
+    if not m:
+        return None
+    toks = [t for t in _tokens_in(ctx.doc, m.end(), min(len(ctx.text), m.end() + 80)) if not t.is_space]
+    names = []
+    for t in toks:
+        if t.pos_ == "PROPN" or (t.text[:1].isupper() and t.is_alpha):
+            names.append(t)
+        else:
+            break
+    return _Frame(None, names[-1], how="dash") if names else None
+
+
 def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
     """Direct quotes (with speakers where a frame names one) and indirect speech of one parsed article."""
     text = doc.text
@@ -375,7 +420,10 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         prev_close = marks[i - 1].close + 1 if i > 0 else 0
         next_open = marks[i + 1].open if i + 1 < len(marks) else len(text)
         region_start = max(ps, prev_close, ctx.sentence_start(q.open))
-        after_end = min(max(pe, ctx.para_of(q.close)[1]), next_open, max(ctx.sentence_end(min(q.close + 2, len(text) - 1)), q.close + 1))
+        if not text[region_start : q.open].strip() and region_start > max(ps, prev_close):
+            # spaCy started a sentence at the quote ("...in one line: “..."): look at the one before
+            region_start = max(ps, prev_close, ctx.sentence_start(region_start - 1))
+        after_end = min(max(pe, ctx.para_of(q.close)[1]), next_open, max(ctx.sentence_end(min(_first_char(text, q.close + 1, len(text)), len(text) - 1)), q.close + 1))
         frame = None
         colon_before = bool(re.search(r":\s*$", text[region_start : q.open]))
         if colon_before:
@@ -384,6 +432,14 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             frame = _frame_after(ctx, q, after_end)
         if frame is None and not colon_before:
             frame = _frame_before(ctx, q, region_start)
+        if frame is None:
+            frame = _frame_dash(ctx, q, after_end)
+        if frame is None and _first_char(text, ps, pe) == q.open:
+            prev = [p for p in ctx.paras if p[1] < ps]
+            if prev and text[prev[-1][0] : prev[-1][1]].rstrip().endswith(":"):
+                # "He said:" closes the paragraph before the quote
+                pps, ppe = prev[-1]
+                frame = _frame_before(ctx, QuoteMarks(ppe, ppe + 1, True), max(pps, ctx.sentence_start(max(pps, ppe - 2))))
         if n_words <= 2 and (frame is None or frame.how not in ("colon", "after", "according")):
             continue  # a scare quote: “rigged”, “wave” (a cue far off in the sentence does not make it speech)
         if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):

@@ -1,0 +1,244 @@
+"""Quote attribution quality on PolNeAR (dev split) and the speed of the enrichment stage.
+
+Data: ../shared/eval/polnear (Newell, Margolin & Ruths, LREC 2018; github.com/networkdynamics/PolNeAR).
+Each dev article has one or more brat ``.ann`` files, one per annotator (``<article>_<annotator>.ann``).
+We use ONE annotator per article, always the same rule: the lexicographically smallest annotator id
+among the files present for that article (most articles have only one).
+
+Gold attributions: an ``E`` line ties ``Source``/``Cue``/``Content`` ``T`` spans (spans may be
+discontinuous: ``start end;start end``). A gold attribution is a *direct quotation* when its content,
+with surrounding whitespace and ``.,;:`` stripped, starts with an opening and ends with a closing
+quotation mark (“ ‘ " '  …  ” ’ " '), or when the content span sits directly between two such marks
+in the article text (annotators sometimes leave the marks out).
+
+Metric (../shared/eval/README.md): a predicted quote matches a gold content span when they overlap by
+at least half of the shorter span (one-to-one, greedy in text order); the speaker is right when the
+predicted speaker mention overlaps the gold Source span, or the predicted speaker's entity has a
+mention overlapping it, or the speaker name's last word occurs in the gold Source text.
+
+* recall    = gold direct quotations matched / gold direct quotations
+* precision = predicted direct quotes matching a gold attribution content (any kind: a partial quote
+              inside an annotated paraphrase is a real attribution) / predicted direct quotes
+* "+speaker" figures count a match only when the speaker is right as well.
+
+Speed: words/s of ``enrich(embed=False)``, ``enrich(embed=True)`` and bare spaCy en_core_web_sm
+(all components, ``nlp.pipe``) on the same dev texts; best of ``--repeat`` runs each.
+
+    .venv/bin/python bench/quotes.py [--repeat 2] [--split dev] [--show 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from _common import EVAL, need, peak_rss_mb, record
+
+OPEN_MARKS = "“‘\"'«"
+CLOSE_MARKS = "”’\"'»"
+
+
+def parse_ann(path: Path) -> list[dict]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, offsets = parts[1].partition(" ")
+            ranges = []
+            for piece in offsets.split(";"):
+                a, b = piece.split()
+                ranges.append((int(a), int(b)))
+            spans[parts[0]] = (label, ranges)
+        elif line.startswith("E") and len(parts) >= 2:
+            roles = dict(p.split(":", 1) for p in parts[1].split())
+            events.append(roles)
+    out = []
+    for roles in events:
+        def get(role):
+            tid = roles.get(role)
+            return spans[tid][1] if tid in spans else []
+        content = get("Content")
+        if content:
+            out.append({"content": content, "source": get("Source"), "cue": get("Cue")})
+    return out
+
+
+def is_direct(text: str, ranges: list[tuple[int, int]]) -> bool:
+    start, end = ranges[0][0], ranges[-1][1]
+    body = text[start:end].strip().strip(".,;: ")
+    if len(body) >= 2 and body[0] in OPEN_MARKS and body[-1] in CLOSE_MARKS:
+        return True
+    before = text[:start].rstrip()[-1:]
+    after = text[end:].lstrip()[:1]
+    return bool(before) and before in OPEN_MARKS and bool(after) and after in CLOSE_MARKS
+
+
+def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def matches(pred: tuple[int, int], gold: tuple[int, int]) -> bool:
+    shorter = min(pred[1] - pred[0], gold[1] - gold[0])
+    return shorter > 0 and overlap(pred, gold) >= shorter / 2
+
+
+def speaker_right(quote, gold: dict, article, text: str) -> bool:
+    if not gold["source"] or not quote.speaker:
+        return False
+    src = [(a, b) for a, b in gold["source"]]
+    if quote.speaker_span and any(overlap((quote.speaker_span.start, quote.speaker_span.end), s) for s in src):
+        return True
+    if quote.speaker_key:
+        ent = next((e for e in article.entities if e.key == quote.speaker_key), None)
+        if ent and any(overlap((m.start, m.end), s) for m in ent.mentions for s in src):
+            return True
+    last = re.findall(r"\w+", quote.speaker)[-1:] if quote.speaker else []
+    src_text = " ".join(text[a:b] for a, b in src).lower()
+    return bool(last) and len(last[0]) > 2 and re.search(rf"\b{re.escape(last[0].lower())}\b", src_text) is not None
+
+
+def load(split: str):
+    from samestory.models import Article
+
+    root = need(EVAL / "polnear" / "data" / split)
+    meta = {}
+    with open(EVAL / "polnear" / "data" / "metadata.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            meta[row["filename"]] = row
+    anns: dict[str, list[Path]] = defaultdict(list)
+    for p in sorted((root / "attributions").glob("*.ann")):
+        name, _, annotator = p.stem.rpartition("_")
+        anns[name].append(p)
+    items = []
+    for name in sorted(anns):
+        text_path = root / "text" / f"{name}.txt"
+        if not text_path.exists():
+            continue
+        text = text_path.read_text(encoding="utf-8")
+        chosen = sorted(anns[name], key=lambda p: p.stem.rpartition("_")[2])[0]
+        m = meta.get(name, {})
+        art = Article(id=name, outlet=m.get("publisher", ""), title="", text=text, published=m.get("publication_date") or None, source=str(text_path))
+        items.append((art, parse_ann(chosen)))
+    return items
+
+
+def quality(items, enriched, show: int) -> list[str]:
+    gold_direct = pred_n = pred_ok = pred_ok_spk = 0
+    rec_ok = rec_ok_spk = 0
+    shown = 0
+    for (art, gold), enr in zip(items, enriched):
+        text = art.text
+        direct = [g for g in gold if is_direct(text, g["content"])]
+        gold_direct += len(direct)
+        preds = [q for q in enr.quotes if q.kind == "direct"]
+        pred_n += len(preds)
+        gspans = [(g["content"][0][0], g["content"][-1][1]) for g in gold]
+        used: set[int] = set()
+        for q in preds:
+            p = (q.span.start, q.span.end)
+            hit = next((i for i, g in enumerate(gspans) if i not in used and matches(p, g)), None)
+            if hit is None:
+                hit = next((i for i, g in enumerate(gspans) if matches(p, g)), None)
+            if hit is None:
+                if shown < show:
+                    shown += 1
+                    print(f"FP {art.id}: {q.text[:80]!r} / {q.speaker}")
+                continue
+            used.add(hit)
+            pred_ok += 1
+            pred_ok_spk += speaker_right(q, gold[hit], enr, text)
+        used_p: set[int] = set()
+        for g in direct:
+            gs = (g["content"][0][0], g["content"][-1][1])
+            hit = next((j for j, q in enumerate(preds) if j not in used_p and matches((q.span.start, q.span.end), gs)), None)
+            if hit is None:
+                if shown < show:
+                    shown += 1
+                    print(f"FN {art.id}: {text[gs[0]:gs[1]][:80]!r}")
+                continue
+            used_p.add(hit)
+            rec_ok += 1
+            ok = speaker_right(preds[hit], g, enr, text)
+            rec_ok_spk += ok
+            if not ok and shown < show:
+                shown += 1
+                src = " ".join(text[a:b] for a, b in g["source"])
+                print(f"SPK {art.id}: {preds[hit].text[:60]!r} pred={preds[hit].speaker!r} gold={src!r}")
+
+    def f1(p, r):
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    p, r = pred_ok / max(pred_n, 1), rec_ok / max(gold_direct, 1)
+    ps, rs = pred_ok_spk / max(pred_n, 1), rec_ok_spk / max(gold_direct, 1)
+    return [
+        f"- articles: {len(items)}; gold direct quotations: {gold_direct}; predicted direct quotes: {pred_n}",
+        f"- content span: P {p:.3f}  R {r:.3f}  F1 {f1(p, r):.3f}",
+        f"- content span + right speaker: P {ps:.3f}  R {rs:.3f}  **F1 {f1(ps, rs):.3f}** (goal >= 0.85)",
+        f"- speaker accuracy on matched gold direct quotations: {rec_ok_spk / max(rec_ok, 1):.3f}",
+    ]
+
+
+def speed(items, repeat: int) -> tuple[list[str], list]:
+    from samestory.enrich import enrich
+    from samestory.enrich.models import load_embedder, load_spacy
+
+    arts = [a for a, _ in items]
+    texts = [a.text for a in arts]
+    words = sum(len(t.split()) for t in texts)
+    bare = load_spacy()
+    load_embedder()
+    enrich(arts[:2])  # warm up both pipelines
+    list(bare.pipe(texts[:2]))
+    best = {"bare": 1e9, "enrich": 1e9, "embed": 1e9}
+    enriched = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        list(bare.pipe(texts, batch_size=32))
+        best["bare"] = min(best["bare"], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        enriched = enrich(arts, embed=False)
+        best["enrich"] = min(best["enrich"], time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        enrich(arts, embed=True)
+        best["embed"] = min(best["embed"], time.perf_counter() - t0)
+    wps = {k: words / v for k, v in best.items()}
+    lines = [
+        f"- speed on the same {len(texts)} texts ({words} words), best of {repeat}:",
+        f"  - bare spaCy en_core_web_sm (all components, nlp.pipe): {wps['bare']:.0f} words/s",
+        f"  - enrich(embed=False): {wps['enrich']:.0f} words/s = **{wps['enrich'] / wps['bare']:.0%} of bare spaCy** (goal >= 80%)",
+        f"  - enrich(embed=True): {wps['embed']:.0f} words/s = {wps['embed'] / wps['bare']:.0%} of bare spaCy",
+        f"- peak RSS: {peak_rss_mb():.0f} MiB",
+    ]
+    return lines, enriched
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--split", default="dev")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--show", type=int, default=0, help="print this many misses (FP/FN/wrong speaker)")
+    ap.add_argument("--quality-only", action="store_true", help="skip the speed runs (and do not record)")
+    args = ap.parse_args()
+    items = load(args.split)
+    if args.quality_only:
+        from samestory.enrich import enrich
+
+        enriched, speed_lines = enrich([a for a, _ in items], embed=False), []
+    else:
+        speed_lines, enriched = speed(items, args.repeat)
+    lines = [f"PolNeAR {args.split} split, one annotator per article (smallest id); direct quotations only", ""]
+    lines += quality(items, enriched, args.show)
+    lines += speed_lines
+    if args.quality_only:
+        print("\n".join(lines))
+    else:
+        record("quotes", lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Quotes: every frame form, marks, nesting, paragraphs, pronoun speakers, scare quotes (invented text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from samestory.enrich import enrich
+from samestory.enrich.quotes import find_quotation_spans, scare_quotes
+from samestory.models import Article
+
+
+def _quotes(text: str, kind: str = "direct"):
+    art = enrich([Article(id="t", outlet="test", title="", text=text)], embed=False)[0]
+    return [q for q in art.quotes if q.kind == kind]
+
+
+def _one(text: str):
+    qs = _quotes(text)
+    assert len(qs) == 1, qs
+    return qs[0]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ('Mayor Greta Lindqvist said: "The bridge will open in May."', "The bridge will open in May.", "Greta Lindqvist", "said"),
+        ("“We are not giving up on the harbour project,” Harold Blom said.", "We are not giving up on the harbour project,", "Harold Blom", "said"),
+        ("\"The council has run out of money for the tram line,\" said Oskar Vale.", "The council has run out of money for the tram line,", "Oskar Vale", "said"),
+        ("Minister Ines Dorado replied: ‘Yes, we will look at the figures again.’", "Yes, we will look at the figures again.", "Ines Dorado", "replied"),
+        ("Councillor Paul Stenmark asked: 'Why was nobody told about the closure?'", "Why was nobody told about the closure?", "Paul Stenmark", "asked"),
+    ],
+)
+def test_frame_forms(nlp, text, content, speaker, cue):
+    q = _one(text)
+    assert q.text == content
+    assert text[q.span.start : q.span.end] == content
+    assert q.speaker == speaker
+    assert q.cue == cue
+    assert q.speaker_span is not None and speaker.split()[-1] in text[q.speaker_span.start : q.speaker_span.end]
+
+
+def test_according_to(nlp):
+    q = _one("According to harbour master Lena Okafor, “the storm wall held through the whole night.”")
+    assert q.speaker == "Lena Okafor" and q.cue == "according to"
+
+
+def test_apostrophes_inside_single_quotes(nlp):
+    text = "Lena Okafor asked: ‘Let’s walk to the pier some time? It’s lovely there!’"
+    q = _one(text)
+    assert q.text == "Let’s walk to the pier some time? It’s lovely there!"
+
+
+def test_two_speakers_in_one_sentence(nlp):
+    text = "The writer Ada Brenner said: “Shall we sail north this summer?”, to which Tomas Weir replied: “Yes, fine.”"
+    first, second = _quotes(text)
+    assert first.text.startswith("Shall we sail") and first.speaker == "Ada Brenner"
+    assert second.text == "Yes, fine." and second.speaker == "Tomas Weir" and second.cue == "replied"
+
+
+def test_speaker_with_intervening_clause(nlp):
+    text = ("Ada Brenner proposed a trip. Tomas Weir, looking rather less keen than his old friend, "
+            "replied: ‘Yes, fine, if the weather holds.’")
+    q = _one(text)
+    assert q.speaker == "Tomas Weir"
+
+
+def test_pronoun_speaker_resolved_to_nearest_person(nlp):
+    text = ("Harbour master Lena Okafor inspected the storm wall on Tuesday morning.\n\n"
+            "“It held, but only just,” she said.")
+    q = _one(text)
+    assert q.speaker == "Lena Okafor" and q.speaker_key == "lena okafor"
+    assert text[q.speaker_span.start : q.speaker_span.end] == "she"
+
+
+def test_quote_after_colon_of_speaker_sentence(nlp):
+    text = "Finance chief Marta Quell set out the plan in one line: “Every ferry route must pay for itself by 2030.”"
+    q = _one(text)
+    assert q.speaker == "Marta Quell"
+
+
+def test_quote_spanning_paragraphs(nlp):
+    text = ("Mayor Greta Lindqvist said: “The bridge is the biggest job this town has taken on.\n\n"
+            "“It will take three years and it will cost more than anyone would like.”")
+    q = _one(text)
+    assert q.text.startswith("The bridge is the biggest") and q.text.endswith("anyone would like.")
+    assert q.speaker == "Greta Lindqvist"
+
+
+def test_quote_spanning_sentences_and_continuation(nlp):
+    text = ("“We start in March. We finish in June,” said Oskar Vale. “After that, the road reopens.”")
+    qs = _quotes(text)
+    assert [q.speaker for q in qs] == ["Oskar Vale", "Oskar Vale"]
+    assert qs[0].text == "We start in March. We finish in June,"
+
+
+def test_nested_quote_is_part_of_outer(nlp):
+    text = "Oskar Vale said: “The inspector told me ‘the wall is sound’ and left without another word.”"
+    q = _one(text)
+    assert "‘the wall is sound’" in q.text
+    assert len(find_quotation_spans(text)) == 1
+
+
+def test_scare_quotes_are_not_speech(nlp):
+    text = "The council defended its “temporary” closure of the pier after the so-called “review” ended."
+    assert _quotes(text) == []
+    assert [text[s.start : s.end] for s in scare_quotes(text)] == ["temporary", "review"]
+
+
+def test_short_quote_with_cue_and_speaker_is_speech(nlp):
+    q = _one("Asked about the delay, Oskar Vale said: “No comment.”")
+    assert q.speaker == "Oskar Vale"
+
+
+def test_indirect_speech(nlp):
+    text = "Harold Blom said that the harbour project would be finished before the winter storms."
+    qs = _quotes(text, "indirect")
+    assert len(qs) == 1
+    assert qs[0].speaker == "Harold Blom" and qs[0].cue == "said"
+    assert "harbour project would be finished" in qs[0].text
+    assert _quotes(text) == []
+
+
+def test_indirect_claimed_and_vowed(nlp):
+    a = _quotes("The ferry company claimed the new timetable had cut delays by half.", "indirect")
+    assert a and a[0].cue == "claimed"
+    b = _quotes("Ines Dorado vowed that the island would keep its only school open.", "indirect")
+    assert b and b[0].speaker == "Ines Dorado" and b[0].cue == "vowed"
