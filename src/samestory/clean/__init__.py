@@ -1,1 +1,189 @@
+"""The clean stage: ``RawDoc -> Article``.
 
+- HTML goes through extraction first (``samestory.clean.extract``: trafilatura main text and
+  metadata, captions kept as metadata, fallbacks, hostile-page guards).
+- Then junk cleaning (``samestory.clean.junk``) removes page furniture line by line and logs
+  every removed span with its reason (``Article.removed``, offsets into ``Article.raw_text``).
+- A ``BoilerplateMiner`` (``samestory.clean.boilerplate``), when given, learns each outlet's
+  repeated lines from every article it sees and removes them once they repeat.
+- Language comes from py3langid when the input does not say; the published date is normalized
+  to ISO 8601 (see ``normalize_date``).
+
+Public: ``clean``, ``clean_text``, ``normalize_date``, ``detect_language``, ``BoilerplateMiner``,
+``extract_html``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+from samestory.clean.boilerplate import BoilerplateMiner
+from samestory.clean.extract import Extraction, extract_html
+from samestory.clean.junk import clean_text as _clean_units
+from samestory.clean.junk import split_units
+from samestory.errors import ExtractError
+from samestory.models import Article, RawDoc, Removal, article_id_for
+
+__all__ = [
+    "clean",
+    "clean_text",
+    "normalize_date",
+    "detect_language",
+    "outlet_from_url",
+    "BoilerplateMiner",
+    "Extraction",
+    "extract_html",
+]
+
+LANGID_CHARS = 1500  # a few paragraphs give a stable guess; cost grows with length
+
+
+def clean_text(
+    text: str,
+    *,
+    outlet: str | None = None,
+    miner: BoilerplateMiner | None = None,
+    title: str | None = None,
+    known_captions: tuple[str, ...] = (),
+) -> tuple[str, tuple[Removal, ...], tuple[str, ...]]:
+    """Clean text that is already extracted: ``(clean text, removals, captions)``.
+
+    Removal offsets point into ``text``. The miner is consulted, not fed (``clean`` feeds it).
+    Idempotent: cleaning the clean text again changes nothing.
+    """
+    return _clean_units(text, outlet=outlet, miner=miner, title=title, known_captions=known_captions)
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code guessed by py3langid, or None for text without letters."""
+    sample = text[:LANGID_CHARS]
+    if not re.search(r"[^\W\d_]", sample):
+        return None
+    import py3langid
+
+    lang, _score = py3langid.classify(sample)
+    return lang
+
+
+_TZINFOS = {  # abbreviations dateutil does not know by itself (unambiguous ones only)
+    "GMT": 0, "UTC": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800,
+    "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600, "PST": -28800,
+    "PDT": -25200, "JST": 32400, "AEST": 36000, "AEDT": 39600,
+}
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
+
+
+def normalize_date(value: str | None) -> str | None:
+    """ISO 8601 form of a publication date, or None when it cannot be read.
+
+    - with a time and a zone (offset or a known abbreviation): ``2024-01-29T10:15:00+00:00``
+    - with a time but no zone: left naive, ``2024-01-29T10:15:00`` (we never guess a zone)
+    - a day only: ``2024-01-29``
+    """
+    if not value or not str(value).strip():
+        return None
+    s = str(value).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return _dt.date.fromisoformat(s).isoformat()
+        return _dt.datetime.fromisoformat(s.replace("z", "Z")).isoformat()
+    except ValueError:
+        pass
+    from dateutil import parser as _dp
+
+    try:
+        parsed = _dp.parse(s, tzinfos=_TZINFOS)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if not _HAS_TIME.search(s):
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """The host of ``url`` without ``www.``: a stand-in outlet name for pages that do not name one."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _byline_author(removed: tuple[Removal, ...]) -> str | None:
+    """The name in a removed "By Jane Doe" line, when the page metadata named no author."""
+    for r in removed:
+        if r.reason == "byline":
+            name = re.sub(r"^(by|words by|written by|reporting by|report by|story by)\s+", "", r.text.strip(), flags=re.I)
+            name = re.split(r"\s*[|,•·]\s*", name)[0].strip()
+            return name or None
+    return None
+
+
+def _doc_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options: dict | None = None) -> Article:
+    """Turn one ``RawDoc`` into a clean ``Article``; raises ``ExtractError`` naming the source and the reason.
+
+    With a ``miner``, the article's lines are first counted for its outlet (once per distinct
+    text) and lines that the outlet repeats are removed as boilerplate.
+    """
+    if raw.kind == "html":
+        ex = extract_html(raw.content, source=raw.source, url=raw.url, options=extract_options)
+    elif raw.kind == "text":
+        ex = Extraction(text=raw.content, method="text")
+    else:
+        raise ExtractError(raw.source, f"unknown document kind {raw.kind!r} (expected 'text' or 'html')")
+
+    body = ex.text or ""
+    if not body.strip():
+        what = ("no article text found in the page (trafilatura, its baseline and the <p> fallback found none)"
+                if raw.kind == "html" else "the document is empty")
+        raise ExtractError(raw.source, what)
+
+    url = raw.url or ex.canonical_url
+    outlet = (raw.outlet or ex.site_name or outlet_from_url(url) or ex.hostname or "unknown").strip()
+    title = (raw.title or ex.title or "").strip()
+
+    if miner is not None:
+        miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
+    text, removed, body_captions = _clean_units(
+        body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
+    )
+    if not text.strip():
+        reasons = sorted({r.reason for r in removed})
+        raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")
+
+    if not title:
+        first = text.split("\n", 1)[0]
+        title = first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "..."
+
+    captions = tuple(dict.fromkeys(body_captions + tuple(ex.captions)))
+    author = (raw.meta.get("author") if isinstance(raw.meta, dict) else None) or ex.author or _byline_author(removed)
+    published = normalize_date(raw.published) or normalize_date(ex.date)
+    language = raw.language or detect_language(text)
+    return Article(
+        id=raw.id or article_id_for(outlet, url, title, text),
+        outlet=outlet,
+        title=title,
+        text=text,
+        url=url,
+        published=published,
+        language=language,
+        author=author,
+        site_name=ex.site_name,
+        description=ex.description,
+        canonical_url=ex.canonical_url,
+        source=raw.source,
+        raw_text=body,
+        removed=removed,
+        captions=captions,
+    )
