@@ -165,7 +165,14 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
                 target = Path(tmp) / f"{i:03d}-{name}"
                 target.write_bytes(await f.read())
                 inputs.append(str(target))
-            inputs += [u.strip() for u in urls.splitlines() if u.strip()]
+            lines = [u.strip() for u in urls.splitlines() if u.strip()]
+            # only http(s) URLs: any other line would be read as a path on the server (or "-" as its stdin)
+            from samestory.ingest import is_url
+
+            if any(not is_url(u) for u in lines):
+                bad = next(u for u in lines if not is_url(u))
+                raise ApiError(422, "Invalid request", f"only http(s) URLs can be submitted, not {bad[:100]!r}")
+            inputs += lines
             if not inputs:
                 raise ApiError(422, "Invalid request", "give files or urls")
             with Store(db) as writer:
