@@ -221,9 +221,12 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None) ->
                 since = ent.end < len(doc) and doc[ent.end].lower_ in ("since", "after", "of")
                 target = None
                 if since:
-                    obj = [c for c in doc[ent.end].children if c.dep_ in ("pobj", "pcomp")]
+                    link = doc[ent.end]
+                    obj = [c for c in link.children if c.dep_ in ("pobj", "pcomp")]
+                    if not obj and link.dep_ == "mark":  # "80 years since the first crossing opened"
+                        obj = [link.head]
                     if obj:
-                        sub = list(obj[0].subtree)[:10]
+                        sub = [t for t in obj[0].subtree if t.i > link.i][:10]
                         target = doc[sub[0].i : sub[-1].i + 1].text
                 add(Quantity(ent.text, span, "duration", value, unit, target))
             else:
@@ -299,8 +302,9 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
         if tokens is not None and len(tokens):
             last = tokens[-1]
             nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
-            if a.group(2) and nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
-                name, key = about.of_token(nxt)  # "the 71-year-old leader", "71-year-old Putin"
+            nominal_head = last.head.i > last.i and not any(c.dep_ == "dobj" for c in last.head.children)  # a noun takes no object: "the 61-year-old cut the ribbon"
+            if a.group(2) and last.dep_ in ("amod", "compound") and nominal_head:
+                name, key = about.of_token(last.head)  # "the 71-year-old leader", "71-year-old Putin"
             elif a.group(1):  # "a man aged 42", "Smith, aged 42"
                 prev = [t for t in doc[tokens[0].sent.start : tokens[0].i] if not t.is_punct]
                 if prev:

