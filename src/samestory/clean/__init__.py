@@ -38,6 +38,7 @@ __all__ = [
     "extract_html",
 ]
 
+MIN_PAGE_WORDS = 5  # a page whose main text is shorter is a menu or an error page, not an article
 LANGID_CHARS = 1500  # a few paragraphs give a stable guess; cost grows with length
 
 
@@ -161,6 +162,10 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     if not text.strip():
         reasons = sorted({r.reason for r in removed})
         raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")
+
+    if raw.kind == "html" and len(text.split()) < MIN_PAGE_WORDS:
+        raise ExtractError(raw.source, f"no article text found in the page: only {len(text.split())} words "
+                                       f"of text outside the page furniture (menus, links)")
 
     if not title:
         first = text.split("\n", 1)[0]

@@ -326,7 +326,7 @@ _RELATIVE_TIME = re.compile(
     r"\b\d+\s*(s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)\s+ago\b",
     _I,
 )
-_BYLINE = re.compile(r"^(by|words by|written by|reporting by|report by|story by)\s+[A-Z][\w.'’-]+", re.U)
+_BYLINE = re.compile(r"^(?i:by|words by|written by|reporting by|report by|story by)\s+[A-Z][\w.'’-]+", re.U)
 
 # ---------------------------------------------------------------- rule context
 
