@@ -1,1 +1,49 @@
+"""Deduplication: exact copies, near copies, wire families and versions; independent sources.
 
+    fingerprint.py  normalized-text exact hash + MinHash (datasketch affine32) of word shingles
+    lsh.py          compact banded LSH over the MinHash values (candidates)
+    index.py        DedupIndex: incremental grouping, canonical choice, re-pointing, groups()
+    wire.py         wire datelines and credit lines
+    versions.py     sentence-level diff between two versions of one article
+    sources.py      independent_sources / outlets_of / source_groups
+"""
+
+from samestory.dedup.fingerprint import Fingerprint, exact_hash, fingerprint, fingerprint_many, normalize
+from samestory.dedup.index import (
+    DedupConfig,
+    DedupIndex,
+    DuplicateGroup,
+    GroupMember,
+    describe_groups,
+    is_aggregator,
+    url_key,
+)
+from samestory.dedup.sources import SourceGroup, independent_sources, outlets_of, source_groups
+from samestory.dedup.versions import split_sentences, version_diff
+from samestory.dedup.wire import WireCredit, WireInfo, canonical_wire, detect_wire, strip_wire_markers
+
+__all__ = [
+    "DedupConfig",
+    "DedupIndex",
+    "DuplicateGroup",
+    "GroupMember",
+    "Fingerprint",
+    "SourceGroup",
+    "WireCredit",
+    "WireInfo",
+    "canonical_wire",
+    "describe_groups",
+    "detect_wire",
+    "exact_hash",
+    "fingerprint",
+    "fingerprint_many",
+    "independent_sources",
+    "is_aggregator",
+    "normalize",
+    "outlets_of",
+    "source_groups",
+    "split_sentences",
+    "strip_wire_markers",
+    "url_key",
+    "version_diff",
+]
