@@ -218,3 +218,17 @@ def test_seeds_rigged_claim_group_modes(seeds, seed_framing):
     modes = {d["article_id"]: (d["mode"], d["cue"]) for f in frames for d in f.attributions if d["claim_group"] == "g-rigged"}
     assert modes[tabloid.id][0] == "scare-quoted" and "rigged" in modes[tabloid.id][1]
     assert modes[other.id][0] == "attributed" and "opponents" in modes[other.id][1]
+
+
+def test_seeds_rigged_through_the_real_claim_alignment(seed_framing):
+    """End to end: the claims stage aligns the two crackdown sentences; framing classifies each."""
+    from samestory.compare import compare
+
+    tabloid, other, _ft, _fo = seed_framing
+    coverage = compare([tabloid, other])
+    rigged = {g.id for g in coverage.claims if len(g.evidence) > 1 and all("rigged" in e.text for e in g.evidence)}
+    assert rigged, "the claims stage should align the two crackdown sentences"
+    rows = [d for f in coverage.framing for d in f.attributions if d["claim_group"] in rigged]
+    modes = {d["article_id"]: d["mode"] for d in rows}
+    assert modes.get(tabloid.id) == "scare-quoted"
+    assert modes.get(other.id) == "attributed"

@@ -6,8 +6,6 @@ assertions on the reference articles from ../shared/seeds when present.
 
 from __future__ import annotations
 
-import pytest
-
 from samestory.compare.numbers import number_table
 from samestory.models import Article, DuplicateLink, Entity, Quantity, Span
 
@@ -128,7 +126,6 @@ def test_seeds_ages_are_single_outlet_rows(seeds):
         assert tabloid.text[ev.start:ev.end] == ev.text and value in ev.text
 
 
-@pytest.mark.xfail(strict=True, reason="enrich.quantities is still a stub: no years or counts extracted yet")
 def test_seeds_years_both_carry_and_detention_figure_single(seeds):
     tabloid, other = seed_articles(seeds)
     rows = number_table([tabloid, other])

@@ -334,6 +334,17 @@ def _applies_to_person(tok) -> bool:
     return False
 
 
+REPORTING_FORMS = frozenset(
+    {f for v in REPORTING_VERBS for f in _inflect(v, "v")}
+    | {"said", "told", "wrote", "written", "thought", "believed", "described", "declared", "stated", "dubbed", "labelled", "labeled"}
+)
+
+
+def _reporting(tok) -> bool:
+    # forms, not lemmas: the framing parse runs without spaCy's lemmatizer
+    return tok.lower_ in REPORTING_FORMS or (tok.lemma_ or "").lower() in REPORTING_VERBS
+
+
 def _introduces_clause(tok) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp") for c in tok.children)
 
@@ -344,9 +355,9 @@ def _in_reported_speech(tok) -> bool:
     for _ in range(12):
         if node.head is node:
             return False
-        if node.dep_ in ("ccomp", "xcomp", "pcomp") and node.head.lemma_.lower() in REPORTING_VERBS:
+        if node.dep_ in ("ccomp", "xcomp", "pcomp") and _reporting(node.head):
             return True
-        if node.dep_ == "nsubj" and node.head.dep_ == "ccomp" and node.head.head.lemma_.lower() in REPORTING_VERBS:
+        if node.dep_ == "nsubj" and node.head.dep_ == "ccomp" and _reporting(node.head.head):
             return True
         node = node.head
     return False
@@ -458,25 +469,33 @@ _ATTRIBUTION = re.compile(
     r"|\b(?i:according to)\b(?:\s+[\w’'.-]+){1,4}"
     r"|\b(?i:what)\s+(?:[\w’'-]+\s+){0,3}(?:say|says|said|call|calls|called|claim|claims|claimed|allege|alleges|alleged|describe|describes|described)\b"
     r"|\b(?:[A-Z][\w’'-]+\s+){1,4}(?:said|says|claims|claimed|alleges|alleged|insists|insisted|argues|argued|told|reported|reports|accused|denied|denies)\b"
+    r"|\b(?:[A-Z][\w’'-]+\s+){1,4}(?:replied|asked|added|wrote|warned|declared|stated)(?=\s*[:,]?\s*[“\"‘'])"
     r"|\b(?:he|she|they|it)\s+(?:said|says|claims|claimed|alleged|alleges|insisted|insists|argued|argues)\b"
-    r"|\b(?:said|says|claimed|claims|alleged|insisted|argued|told)\s*:?\s*(?=[“\"‘'])"
+    r"|\b(?:said|says|claimed|claims|alleged|insisted|argued|told|replied|asked|added|wrote|warned|declared)\s*:?\s*(?=[“\"‘'])"
     r"|\b(?:claiming|alleging|insisting|arguing)\b"
     r"|\b(?:dubbed|branded|described as|labell?ed|called)\b)",
 )
 
 
-def attribution_mode(text: str, start: int, end: int, *, sentence: tuple[int, int] | None = None) -> tuple[str, str, tuple[int, int]]:
+def attribution_mode(
+    text: str, start: int, end: int, *, sentence: tuple[int, int] | None = None, relevant: set[str] | None = None
+) -> tuple[str, str, tuple[int, int]]:
     """How ``text[start:end]`` presents its claim: ``(mode, cue, cue span)``.
 
     Modes, checked in this order: ``scare-quoted`` (a short quoted fragment such as "rigged"),
     ``attributed`` (a source is named or the claim is reported speech: "according to",
     "what his opponents say", "X claims"), ``hedged`` ("allegedly", "reportedly", "appears to"),
     else ``fact``. Cues that govern a whole sentence ("According to X, ...") are looked for in
-    ``sentence`` when given.
+    ``sentence`` when given. With ``relevant`` (the words other outlets use for the same claim), a
+    scare quote counts only when its words are among them: a sentence-long evidence span may
+    scare-quote a word that belongs to another claim.
     """
     region = text[start:end]
     for qs, qe in quotation_spans(region):
         if _is_scare_quote(region, qs, qe):
+            inner = {_norm(w) for w in _WORD.findall(region[qs:qe])}
+            if relevant is not None and not inner <= relevant:
+                continue
             return "scare-quoted", region[qs:qe], (start + qs, start + qe)
     windows = [(start, region)]
     if sentence is not None and (sentence[0] < start or sentence[1] > end):
@@ -594,7 +613,10 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
     """
     from samestory.enrich.models import load_spacy
 
-    nlp = load_spacy()
+    # enriched articles bring their entities, so the parse can skip NER and lemmas (and shares the
+    # pipeline the claims stage loads); entity spans are then set on each parse from the mentions
+    enriched = all(a.entities for a in articles)
+    nlp = load_spacy(disable=("ner", "lemmatizer")) if enriched else load_spacy()
     lexicon = load_lexicon()
     by_id = {a.id: a for a in articles}
     canonical = _canonical_of(articles)
@@ -606,9 +628,12 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         candidates = [
             idx for idx, (s, e) in enumerate(sentences) if lexicon.match(_tokens(article.text[s:e])[0])
         ]
-        to_parse = list(range(len(sentences))) if not article.entities else candidates
+        to_parse = list(range(len(sentences))) if not enriched else candidates
         docs = dict(zip(to_parse, nlp.pipe(article.text[s:e] for s, e in (sentences[i] for i in to_parse))))
         mentions = _entity_mentions(article, docs, sentences)
+        if enriched:
+            for idx, doc in docs.items():
+                _set_entities(doc, sentences[idx][0], mentions)
         loaded: list[LoadedWord] = []
         sentence_polarity: dict[int, float] = {}
         for idx in candidates:
@@ -637,14 +662,16 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         # headline: offsets point into the title
         headline_words: list[LoadedWord] = []
         title = article.title or ""
-        title_hits = find_loaded(title, nlp=nlp, lexicon=lexicon) if title else []
-        title_doc = nlp(title) if title_hits else None
+        title_doc = nlp(title) if title and lexicon.match(_tokens(title)[0]) else None
         title_mentions = []
         if title_doc is not None:
+            if enriched:
+                _set_entities(title_doc, 0, _title_mentions(title, article))
             for ent in title_doc.ents:
                 if ent.label_ in _ENTITY_LABELS:
                     key = _match_key(ent.text, mentions) or ent.text
                     title_mentions.append((ent.start_char, ent.end_char, key, ent.label_))
+        title_hits = find_loaded(title, doc=title_doc, lexicon=lexicon) if title_doc is not None else []
         for h in title_hits:
             tok = _doc_token_at(title_doc, h.end - 1, 0)
             target = _target_for(h, tok, title_mentions, (0, len(title)), None, 0)
@@ -690,8 +717,14 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
             article = by_id.get(ev.article_id)
             if article is None or ev.article_id not in results:
                 continue
+            relevant = {
+                _norm(w)
+                for other in group.evidence
+                if canonical.get(other.article_id, other.article_id) != canonical.get(ev.article_id)
+                for w in _WORD.findall(_evidence_text(by_id, other))
+            } | set(_tokens(group.text)[0])
             sent = _enclosing(results[ev.article_id]["sentences"], ev.start, ev.end)
-            mode, cue, (cs, ce) = attribution_mode(article.text, ev.start, ev.end, sentence=sent)
+            mode, cue, (cs, ce) = attribution_mode(article.text, ev.start, ev.end, sentence=sent, relevant=relevant)
             results[ev.article_id]["attributions"].append(
                 {
                     "claim_group": group.id,
@@ -743,6 +776,11 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
     return tuple(out)
 
 
+def _evidence_text(by_id: dict[str, Article], ev: Evidence) -> str:
+    article = by_id.get(ev.article_id)
+    return article.text[ev.start : ev.end] if article is not None else ev.text
+
+
 def _enclosing(sentences, start: int, end: int) -> tuple[int, int] | None:
     for s, e in sentences:
         if s <= start < e:
@@ -768,6 +806,32 @@ def _word_mode(text: str, lw: LoadedWord, sentence) -> tuple[str, str]:
     if h is not None:
         return "hedged", h.group(0)
     return "fact", ""
+
+
+def _set_entities(doc, base: int, mentions) -> None:
+    """Put the enrich stage's entity mentions on a parse made without NER."""
+    from spacy.util import filter_spans
+
+    spans = []
+    for s, e, _key, label in mentions:
+        if s >= base and e <= base + len(doc.text):
+            span = doc.char_span(s - base, e - base, label=label, alignment_mode="expand")
+            if span is not None:
+                spans.append(span)
+    doc.ents = filter_spans(spans)
+
+
+def _title_mentions(title: str, article: Article) -> list[tuple[int, int, str, str]]:
+    """Where the article's entities are named in its headline (by name or alias, whole words)."""
+    out = []
+    for ent in article.entities:
+        for name in sorted({ent.name, *ent.aliases}, key=len, reverse=True):
+            if not name or len(name) < 3:
+                continue
+            for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", title, re.I):
+                if not any(s <= m.start() < e for s, e, _k, _l in out):
+                    out.append((m.start(), m.end(), ent.key, ent.label))
+    return sorted(out)
 
 
 def _match_key(name: str, mentions) -> str | None:

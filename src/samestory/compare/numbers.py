@@ -104,8 +104,9 @@ def _year_context(article: Article, start: int, end: int) -> tuple[str, str]:
     after = article.text[end:e0]
     words_before = re.findall(r"[\w’'-]+", before)[-5:]
     words_after = re.findall(r"[\w’'-]+", after)[:4]
-    display = " ".join(words_before[-4:] + [article.text[start:end]])
-    return display, " ".join(words_before + words_after)
+    starts = [m.start() for m in re.finditer(r"[\w’'-]+", before)][-4:]
+    display = (before[starts[0]:] if starts else "") + article.text[start:end]  # the outlet's own words, marks kept
+    return " ".join(display.split()), " ".join(words_before + words_after)
 
 
 def _observations(articles: Sequence[Article]) -> list[_Obs]:
@@ -129,7 +130,9 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 obs.append(_Obs(a, source, "age", value, q.value, ev, names.name_of(key) or q.about or key, key=key))
             elif q.kind == "year":
                 display, context = _year_context(a, q.span.start, q.span.end)
-                o = _Obs(a, source, "year", value, q.value, ev, q.about or display)
+                # "Alexander Lukashenko: been in power since 1994" says what the year is about
+                subject = f"{q.about}: {display}" if q.about and q.about.lower() not in display.lower() else display
+                o = _Obs(a, source, "year", value, q.value, ev, subject)
                 obs.append(o)
                 pending_context.append((o, f"{q.about or ''} {context}"))
             else:
