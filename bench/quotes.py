@@ -151,7 +151,11 @@ def quality(items, enriched, show: int) -> list[str]:
                 continue
             used.add(hit)
             pred_ok += 1
-            pred_ok_spk += speaker_right(q, gold[hit], enr, text)
+            right = speaker_right(q, gold[hit], enr, text)
+            pred_ok_spk += right
+            if not right and show < 0:
+                src = " ".join(text[a:b] for a, b in gold[hit]["source"])
+                print(f"PSPK {art.id}: {q.text[:60]!r} pred={q.speaker!r} gold={src!r} ctx={text[max(0, q.span.start - 80):q.span.start]!r}")
         used_p: set[int] = set()
         for g in direct:
             gs = (g["content"][0][0], g["content"][-1][1])

@@ -37,8 +37,8 @@ _CUE_BASES = """say tell add reply ask claim insist state declare announce warn 
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
 predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
 reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
-cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede""".split()
-_IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
+cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede put""".split()
+_IRREGULAR = {"put": ["puts"], "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
               "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
               "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
 
@@ -335,7 +335,7 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     toks = [t for t in _tokens_in(ctx.doc, region_start, q.open) if not ctx.in_quote(t.idx)]
     colon = bool(re.search(r":\s*$", before))
     for t in reversed(toks):
-        if _is_cue(t):
+        if _is_cue(t) or (colon and t.lower_ in CUE_VERBS and t.is_sent_start):  # "Said Ellis: ..."
             between = [x for x in toks if x.i > t.i]
             if any(x.text in (".", "!", "?", ";") for x in between):
                 continue  # a sentence ends between the cue and the quote
@@ -343,6 +343,8 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             if not governs:
                 continue
             subj = _subject_of(t)
+            if subj is None and colon:
+                subj = next((x for x in between if x.pos_ in ("PROPN", "NOUN")), None)
             if subj is not None:
                 return _Frame(t.text, subj, how="colon" if colon else "before")
     m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I)
@@ -369,9 +371,12 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
                 break
             continue
         words += 1
-        if words > 8:
+        if words > 40:
             break
         if _is_cue(t):
+            subj = _subject_of(t)
+            if words > 4 and (subj is None or not (q.close < subj.idx < t.idx)):
+                continue  # a far cue counts only with its own subject between the quote and it
             after = ctx.text[t.idx + len(t) : t.idx + len(t) + 3]
             nxt = [x for x in toks if x.i > t.i]
             if after.lstrip().startswith(":") and any(ctx.in_quote(x.idx) for x in nxt[:3]) or (after.lstrip().startswith(":") and region_end < len(ctx.text) and ctx.text[region_end : region_end + 1] in "“‘\"'"):
@@ -382,6 +387,54 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
                 subj = next((x for x in nxt if x.pos_ in ("PROPN", "NOUN", "PRON")), None)
             if subj is not None:
                 return _Frame(t.text, subj, how="after")
+    return None
+
+
+def _looks_like_title(content: str) -> bool:
+    words = re.findall(r"[A-Za-z][\w’'-]*", content)
+    if len(words) < 2 or content.rstrip()[-1:] in ".?!":
+        return False
+    small = {"of", "the", "and", "a", "an", "to", "in", "on", "for", "at", "by", "with", "or"}
+    caps = [w for w in words if w[0].isupper()]
+    return len(caps) >= 0.7 * len([w for w in words if w.lower() not in small])
+
+
+def _frame_previous_sentence(ctx: _Context, q: QuoteMarks, region_start: int, para_start: int) -> _Frame | None:
+    """"..., Schiff said. “The other factor is ...”": a quote that opens a sentence right after a
+    speech report in the same paragraph is the same speaker's."""
+    sent_start = max(region_start, ctx.sentence_start(q.open))
+    if ctx.text[sent_start : q.open].strip() or sent_start <= para_start:
+        return None
+    prev_start = max(region_start, para_start, ctx.sentence_start(sent_start - 1))
+    toks = [t for t in _tokens_in(ctx.doc, prev_start, sent_start) if not ctx.in_quote(t.idx)]
+    for t in reversed(toks):
+        if _is_cue(t):
+            subj = _subject_of(t)
+            if subj is not None and prev_start <= subj.idx < sent_start:
+                return _Frame(t.text, subj, how="previous")
+    return None
+
+
+def _frame_clause_subject(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | None:
+    """"Reid has gone after Trump as a “human leech ...”": a partial quote inside a clause whose
+    subject is a person is that person's words (only for people, never "it" or a noun)."""
+    if not ctx.text[region_start : q.open].strip():
+        return None
+    first = next((t for t in _tokens_in(ctx.doc, q.open + 1, q.close) if not t.is_punct), None)
+    if first is None:
+        return None
+    v = first
+    for _ in range(8):
+        if v.head is v or v.idx < region_start:
+            break
+        v = v.head
+        if v.pos_ in ("VERB", "AUX") and v.idx < q.open:
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            if subj is None:
+                continue
+            if subj.lower_ in ("he", "she") or ctx.index.at(subj.idx, subj.idx + len(subj), label="PERSON") is not None:
+                return _Frame(v.text, subj, how="clause-subject")
+            return None
     return None
 
 
@@ -440,6 +493,12 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
                 # "He said:" closes the paragraph before the quote
                 pps, ppe = prev[-1]
                 frame = _frame_before(ctx, QuoteMarks(ppe, ppe + 1, True), max(pps, ctx.sentence_start(max(pps, ppe - 2))))
+        if frame is None:
+            frame = _frame_previous_sentence(ctx, q, region_start, ps)
+        if frame is None and n_words > 2:
+            frame = _frame_clause_subject(ctx, q, region_start)
+        if frame is None and _looks_like_title(content):
+            continue  # “Justice Against Sponsors of Terrorism Act”: a name or title, not speech
         if n_words <= 2 and (frame is None or frame.how not in ("colon", "after", "according")):
             continue  # a scare quote: “rigged”, “wave” (a cue far off in the sentence does not make it speech)
         if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
