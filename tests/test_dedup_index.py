@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
 
 from samestory.dedup import DedupIndex, describe_groups, independent_sources
-from samestory.models import Article, Removal
+from samestory.models import Article, DuplicateLink, Removal
 
 # An invented report (fictional town, people and numbers), long enough for shingles to matter.
 STORY = [
@@ -252,3 +253,27 @@ def test_tiny_and_empty_texts_do_not_group_by_sketch(bad):
         assert got.duplicate is not None and got.duplicate.kind == "exact"
     else:
         assert got.duplicate is None
+
+
+def test_the_two_seed_articles_are_distinct_reports(seeds):
+    """Same event, two outlets, independently written: not copies (read from ../shared)."""
+    arts = []
+    for i, path in enumerate(seeds[:2]):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        arts.append(Article(id=f"seed{i}", outlet=f"Seed outlet {i}", title=title.strip(), text=body.strip()))
+    index = DedupIndex()
+    out = index.add_many(arts)
+    assert [a.duplicate for a in out] == [None, None]
+    # while a copy of one of them, with a new headline and junk lines, is found
+    title, _, body = seeds[1].read_text(encoding="utf-8").partition("\n")
+    copy = index.add(Article(id="copy", outlet="Aggregator", title="Copied: " + title, text=body + "\n\nRead more"))
+    assert copy.duplicate is not None and copy.duplicate.canonical_id == "seed1"
+
+
+def test_rebuild_follows_stale_link_chains():
+    a = art("a", "Valley Gazette", STORY)
+    b = dataclasses.replace(art("b", "Evening Post", STORY), duplicate=DuplicateLink("c", "exact", 1.0))
+    c = dataclasses.replace(art("c", "Daily Roundup", STORY), duplicate=DuplicateLink("a", "exact", 1.0))
+    index = DedupIndex.from_articles([a, b, c])
+    [group] = index.groups()
+    assert group.canonical_id == "a" and index.link_of("b").canonical_id == "a"

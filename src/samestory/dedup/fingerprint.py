@@ -4,14 +4,17 @@
   differ only in typography hash the same.
 * ``hashing_text`` also drops the wire dateline and credit lines and a few short junk lines
   ("Advertisement", "Read more", "Share this article"...) that scrapers leave behind; the
-  exact hash (``Fingerprint.exact``) is taken over it.
+  exact hash (``Fingerprint.exact``) is taken over its sequence of words (so spacing and
+  punctuation do not count either).
 * The MinHash is datasketch's ``affine32`` scheme (num_perm 128, seed 1) over word
-  ``SHINGLE``-grams of the normalized text. It is computed here with numpy, for a whole batch
+  ``SHINGLE``-grams (3, chosen on bench/dedup.py's dev half) of that text. Words are runs of
+  ``[a-z0-9_]`` and non-ASCII characters. It is computed here with numpy, for a whole batch
   of texts at once, with exactly datasketch's formula (fmix32 pre-mix, then ``a * h + b`` mod
   2^32 with the permutations of ``MinHash(num_perm, seed, scheme="affine32")``): the values
   are interchangeable with ``MinHash(hashfunc=identity).update_batch(shingle_hashes)``
-  (pinned by a test) and go straight into ``LeanMinHash`` and ``MinHashLSH``. Shingle hashes
-  are a polynomial over per-word CRC32 values, so the Python work is one pass over the words.
+  (pinned by a test) and go straight into ``LeanMinHash`` and ``MinHashLSH``. Word hashes come
+  from one prefix-sum polynomial over the UTF-8 bytes of the whole batch and shingle hashes
+  are polynomials over word hashes, so no Python loop runs per word.
 
 ``fingerprint_many(texts, processes=2)`` spreads big batches over worker processes.
 """

@@ -94,6 +94,7 @@ AGGREGATOR_MARKERS = (
     "worldtodaynews", "world-today-news", "smartnews", "upday", "feedly", "newspoint", "dailyhunt", "opera news",
     "squidapp", "latestly", "bignewsnetwork", "newsr.in", "scraped",
 )
+_AGGREGATOR_RE = re.compile("|".join(re.escape(m) for m in AGGREGATOR_MARKERS))
 _AGGREGATOR_EXACT = {"msn", "inkl", "squid", "newsr", "google news", "yahoo news", "apple news"}
 _TRACKING = re.compile(r"^(?:utm_[a-z]+|fbclid|gclid|ocid|cmpid|mc_cid|mc_eid|ref|src|at_medium|at_campaign|"
                        r"guccounter|smid|partner|cid)$", re.I)
@@ -178,7 +179,7 @@ def is_aggregator(article: Article) -> bool:
     for name in (article.outlet, article.site_name, article.url):
         if name:
             low = name.lower()
-            if low.strip() in _AGGREGATOR_EXACT or any(m in low for m in AGGREGATOR_MARKERS):
+            if low.strip() in _AGGREGATOR_EXACT or _AGGREGATOR_RE.search(low):
                 return True
     for rm in article.removed:
         reason = (rm.reason or "").lower()
@@ -470,7 +471,15 @@ class DedupIndex:
         self._lsh.insert_batch(np.array(ids, dtype=np.int64), keys[rows])
 
     def _apply_links(self, links: list[tuple[int, DuplicateLink]]) -> None:
+        # a stored link may point at an article that itself links on (a store that missed a
+        # re-pointing): follow the chain to its root
+        target = {self._entries[idx].id: link.canonical_id for idx, link in links}
         for idx, link in links:
+            root, hops = link.canonical_id, 0
+            while root in target and hops < 16 and target[root] != root:
+                root, hops = target[root], hops + 1
+            if root != link.canonical_id:
+                link = dataclasses.replace(link, canonical_id=root)
             cidx = self._by_id.get(link.canonical_id)
             if cidx is None or cidx == idx:
                 continue
@@ -490,18 +499,19 @@ class DedupIndex:
             self._links[idx] = link
             self._reported[idx] = link
 
-    def _similarities(self, idx: int, others: Sequence[int]) -> list[tuple[float, float]]:
+    def _similarities(self, idx: int, others: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(estimated Jaccard, estimated containment of the smaller set in the larger) of
-        ``idx`` against each of ``others``."""
-        eq = (self._values.take(others, axis=0) == self._values[idx]).sum(axis=1)
-        b = int(self._sizes[idx])
-        out = []
-        for o, e in zip(others, eq.tolist()):
-            j = e / NUM_PERM
-            a = int(self._sizes[o])
-            small = max(min(a, b), 1)
-            out.append((j, min(j * (a + b) / ((1.0 + j) * small), 1.0)))
-        return out
+        ``idx`` against each of ``others``, as arrays."""
+        others = np.asarray(others, dtype=np.int64)
+        j = (self._values.take(others, axis=0) == self._values[idx]).sum(axis=1) / NUM_PERM
+        a = self._sizes.take(others).astype(float)
+        b = float(self._sizes[idx])
+        small = np.maximum(np.minimum(a, b), 1.0)
+        return j, np.minimum(j * (a + b) / ((1.0 + j) * small), 1.0)
+
+    def _similarity(self, x: int, y: int) -> tuple[float, float]:
+        j, c = self._similarities(x, [y])
+        return float(j[0]), float(c[0])
 
     def _classify(self, x: int, y: int, j: float, c: float) -> tuple[str, float] | None:
         """How article ``x`` relates to article ``y`` (kind, similarity), or None."""
@@ -544,9 +554,17 @@ class DedupIndex:
         self._register_keys(idx)
         if not cands:
             return
-        others = sorted(cands)
+        others = np.fromiter(cands, dtype=np.int64, count=len(cands))
+        js, cs = self._similarities(idx, others)
+        # only pairs that some rule could accept go on to _classify: every rule but the same-URL
+        # one needs J >= the lowest J threshold (or identical texts, J = 1)
+        floor = min(self.config.containment_min_jaccard, self.config.wire, self.config.version, self.config.near)
+        keep = js >= floor
+        if e.url:
+            keep |= np.fromiter((self._entries[o].url == e.url for o in others.tolist()), dtype=bool,
+                                count=len(others))
         matched: list[tuple[int, str, float]] = []
-        for o, (j, c) in zip(others, self._similarities(idx, others)):
+        for o, j, c in zip(others[keep].tolist(), js[keep].tolist(), cs[keep].tolist()):
             verdict = self._classify(idx, o, j, c)
             if verdict is not None:
                 matched.append((o, verdict[0], verdict[1]))
@@ -584,7 +602,7 @@ class DedupIndex:
         wire_before = target.wire
         changed = canonical != target.canonical or len(gids) > 1
         target.canonical = canonical
-        if changed or target.wire is None:
+        if changed or (target.wire is None and self._entries[idx].wire):
             target.wire = self._group_wire(target)
         if changed or target.wire != wire_before:
             self._relink_all(target)
@@ -599,7 +617,7 @@ class DedupIndex:
             if o == m:
                 continue
             if self._sizes[m] < 0.8 * self._sizes[o]:
-                _, c = self._similarities(m, [o])[0]
+                _, c = self._similarity(m, o)
                 if c >= self.config.containment:
                     truncated = 1
                     break
@@ -622,7 +640,7 @@ class DedupIndex:
                 del self._links[m]
                 self._dirty.add(m)
             return
-        j, c = self._similarities(m, [g.canonical])[0]
+        j, c = self._similarity(m, g.canonical)
         verdict = self._classify(m, g.canonical, j, c)
         if verdict is None:
             kind, _ = g.join.get(m, ("near", 0.0))
