@@ -173,3 +173,11 @@ def test_fallback_text_when_trafilatura_finds_nothing(monkeypatch):
     assert ex.method in ("baseline", "paragraphs")
     assert PARAS[0] in ex.text
     assert ex.title == "Lighthouse keepers return to Gull Point"  # metadata does not depend on the body
+
+
+def test_javascript_app_shell_is_not_an_article():
+    shell = ("<html><head><title>Loading</title><script src='/app.js'></script></head><body>"
+             "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav><div id='root'></div>"
+             "<noscript>Please enable JavaScript to read this page.</noscript></body></html>")
+    with pytest.raises(ExtractError, match=r"shell\.html: no article text found in the page"):
+        clean(RawDoc(source="shell.html", kind="html", content=shell))

@@ -197,3 +197,27 @@ def test_clean_text_leaves_no_junk_line_patterns():
     assert reasons["© 2024 Example Gazette. All rights reserved."] == "newsroom footer"
     assert {reasons[w] for w in ("Share", "Facebook", "Twitter", "Email")} <= {"share buttons", "page control text"}
     check_log(raw, removals)
+
+
+def test_unknown_credit_line_above_a_caption_shortcode_is_a_credit():
+    raw = "\n".join([
+        REPORT[0],
+        "Gullwing Pictures",
+        "Divers check the piers at low tide[/caption]",
+        "Harbour Board/Handout",
+        "The terminal site from the air[/caption]",
+        REPORT[1],
+        "Low tide",  # a short line that is not above a caption stays
+        REPORT[2],
+    ])
+    clean, removals, captions = clean_text(raw)
+    assert paragraphs(clean) == [REPORT[0], REPORT[1], "Low tide", REPORT[2]]
+    assert captions == ("Divers check the piers at low tide (Gullwing Pictures)",
+                        "The terminal site from the air (Harbour Board/Handout)")
+
+
+def test_javascript_notice_is_page_furniture():
+    raw = "\n\n".join([REPORT[0], "Please enable JavaScript to read this page.", REPORT[1]])
+    clean, removals, _ = clean_text(raw)
+    assert paragraphs(clean) == REPORT[:2]
+    assert [r.reason for r in removals] == ["page control text"]

@@ -246,7 +246,9 @@ _PAGE_CONTROL = re.compile(
     r"|\d+ (photos|images|pictures)|\d{1,2}:\d{2}( ?/ ?\d{1,2}:\d{2})?|click to (expand|enlarge|play)"
     r"|(view|open|see) (the )?gallery|zoom|full ?screen|audio|print( this)?( article| page)?|font size"
     r"|text size|a ?a ?a|back to top|menu|search|sign in|log in|subscribe|share|show more|show less"
-    r"|view all|see all|follow|unfollow|follow topic|save article|saved|gift (this )?article|copy link)",
+    r"|view all|see all|follow|unfollow|follow topic|save article|saved|gift (this )?article|copy link"
+    r"|(please )?(enable|turn on|activate) javascript\b.*|(you need to |you must )?enable javascript\b.*"
+    r"|javascript (is )?(disabled|required|must be enabled)\b.*|your browser does not support\b.*)",
     _I,
 )
 _COMMENT_FORM = re.compile(
@@ -432,6 +434,24 @@ def _r_credit(c: _Ctx) -> _Verdict | None:
     return None
 
 
+_CREDIT_NAME_WORD = re.compile(r"[A-Z0-9][\w.'’&-]*|of|the|and|for|via|/|[A-Z][\w.'’&-]*/[A-Z][\w.'’&/-]*")
+
+
+def _r_credit_before_caption(c: _Ctx) -> _Verdict | None:
+    """A short name line directly above a ``...[/caption]`` line is that picture's credit
+    ("Harbour Pictures", "Fire Service/Handout"), even when the agency is not a known one."""
+    t = c.unit.text
+    nxt = c.neighbour(1)
+    if len(t) > 60 or nxt is None or not _CAPTION_END.search(nxt.text) or "[" in t:
+        return None
+    words = t.split()
+    if not 1 <= len(words) <= 6 or re.search(r"[.!?:;,\"“”]$", t):
+        return None
+    if all(_CREDIT_NAME_WORD.fullmatch(w) for w in words):
+        return _Verdict("photo credit", caption=t)
+    return None
+
+
 def _r_caption(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
     if len(t) > 700 or (":" not in t[-130:] and not t.rstrip().endswith(")") and ":" not in t[:25]):
@@ -445,10 +465,10 @@ def _r_caption(c: _Ctx) -> _Verdict | None:
 
 
 def _r_page_control(c: _Ctx) -> _Verdict | None:
-    if len(c.unit.text) > 90:
+    if len(c.unit.text) > 160:
         return None
     b = c.unit.bare
-    if len(b) <= 40 and _PAGE_CONTROL.fullmatch(b):
+    if len(b) <= 150 and _PAGE_CONTROL.fullmatch(b):
         return _Verdict("page control text")
     words = [w.casefold() for w in _words(c.unit.text)]
     if words and len(words) <= 8 and all(w in _SHARE_WORDS for w in words) and not _is_sentence(c.unit.text):
@@ -586,6 +606,7 @@ _TEXT_RULES: tuple[Rule, ...] = (
 # rules that also look at position or neighbours: re-asked after every pass until nothing changes
 _CONTEXT_RULES: tuple[Rule, ...] = (
     _r_title,
+    _r_credit_before_caption,
     _r_comment,
     _r_related,
     _r_footer,
