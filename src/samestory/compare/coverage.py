@@ -11,10 +11,13 @@ import hashlib
 from collections.abc import Sequence
 
 from samestory.compare.claims import Alignment, ConflictScorer, align_claims, source_key
+from samestory.compare.framing import analyze_framing
+from samestory.compare.numbers import number_table
 from samestory.compare.omissions import find_omissions
+from samestory.compare.quotes import group_quotes
 from samestory.compare.summary import summarize
 from samestory.errors import InputError
-from samestory.models import Article, ClaimGroup, Coverage, Framing, NumberRow, QuoteGroup, Story
+from samestory.models import Article, Coverage, Story
 
 __all__ = ["compare", "build_story", "story_id_for"]
 
@@ -81,30 +84,6 @@ def _enriched(articles: list[Article]) -> list[Article]:
     return list(apply_story_keys(out)) if len(out) > 1 else out
 
 
-def _quotes(articles: Sequence[Article]) -> tuple[QuoteGroup, ...]:
-    try:
-        from samestory.compare.quotes import group_quotes
-    except ImportError:
-        return ()
-    return tuple(group_quotes(articles))
-
-
-def _numbers(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
-    try:
-        from samestory.compare.numbers import number_table
-    except ImportError:
-        return ()
-    return tuple(number_table(articles))
-
-
-def _framing(articles: Sequence[Article], groups: tuple[ClaimGroup, ...]) -> tuple[Framing, ...]:
-    try:
-        from samestory.compare.framing import analyze_framing
-    except ImportError:
-        return ()
-    return tuple(analyze_framing(articles, groups))
-
-
 def compare(
     articles: Sequence[Article],
     story: Story | None = None,
@@ -121,9 +100,9 @@ def compare(
         story=story,
         articles=tuple(items),
         claims=alignment.groups,
-        quotes=_quotes(items),
-        numbers=_numbers(items),
+        quotes=tuple(group_quotes(items)),
+        numbers=tuple(number_table(items)),
         omissions=find_omissions(items, alignment),
-        framing=_framing(items, alignment.groups),
+        framing=tuple(analyze_framing(items, alignment.groups)),
         summary=summarize(items, alignment),
     )
