@@ -193,6 +193,14 @@ def test_seeds_loaded_words_in_headlines_and_bodies(seed_framing):
     assert not ({"tyrant", "crony", "pal"} & {lw.word for lw in fo.loaded})
     pal = next(lw for lw in ft.loaded if lw.in_headline and lw.word == "pal")
     assert "lukashenko" in (pal.target or "").lower()
+    tyrant = next(lw for lw in ft.loaded if lw.in_headline and lw.word == "tyrant")
+    assert "putin" in (tyrant.target or "").lower()  # the one invited, not the one inviting
+    crony = next(lw for lw in ft.loaded if not lw.in_headline and lw.word == "crony")
+    assert "medvedev" in (crony.target or "").lower()
+    for lw in (*ft.loaded, *fo.loaded):
+        source = (tabloid if lw.evidence.article_id == tabloid.id else other)
+        where = source.title if lw.in_headline else source.text
+        assert where[lw.evidence.start:lw.evidence.end] == lw.evidence.text
 
 
 def test_seeds_rigged_attributed_differently(seed_framing):

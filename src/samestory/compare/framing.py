@@ -548,6 +548,8 @@ def _entity_mentions(article: Article, docs: dict[int, object], sentences) -> li
 def _target_for(hit: Hit, tok, mentions, sentence: tuple[int, int], prev_sentence: tuple[int, int] | None, base: int) -> str | None:
     """The entity a loaded word is about: by the parse first, else the nearest mention."""
 
+    exclude: set[str] = set()
+
     def key_at(t) -> str | None:
         if t is None:
             return None
@@ -562,7 +564,7 @@ def _target_for(hit: Hit, tok, mentions, sentence: tuple[int, int], prev_sentenc
         if key:
             return key
         candidates = []
-        if tok.dep_ in ("appos", "compound"):  # "Putin's pal Alexander Lukashenko": the pal is Lukashenko
+        if tok.dep_ in ("appos", "compound", "nmod"):  # "Putin's pal Alexander Lukashenko": the pal is Lukashenko
             candidates.append(tok.head)
         candidates += [c for c in tok.children if c.dep_ == "appos"]
         if tok.dep_ in ("attr", "acomp", "oprd"):  # "he is a tyrant"
@@ -571,7 +573,9 @@ def _target_for(hit: Hit, tok, mentions, sentence: tuple[int, int], prev_sentenc
             verb = tok if tok.pos_ != "ADV" else tok.head
             candidates += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
         if tok.dep_ == "amod":  # "a disturbing warning" issued by X; "the corrupt mayor"
-            candidates.append(tok.head)
+            key = key_at(tok.head)
+            if key:
+                return key
             if tok.head.dep_ in ("dobj", "attr"):
                 candidates += [c for c in tok.head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
         candidates += [c for c in tok.children if c.dep_ == "compound" or (c.dep_ == "amod" and c.ent_type_ != "NORP")]
@@ -581,12 +585,17 @@ def _target_for(hit: Hit, tok, mentions, sentence: tuple[int, int], prev_sentenc
                 key = key_at(t)
                 if key:
                     return key
+        if tok.dep_ in ("dobj", "pobj"):  # "Lukashenko invites Russian tyrant": not the one who invites
+            verb = tok.head if tok.dep_ == "dobj" else tok.head.head
+            for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+                if key_at(subj):
+                    exclude.add(key_at(subj))
         definite_subject = tok.dep_ in ("nsubj", "nsubjpass") and any(c.lower_ == "the" for c in tok.children)
         if definite_subject and prev_sentence is not None:  # "The tyrant agreed": who the last sentence was about
             people = [k for s, e, k, lab in mentions if prev_sentence[0] <= s < prev_sentence[1] and lab == "PERSON"]
             if people:
                 return people[0]
-    in_sentence = [(s, e, k, lab) for s, e, k, lab in mentions if sentence[0] <= s < sentence[1] and lab == "PERSON"]
+    in_sentence = [(s, e, k, lab) for s, e, k, lab in mentions if sentence[0] <= s < sentence[1] and lab == "PERSON" and k not in exclude]
     if in_sentence:
         return min(in_sentence, key=lambda m: min(abs(m[0] - hit.start), abs(m[1] - hit.end)))[2]
     if prev_sentence is not None:
