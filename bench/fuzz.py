@@ -1,0 +1,374 @@
+"""Fuzz every parser samestory runs on untrusted input, for a fixed time per target.
+
+    .venv/bin/python bench/fuzz.py                      # 60 s per target (hypothesis)
+    .venv/bin/python bench/fuzz.py --seconds 600        # the 10-minute run per target
+    .venv/bin/python bench/fuzz.py --only jsonl warc    # some targets
+    .venv/bin/python bench/fuzz.py --engine atheris     # coverage-guided, when atheris is installed
+
+Targets: text reader, HTML reader + extraction + clean, JSONL, RSS/Atom feeds, WARC, capped gunzip,
+junk cleaner, quote finder. Inputs are random bytes/text and mutations (cut, delete, insert,
+overwrite, duplicate) of the project's own test files in tests/data. A *failure* is any of:
+
+- an exception other than samestory's ``InputError`` family (which is the documented refusal);
+- a reader yielding the catch-all ``Failure("unexpected error ...")`` (a crash hidden as a failure);
+- a broken invariant: a removal span not inside the raw text or not matching its text, cleaning
+  that is not idempotent, quote marks outside the text or overlapping.
+
+With hypothesis (the default, and the fallback when atheris is missing) each failure is shrunk to
+a minimal input, which is printed. Prints inputs tried and failures per target and records them
+in bench/RESULTS.md (section "fuzz").
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import io
+import subprocess
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _common import REPO, record
+
+DATA = REPO / "tests" / "data"
+
+# ----------------------------------------------------------------------------------- targets
+
+
+class InvariantBroken(AssertionError):
+    pass
+
+
+def _check(cond: bool, what: str) -> None:
+    if not cond:
+        raise InvariantBroken(what)
+
+
+def _check_items(items, source: str) -> None:
+    from samestory.models import Failure, RawDoc
+
+    for item in items:
+        _check(isinstance(item, (RawDoc, Failure)), f"reader yielded {type(item).__name__}")
+        if isinstance(item, Failure):
+            _check(item.source.startswith(source), f"failure does not name the input: {item}")
+            _check(bool(item.reason.strip()), "failure without a reason")
+            _check(not item.reason.startswith("unexpected error"), f"crash hidden as a failure: {item}")
+
+
+def _refused(fn: Callable[[], object]) -> object | None:
+    """Run fn; samestory's InputError (a clear refusal) is fine and gives None."""
+    from samestory.errors import InputError
+
+    try:
+        return fn()
+    except InputError as exc:
+        _check(bool(exc.reason.strip()), "InputError without a reason")
+        return None
+
+
+def t_text(data: bytes) -> None:
+    from samestory.ingest._common import decode_text_input
+    from samestory.ingest.text import parse_text
+
+    def run():
+        text, how = decode_text_input(data, "fuzz.txt")
+        return parse_text(text, source="fuzz.txt", encoding=how)
+
+    doc = _refused(run)
+    if doc is not None:
+        _check(doc.title.strip() != "" and doc.content.strip() != "", "text doc without title or body")
+        _check(not doc.title.startswith("\ufeff"), "BOM at the start of the title")
+
+
+def t_html(data: bytes) -> None:
+    from samestory.clean import clean
+    from samestory.ingest._common import decode_html
+    from samestory.ingest.html import html_doc
+
+    def run():
+        html, how = decode_html(data, "fuzz.html")
+        return clean(html_doc(html, source="fuzz.html", extra={"encoding": how}))
+
+    article = _refused(run)
+    if article is not None:
+        _check_removals(article.raw_text, article.removed)
+        _check(bool(article.text.strip()), "article with empty text")
+
+
+def t_jsonl(data: bytes) -> None:
+    from samestory.ingest.jsonl import iter_jsonl_stream
+
+    _check_items(list(iter_jsonl_stream([data[i : i + 97] for i in range(0, len(data), 97)] or [b""],
+                                        source="fuzz.jsonl")), "fuzz.jsonl")
+
+
+def t_feed(data: bytes) -> None:
+    from samestory.ingest.feeds import iter_feed_docs
+
+    items = list(iter_feed_docs(data, source="fuzz.rss"))
+    _check_items(items, "fuzz.rss")
+    for item in items:
+        _check("root:x:0:0" not in getattr(item, "content", ""), "external entity resolved")
+
+
+def t_warc(data: bytes) -> None:
+    from samestory.ingest.warc import iter_warc_stream
+
+    _check_items(list(iter_warc_stream(io.BytesIO(data), source="fuzz.warc")), "fuzz.warc")
+
+
+def t_gunzip(data: bytes) -> None:
+    from samestory.ingest._common import gunzip_capped
+
+    out = _refused(lambda: gunzip_capped(io.BytesIO(data), 64 * 1024, "fuzz.gz"))
+    if out is not None:
+        _check(len(out) <= 64 * 1024, "gunzip passed its cap")
+
+
+def _check_removals(raw: str, removals) -> None:
+    for r in removals:
+        _check(0 <= r.start <= r.end <= len(raw), f"removal {r.start}:{r.end} outside the raw text ({len(raw)})")
+        _check(raw[r.start : r.end] == r.text, f"removal text differs from the raw text at {r.start}:{r.end}")
+        _check(bool(r.reason.strip()), "removal without a reason")
+
+
+def t_junk(text: str) -> None:
+    from samestory.clean import clean_text
+
+    clean, removals, _captions = clean_text(text)
+    _check_removals(text, removals)
+    again, removals2, _ = clean_text(clean)
+    _check(again == clean and not removals2, "cleaning is not idempotent")
+
+
+def t_quotes(text: str) -> None:
+    from samestory.enrich.quotes import find_quotation_spans, scare_quotes
+
+    last = -1
+    for q in find_quotation_spans(text):
+        _check(0 <= q.open < q.close < len(text), f"quote marks {q.open}:{q.close} outside the text")
+        _check(q.open > last, "quotations overlap or are out of order")
+        last = q.close
+    for s in scare_quotes(text):
+        _check(0 <= s.start <= s.end <= len(text), "scare quote outside the text")
+
+
+# ----------------------------------------------------------------------------------- inputs
+
+SEEDS = {
+    "text": ["bad/cp1252.txt", "bad/mixed-encoding.txt", "bad/hostile.txt", "bad/utf16-bom.txt", "bad/utf8-bom.txt"],
+    "html": ["bad/hostile.html", "bad/cp1252-declared-utf8.html", "bad/no-text.html"],
+    "jsonl": ["good/articles.jsonl", "bad/broken.jsonl"],
+    "feed": ["good/feed-full.rss", "good/feed-summary.atom", "bad/rss-billion-laughs.xml",
+             "bad/rss-external-entity.xml", "bad/atom-unclosed.xml", "bad/rss-wrong-root.xml"],
+    "warc": ["good/sample.warc.gz", "bad/truncated.warc", "bad/truncated.warc.gz"],
+    "gunzip": ["good/sample.warc.gz", "bad/truncated.html.gz"],
+}
+JUNK_LINES = [
+    "Advertisement", "Read Entire Article", "Read more:", "[/caption]",
+    '[caption id="attachment_12" align="alignnone" width="800"]', "Photo: Jane Doe/Harbour Courier",
+    "Your email address will not be published.", "Leave a comment", "Sign up for our newsletter",
+    "Share this article", "More trending", "Related stories", "5 hours ago", "1,234 views",
+    "Contact the newsroom: news@example.org", "By Jane Doe", "Follow us on Twitter",
+    "The council approved the harbour plan on Monday after a long debate.",
+    "Mayor Ada Brook, 54, said: “We will start in May and finish by the autumn.”",
+    '"It is a good day for the town," said Tom Reed.', "‘wave’ of ‘rigged’ «votes» „here“",
+]
+
+
+def _seed_bytes(name: str) -> list[bytes]:
+    out = [(DATA / rel).read_bytes() for rel in SEEDS.get(name, []) if (DATA / rel).is_file()]
+    if name == "warc" and (DATA / "good" / "sample.warc.gz").is_file():
+        out.append(gzip.decompress((DATA / "good" / "sample.warc.gz").read_bytes()))
+    if name == "gunzip":
+        out += [gzip.compress(b"<p>hello</p>" * 50, mtime=0), gzip.compress(b"a", mtime=0) * 3]
+    return out
+
+
+def strategy(name: str):
+    from hypothesis import strategies as st
+
+    if name in ("junk", "quotes"):
+        line = st.one_of(st.sampled_from(JUNK_LINES), st.text(max_size=80),
+                         st.text(alphabet="\"'“”‘’«»„‹› \n.,:Aa1", max_size=40))
+        sep = st.sampled_from(["\n", "\n\n", "\r\n", " ", "\n \n"])
+        return st.one_of(st.text(max_size=1000),
+                         st.lists(st.tuples(line, sep), max_size=20).map(lambda xs: "".join(a + b for a, b in xs)))
+
+    seeds = _seed_bytes(name)
+
+    @st.composite
+    def mutated(draw) -> bytes:
+        data = bytearray(draw(st.sampled_from(seeds)))
+        for _ in range(draw(st.integers(1, 6))):
+            op = draw(st.sampled_from(["cut", "delete", "insert", "overwrite", "dup"]))
+            n = len(data)
+            at = draw(st.integers(0, n))
+            if op == "cut":
+                del data[at:]
+            elif op == "delete":
+                del data[at : at + draw(st.integers(1, 128))]
+            elif op == "insert":
+                data[at:at] = draw(st.binary(min_size=1, max_size=64))
+            elif op == "overwrite" and n:
+                data[min(at, n - 1)] = draw(st.integers(0, 255))
+            elif op == "dup":
+                data[at:at] = data[at : at + draw(st.integers(1, 512))]
+        return bytes(data)
+
+    plain = st.one_of(st.binary(max_size=4096), st.text(max_size=1000).map(lambda t: t.encode("utf-8", "surrogatepass")))
+    if name == "gunzip":
+        plain = st.one_of(plain, plain.map(lambda b: gzip.compress(b, mtime=0)))
+    return st.one_of(plain, mutated()) if seeds else plain
+
+
+TARGETS: dict[str, Callable] = {
+    "text": t_text, "html": t_html, "jsonl": t_jsonl, "feed": t_feed, "warc": t_warc,
+    "gunzip": t_gunzip, "junk": t_junk, "quotes": t_quotes,
+}
+
+# ----------------------------------------------------------------------------------- engines
+
+
+@dataclass
+class Outcome:
+    target: str
+    tried: int = 0
+    seconds: float = 0.0
+    failures: dict[str, tuple[str, str]] = field(default_factory=dict)  # signature -> (minimal input, error)
+
+
+def _signature(exc: BaseException) -> str:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = next((f"{Path(f.filename).name}:{f.lineno}" for f in reversed(tb) if "samestory" in f.filename), "?")
+    return f"{type(exc).__name__} at {where}: {str(exc)[:100]}"
+
+
+def fuzz_hypothesis(name: str, seconds: float) -> Outcome:
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    fn = TARGETS[name]
+    out = Outcome(name)
+    last_fail: dict[str, tuple[str, str]] = {}
+    end = time.monotonic() + seconds
+    start = time.monotonic()
+    chunk = 20
+    while time.monotonic() < end:
+        def body(data):
+            out.tried += 1
+            try:
+                with contextlib.redirect_stderr(io.StringIO()):  # warcio prints a warning per bad record
+                    fn(data)
+            except Exception as exc:
+                sig = _signature(exc)
+                last_fail["current"] = (sig, repr(data)[:2000], "".join(traceback.format_exception_only(exc)).strip()[:500])
+                raise
+
+        test = settings(max_examples=chunk, deadline=None, database=None, derandomize=False,
+                        suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink],
+                        print_blob=False)(given(strategy(name))(body))
+        before, t0 = out.tried, time.monotonic()
+        try:
+            test()
+        except Exception:  # noqa: BLE001 - a failure: the last failing call is the shrunk example
+            sig, data, err = last_fail.pop("current", ("?", "?", "?"))
+            out.failures.setdefault(sig, (data, err))
+        rate = (out.tried - before) / max(1e-3, time.monotonic() - t0)
+        chunk = int(max(10, min(5000, rate * min(10.0, max(1.0, end - time.monotonic())))))
+    out.seconds = time.monotonic() - start
+    return out
+
+
+def fuzz_atheris_child(name: str, seconds: float) -> None:  # pragma: no cover - needs atheris
+    """Run inside a child process: atheris.Fuzz() never returns (libFuzzer exits at the end)."""
+    import atheris
+
+    fn = TARGETS[name]
+
+    def one(data: bytes) -> None:
+        fn(data.decode("utf-8", "replace") if name in ("junk", "quotes") else data)
+
+    corpus = REPO / "bench" / ".fuzz-corpus" / name
+    corpus.mkdir(parents=True, exist_ok=True)
+    for i, seed in enumerate(_seed_bytes(name)):
+        (corpus / f"seed-{i}").write_bytes(seed)
+    with atheris.instrument_imports():
+        import samestory.clean  # noqa: F401
+        import samestory.enrich.quotes  # noqa: F401
+        import samestory.ingest  # noqa: F401
+    atheris.Setup([sys.argv[0], f"-max_total_time={int(seconds)}", "-print_final_stats=1", str(corpus)], one)
+    atheris.Fuzz()
+
+
+def fuzz_atheris(name: str, seconds: float) -> Outcome:  # pragma: no cover - needs atheris
+    out = Outcome(name)
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, __file__, "--engine", "atheris", "--child", name, "--seconds", str(seconds)],
+                          capture_output=True, text=True)
+    out.seconds = time.monotonic() - t0
+    for line in proc.stderr.splitlines():
+        if "stat::number_of_executed_units:" in line:
+            out.tried = int(line.rsplit(":", 1)[1])
+    if proc.returncode != 0:
+        out.failures["crash"] = ("see the crash-* file libFuzzer wrote", proc.stderr[-500:])
+    return out
+
+
+def have_atheris() -> bool:
+    try:
+        import atheris  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--seconds", type=float, default=60.0, help="time per target (default 60)")
+    p.add_argument("--only", nargs="+", choices=sorted(TARGETS), help="fuzz only these targets")
+    p.add_argument("--engine", choices=["auto", "hypothesis", "atheris"], default="auto",
+                   help="auto: atheris when installed, else hypothesis")
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        fuzz_atheris_child(args.child, args.seconds)
+        return 0
+    engine = args.engine
+    if engine == "auto":
+        engine = "atheris" if have_atheris() else "hypothesis"
+    elif engine == "atheris" and not have_atheris():
+        print("atheris is not installed; using hypothesis", file=sys.stderr)
+        engine = "hypothesis"
+
+    import logging
+
+    logging.disable(logging.CRITICAL)  # trafilatura and feedparser log every broken input
+    names = args.only or list(TARGETS)
+    results = []
+    for name in names:
+        print(f"fuzzing {name} for {args.seconds:.0f} s ({engine})...", file=sys.stderr, flush=True)
+        res = fuzz_atheris(name, args.seconds) if engine == "atheris" else fuzz_hypothesis(name, args.seconds)
+        results.append(res)
+        print(f"  {name}: {res.tried} inputs, {len(res.failures)} failures", file=sys.stderr, flush=True)
+
+    lines = [f"engine: {engine}; {args.seconds:.0f} s per target; a failure is an uncaught exception other than",
+             "InputError, a crash hidden as an 'unexpected error' Failure, or a broken invariant.", "",
+             "| target | inputs tried | inputs/s | failures |", "|---|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r.target} | {r.tried} | {r.tried / max(r.seconds, 1e-9):.0f} | {len(r.failures)} |")
+    total = sum(len(r.failures) for r in results)
+    lines += ["", f"total failures: {total}"]
+    for r in results:
+        for sig, (data, err) in r.failures.items():
+            lines += ["", f"- **{r.target}**: {sig}", f"  - minimal input: `{data[:300]}`", f"  - error: `{err[:300]}`"]
+    record("fuzz", lines)
+    return 1 if total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
