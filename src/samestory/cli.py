@@ -180,27 +180,32 @@ def search(query, db, as_json):
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def duplicates(db, as_json):
-    """List copy groups: exact and near copies, wire families and versions, with similarity."""
+    """List copy groups: exact and near copies, wire families and versions, with similarity.
+
+    Versions (the same article re-published with edits) carry a sentence diff.
+    """
+    from samestory.dedup import DedupIndex, describe_groups
     from samestory.store import Store
 
     with Store(db, readonly=True) as store:
-        links = store.duplicate_links()
-        titles = {r["id"]: r for r in store.article_summaries()}
-    groups: dict[str, list] = {}
-    for aid, link in links:
-        groups.setdefault(link.canonical_id, []).append(
-            {"id": aid, "outlet": titles.get(aid, {}).get("outlet"), "kind": link.kind,
-             "similarity": round(link.similarity, 3), "wire": link.wire})
-    out = [{"canonical": cid, "outlet": titles.get(cid, {}).get("outlet"), "title": titles.get(cid, {}).get("title"),
-            "members": members} for cid, members in groups.items()]
+        articles = list(store.iter_articles())
+    groups = DedupIndex.from_articles(articles).groups()
+    out = describe_groups(groups, {a.id: a.text for a in articles})
     if as_json:
         _print_json({"groups": out})
         return
     for g in out:
-        click.echo(f"{g['canonical']}  {g['outlet']}: {g['title']}")
+        wire = f"  wire={g['wire']}" if g["wire"] else ""
+        click.echo(f"{g['canonical']}  {g['outlet']}: {g['title']}{wire}")
         for m in g["members"]:
-            wire = f" wire={m['wire']}" if m["wire"] else ""
-            click.echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {m['id']}  {m['outlet']}{wire}")
+            click.echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {m['id']}  {m['outlet']}")
+            diff = m.get("diff") or {}
+            for c in diff.get("changed", []):
+                click.echo(f"        changed: {c['old']!r} -> {c['new']!r}")
+            for sentence in diff.get("added", []):
+                click.echo(f"        added:   {sentence!r}")
+            for sentence in diff.get("removed", []):
+                click.echo(f"        removed: {sentence!r}")
 
 
 @main.command()

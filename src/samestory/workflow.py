@@ -108,7 +108,9 @@ def apply_boilerplate(article: Article, miner) -> Article:
 
 def independent_count(articles: Sequence[Article]) -> int:
     """Independent sources: copies and wire-family members count with their canonical article."""
-    return len({(a.duplicate.canonical_id if a.duplicate else a.id) for a in articles})
+    from samestory.dedup import independent_sources
+
+    return independent_sources(articles)
 
 
 def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bool = True,
@@ -188,6 +190,7 @@ class Ingestor:
         self._events_seen = len(getattr(self.clusterer, "events_", []))
         self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
         self._in_flight: set[str] = set()
+        self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
 
     def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
         """Read files, folders, URLs or ``-`` and ingest what they hold."""
@@ -221,6 +224,8 @@ class Ingestor:
                 continue
             self._in_flight.add(a.id)
             out.append(self.dedup.add(a))
+        # a better canonical (the original after its aggregator copy) re-points earlier links
+        self._repointed.update(self.dedup.take_repointed())
         return out
 
     def _apply_miner(self, article: Article) -> Article:
@@ -230,8 +235,14 @@ class Ingestor:
         """Cluster and store one batch of enriched articles, in one transaction."""
         failures = [i for i in items if isinstance(i, Failure)]
         fresh = [i for i in items if not isinstance(i, Failure)]
+        fresh = [dataclasses.replace(a, duplicate=self._repointed.pop(a.id)) if a.id in self._repointed else a
+                 for a in fresh]
         with self.store.transaction():
             touched: set[str] = set()
+            for aid in [i for i in self._repointed if self.store.has_article(i)]:
+                self.store.set_duplicate(aid, self._repointed.pop(aid))
+                if sid := self.store.story_of(aid):
+                    touched.add(sid)
             for a in fresh:
                 self.store.upsert_article(a)
                 if a.duplicate is not None:

@@ -174,16 +174,20 @@ class Store:
                 "INSERT INTO removals (article_id, seq, start, end, text, reason) VALUES (?,?,?,?,?,?)",
                 [(article.id, i, r.start, r.end, r.text, r.reason) for i, r in enumerate(article.removed)],
             )
-            if article.duplicate is not None:
-                d = article.duplicate
+            self.set_duplicate(article.id, article.duplicate)
+        return new
+
+    def set_duplicate(self, article_id: str, link: DuplicateLink | None) -> None:
+        """Record (or, with None, clear) how an article relates to its canonical article."""
+        with self._lock:
+            if link is None:
+                self.conn.execute("DELETE FROM duplicates WHERE article_id = ?", (article_id,))
+            else:
                 self.conn.execute(
                     "INSERT OR REPLACE INTO duplicates (article_id, canonical_id, kind, similarity, wire)"
                     " VALUES (?,?,?,?,?)",
-                    (article.id, d.canonical_id, d.kind, float(d.similarity), d.wire),
+                    (article_id, link.canonical_id, link.kind, float(link.similarity), link.wire),
                 )
-            else:
-                self.conn.execute("DELETE FROM duplicates WHERE article_id = ?", (article.id,))
-        return new
 
     def _article_from_row(self, row: Sequence[Any]) -> Article:
         (aid, outlet, title, text, url, published, language, author, site_name, description,
