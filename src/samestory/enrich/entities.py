@@ -57,6 +57,7 @@ _IRREGULAR_DEMONYMS = {
     "filipino": "philippines", "us": "america", "u.s.": "america", "american": "america", "soviet": "russia",
     "kremlin": "russia", "moscow": "russia", "kyiv": "ukraine", "kiev": "ukraine", "minsk": "belarus",
 }
+_HEADLINE_VERBS = frozenset("says said tells told asks asked warns warned claims claimed urges vows slams hits calls".split())
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _AGE_AFTER = re.compile(r"\s*(?:,\s*(?:aged\s+)?(\d{1,3})\s*(?=[,.;)]|\s+(?:and|who|was|is|has|had|said)\b)|\((\d{1,3})\))")
 
@@ -75,6 +76,8 @@ def normalize_name(text: str, label: str = "PERSON") -> str:
     if label == "PERSON":
         while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower() in ROLE_WORDS):
             words = words[1:]
+        while len(words) > 1 and words[-1].lower() in _HEADLINE_VERBS:
+            words = words[:-1]  # a headline's "Obama Says ..." tagged as one name
         words = [w.capitalize() if w.isupper() and len(w) > 2 else w for w in words]
     elif words and words[0].lower() == "the" and len(words) > 1:
         words = words[1:]

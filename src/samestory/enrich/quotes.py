@@ -506,9 +506,11 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         trimmed = _trim(text, q.content)
         if frame is not None and frame.speaker_tok is not None:
             name, key, sspan = _speaker_span(ctx, frame.speaker_tok)
+            if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
+                name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
             quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
         elif last is not None and last.speaker and _continues(ctx, last, q, last_para_end):
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=None, cue=last.cue, kind="direct")
+            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
         else:
             if n_words < 4:
                 continue
@@ -518,6 +520,22 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
     quotes.extend(_indirect(ctx, marks))
     quotes.sort(key=lambda x: x.span.start)
     return quotes
+
+
+def _no_person_between(ctx: _Context, last: Quote, pronoun) -> bool:
+    """True when the last quoted person is still the nearest: quoted within the last ~600
+    characters, and no other person named (outside quotes) between that quote and the pronoun."""
+    if pronoun.idx - last.span.end > 600 or pronoun.idx < last.span.end:
+        return False
+    ent = ctx.index.by_key.get(last.speaker_key)
+    if ent is None or ent.label != "PERSON":
+        return False
+    for e in ctx.index.persons():
+        if e.key == last.speaker_key:
+            continue
+        if any(last.span.end <= m.start < pronoun.idx and not ctx.in_quote(m.start) for m in e.mentions):
+            return False
+    return True
 
 
 def _trim(text: str, span: Span) -> Span:
