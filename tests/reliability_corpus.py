@@ -28,11 +28,11 @@ OUTLETS = [("Vale Gazette", "the Vale"), ("Harbour Courier", "the coast"), ("Nor
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
 
-def write_corpus(folder: Path, rng: random.Random) -> list[Path]:
-    """72 invented articles: 12 events, each told by 6 outlets in their own words and numbers."""
+def write_corpus(folder: Path, rng: random.Random, events: int = 12) -> list[Path]:
+    """``6 * events`` invented articles (at most 72): each event told by 6 outlets in their own words and numbers."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
-    for e in range(12):
+    for e in range(min(events, len(PLACES))):
         place, person = PLACES[e], PEOPLE[e]
         topic, happened, consequence, quote = TOPICS[e % len(TOPICS)]
         count, age, cost = rng.randint(40, 4000), rng.randint(30, 75), rng.randint(2, 90)
