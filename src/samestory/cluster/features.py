@@ -32,7 +32,7 @@ __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTI
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT", "PRODUCT"}
 LEAD_CHARS = 400  # headline + lead: about the first two sentences
 NER_CHARS = 3000  # NER on the first part of the text is enough to know who and where
-MAX_KEYWORDS = 30
+MAX_KEYWORDS = 80
 MAX_NUMBERS = 30
 
 

@@ -53,7 +53,7 @@ FEATURE_NAMES = ("centroid", "max", "entities", "keywords", "numbers", "time_gap
 _DIM = 384
 _SPLIT_SIZES = (8, 16, 32, 64)
 _INDEXED_KEYWORDS = 8  # an article's top keywords that go into the inverted index
-_PROFILE_CAP = 300  # a story's sparse profiles are pruned back to half this size
+_PROFILE_CAP = 600  # a story's sparse profiles are pruned back to half this size
 
 
 def story_id_for(article_id: str) -> str:
@@ -119,24 +119,27 @@ class _Story:
 class StoryClusterer:
     """Incremental story clustering with stable ids. See the module docstring for the method.
 
-    Defaults were fitted on half of the ECB+ topics (bench/clustering.py --tune) and checked on
-    the other half; ``threshold`` is the knob for tighter (higher) or looser (lower) stories.
+    Weights and thresholds were fitted on the odd-numbered ECB+ topics (``bench/clustering.py
+    --tune``: logistic regression on article-vs-story features, then a threshold grid) and checked
+    on the even ones. The fitted time-gap weight was ~0, so ``w_time`` defaults to 0 and time acts
+    only through the hard ``window_days`` cut. ``threshold`` is the knob for tighter (higher) or
+    looser (lower) stories; ``merge_threshold=None`` turns merging off.
     """
 
     def __init__(
         self,
         *,
-        threshold: float = 0.55,
+        threshold: float = 2.15,
         w_centroid: float = 1.0,
-        w_max: float = 0.5,
-        w_entities: float = 0.6,
-        w_keywords: float = 0.6,
-        w_numbers: float = 0.2,
-        w_time: float = 0.5,
-        merge_threshold: float = 0.9,
+        w_max: float = 0.88,
+        w_entities: float = 1.38,
+        w_keywords: float = 1.0,
+        w_numbers: float = 1.27,
+        w_time: float = 0.0,
+        merge_threshold: float | None = 2.45,
         split_threshold: float = 0.35,
         split: bool = True,
-        window_days: float = 3.0,
+        window_days: float = 7.0,
         top_k: int = 10,
         inverted_k: int = 10,
         max_postings: int = 500,
@@ -346,45 +349,53 @@ class StoryClusterer:
 
     def _score_candidates(self, f: ArticleFeatures) -> list[tuple[float, int]]:
         weights = self.weights
+        weighted = self._weighted(f)  # the article's IDF-weighted profiles, once for all candidates
         out = []
         for idx, cen in self._candidates(f).items():
             st = self.stories_[idx]
             if st.status != "open" or self._quiet_for(st, f.time):
                 continue
-            feats = self.pair_features(f, st, cen)
+            feats = self.pair_features(f, st, cen, weighted)
             out.append((float(weights @ feats), idx))
         out.sort(key=lambda si: (-si[0], self.stories_[si[1]].seq_first))
         return out
 
-    def pair_features(self, f: ArticleFeatures, st: _Story, cen: float | None = None) -> np.ndarray:
+    def _weighted(self, f: ArticleFeatures) -> tuple:
+        out = []
+        for src, df in ((f.entities, self.df_ent_), (f.keywords, self.df_kw_), (f.numbers, self.df_num_)):
+            idf = {t: self._idf(df, t) for t in src}
+            norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in src.items()))
+            out.append(({t: w * idf[t] * idf[t] for t, w in src.items()}, norm))
+        return tuple(out)
+
+    def pair_features(self, f: ArticleFeatures, st: _Story, cen: float | None = None, weighted=None) -> np.ndarray:
         """The similarity features (``FEATURE_NAMES``) of an article against a story."""
         if cen is None:
             cen = float(st.centroid() @ f.embedding)
         mx = float(np.max(st.kept[: st.kept_n] @ f.embedding)) if st.kept_n else cen
         norms = st.norms or self._profile_norms(st)
-        ent = self._sparse_cos(f.entities, st.ent, self.df_ent_, norms[0])
-        kw = self._sparse_cos(f.keywords, st.kw, self.df_kw_, norms[1])
-        num = self._sparse_cos(f.numbers, st.num, self.df_num_, norms[2])
+        weighted = weighted or self._weighted(f)
+        sparse = [
+            self._sparse_cos(vec, a_norm, prof, s_norm)
+            for (vec, a_norm), prof, s_norm in zip(weighted, (st.ent, st.kw, st.num), norms)
+        ]
         gap = 0.0
         if f.time is not None and st.t_first is not None:
             days = max(0.0, st.t_first - f.time, f.time - st.t_last) / 86400.0
             gap = min(1.0, max(0.0, days - 1.0) / max(self.window_days, 1e-9))
-        return np.array([cen, mx, ent, kw, num, gap], dtype=np.float64)
+        return np.array([cen, mx, *sparse, gap], dtype=np.float64)
 
-    def _sparse_cos(self, a: dict[str, float], s: dict[str, float], df: Counter, s_norm: float) -> float:
-        if not a or not s or s_norm <= 0:
+    @staticmethod
+    def _sparse_cos(vec: dict[str, float], a_norm: float, prof: dict[str, float], s_norm: float) -> float:
+        """Cosine of IDF-weighted profiles; ``vec`` already holds weight * idf^2 per term."""
+        if a_norm <= 0 or s_norm <= 0:
             return 0.0
         dot = 0.0
-        a_sq = 0.0
-        for term, w in a.items():
-            wi = w * self._idf(df, term)
-            a_sq += wi * wi
-            sv = s.get(term)
+        for term, w in vec.items():
+            sv = prof.get(term)
             if sv:
-                dot += wi * sv * self._idf(df, term)
-        if a_sq <= 0:
-            return 0.0
-        return dot / (math.sqrt(a_sq) * s_norm)
+                dot += w * sv
+        return dot / (a_norm * s_norm)
 
     def _profile_norms(self, st: _Story) -> tuple[float, float, float]:
         """Norms of a story's IDF-weighted profiles; cached until the story changes."""
@@ -600,7 +611,7 @@ class StoryClusterer:
 
     def _story_record(self, st: _Story) -> Story:
         ents = sorted(st.ent.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_ent_, kv[0])), kv[0]))
-        kws = sorted(st.kw.items(), key=lambda kv: (-kv[1] * self._idf(self.df_kw_, kv[0]), kv[0]))
+        kws = sorted(st.kw.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_kw_, kv[0])), kv[0]))
         last = _iso(st.t_last)
         return Story(
             id=st.id,
