@@ -91,3 +91,16 @@ def test_money_percent_duration(nlp):
     assert pct.kind == "percent" and pct.value == 15
     dur = _find(qs, "80 years")
     assert dur.kind == "duration" and dur.value == 80 and "crossing" in (dur.about or "")
+
+
+def test_age_after_a_person_the_model_misses_is_an_age_not_a_year(nlp):
+    """en_core_web_sm tags some names as ORG or nothing and the number as DATE ("Varga, 76," -> 1976)."""
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    text = "Grandmother Ilse Varga, 76, was plucked from her roof by a rescue boat on Tuesday."
+    [a] = enrich([Article(id="x", outlet="o", title="t", text=text, published="2025-03-11T08:00:00+00:00")],
+                 embed=False)
+    ages = [q for q in a.quantities if q.kind == "age"]
+    assert [(q.value, q.about) for q in ages] == [(76.0, "Ilse Varga")]
+    assert not any(q.normalized and q.normalized.startswith("1976") for q in a.quantities)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from samestory.enrich.entities import EntityIndex
+from samestory.enrich.entities import EntityIndex, entity_key
 from samestory.models import Quantity, Span
 
 __all__ = ["parse_number", "published_date", "resolve_date", "extract_quantities"]
@@ -287,6 +287,12 @@ _AGE_APPOS = re.compile(r"\s*,\s*(?:aged\s+)?(\d{1,3})\s*(?=[,.;)]|\s+(?:and|who
 _AGE_WORDS = re.compile(r"\b(?:aged\s+(\d{1,3})|(\d{1,3})[- ]years?[- ]old)\b", re.I)
 
 
+_NOT_NAMES = frozenset(
+    "grandmother grandfather granny grandad mother father mum dad widow widower pensioner teacher "
+    "baker farmer nurse doctor dr mr mrs ms miss sir dame lady lord".split()
+)
+
+
 def _ages(doc, index: EntityIndex, about: _About, add) -> None:
     text = doc.text
     for e in index.persons():
@@ -294,6 +300,23 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
             a = _AGE_APPOS.match(text, m.end)
             if a and 0 < int(a.group(1)) < 125:
                 add(Quantity(a.group(1), Span(a.start(1), a.end(1)), "age", float(a.group(1)), "years", e.name, e.key))
+    # the small model misses some people ("Ilse Varga, 76," tagged ORG or nothing): a number in
+    # apposition after a run of proper nouns is still an age, never a two-digit year
+    for tok in doc:
+        if tok.pos_ != "PROPN" or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
+            continue
+        a = _AGE_APPOS.match(text, tok.idx + len(tok.text))
+        if not a or not 0 < int(a.group(1)) < 125:
+            continue
+        first = tok.i
+        while first > 0 and doc[first - 1].pos_ == "PROPN" and "\n" not in doc[first - 1].whitespace_:
+            first -= 1
+        while first < tok.i and doc[first].lower_ in _NOT_NAMES:  # "Grandmother Ilse Varga"
+            first += 1
+        name = doc[first : tok.i + 1].text
+        known = index.named(name)
+        add(Quantity(a.group(1), Span(a.start(1), a.end(1)), "age", float(a.group(1)), "years",
+                     known.name if known else name, known.key if known else entity_key(name)))
     for a in _AGE_WORDS.finditer(text):
         num = a.group(1) or a.group(2)
         span = Span(a.start(), a.end())
