@@ -98,7 +98,19 @@ def iter_warc_stream(
         yield Failure(source, "empty file")
         return
     gz = head[:2] == b"\x1f\x8b"
-    if not gz:
+    if gz:
+        # look at the first inflated bytes (capped) before warcio does: its first readline has no
+        # limit, so a gzip of zeros would otherwise be inflated whole into memory
+        try:
+            first = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _READ)
+        except zlib.error as e:
+            yield Failure(source, f"corrupt gzip data at the start of the archive: {e}")
+            return
+        if first and not first.lstrip()[:16].startswith((b"WARC/", b"filedesc:")):
+            why = binary_reason(first)
+            yield Failure(source, f"not a WARC file: the gzip holds {why or 'no WARC/1.x record header'}")
+            return
+    else:
         if not head.lstrip().startswith((b"WARC/", b"filedesc:")):
             why = binary_reason(head)
             yield Failure(source, f"not a WARC file ({why or 'it does not start with a WARC/1.x record header'})")
