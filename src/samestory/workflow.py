@@ -287,7 +287,9 @@ class Ingestor:
         if not ids:
             return
         articles = self.store.get_articles(ids)
-        base = next((s for s in self.clusterer.stories() if s.id == story_id), None)
+        # this one story's record: stories() would build every story ever seen, O(stories) per call
+        st = self.clusterer.by_id_.get(story_id)
+        base = self.clusterer._story_record(st) if st is not None and st.status != "merged" else None
         published = sorted(a.published for a in articles if a.published)
         outlets = tuple(dict.fromkeys(a.outlet for a in articles))
         canonical = [a for a in articles if a.duplicate is None] or articles
