@@ -245,7 +245,9 @@ warc = bomb.rename(bomb.with_name("bomb.warc.gz"))
 from samestory.ingest import read_inputs
 for item in read_inputs([str(warc)]):
     print(item)
-print("peak-rss-mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+# VmHWM, not ru_maxrss: ru_maxrss survives exec and would report the (model-laden) parent's peak
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print("peak-rss-mb", int(hwm.split()[1]) // 1024)
 """
 
 

@@ -7,6 +7,8 @@ Nothing here extracts article text; that is ``samestory.clean``'s job.
 
 from __future__ import annotations
 
+import logging
+
 import codecs
 import datetime as _dt
 import json
@@ -26,6 +28,8 @@ _CHUNK = 64 * 1024
 
 Item = RawDoc | Failure
 
+
+log = logging.getLogger("samestory")
 
 def mb(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n} bytes"
@@ -333,8 +337,12 @@ def json_type(v: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null", int: "a number", float: "a number"}.get(type(v), type(v).__name__)
 
 
-def check_fields(data: dict[str, Any], source: str, where: str, record: str | None = None, keys: Iterable[str] = SIDECAR_KEYS) -> dict[str, Any]:
-    """Validate the optional string fields of an article record; raises IngestError on a wrong type."""
+def check_fields(data: dict[str, Any], source: str, where: str, record: str | None = None, keys: Iterable[str] = SIDECAR_KEYS,
+                 *, lenient_dates: bool = False) -> dict[str, Any]:
+    """Validate the optional string fields of an article record; raises IngestError on a wrong type.
+
+    With ``lenient_dates`` a ``published`` that is not ISO 8601 does not cost the article: it is
+    left unset and the value kept as ``published_unparsed`` (exports carry free-text dates)."""
     out: dict[str, Any] = {}
     for key in keys:
         if key not in data or data[key] is None:
@@ -348,7 +356,14 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
         if not v:
             continue
         if key == "published":
-            v = check_iso_date(v, source, where, record)
+            try:
+                v = check_iso_date(v, source, where, record)
+            except IngestError as exc:
+                if not lenient_dates:
+                    raise
+                log.warning("%s", exc)
+                out["published_unparsed"] = v
+                continue
         out[key] = v
     return out
 

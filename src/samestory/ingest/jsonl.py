@@ -1,7 +1,8 @@
 """JSON Lines exports: one article per line (``.jsonl`` / ``.ndjson``, optionally ``.gz``).
 
 Fields: ``id`` (kept as the article id), ``url``, ``outlet``, ``title``, ``text`` or ``html``
-(one is required; when both are given ``text`` is used), ``published`` (ISO 8601), ``language``,
+(one is required; when both are given ``text`` is used), ``published`` (ISO 8601; any other value is kept in ``meta["published_unparsed"]`` and the
+article is read without a date), ``language``,
 ``author`` (optional). Other fields are kept in ``RawDoc.meta["extra"]``.
 
 The file is streamed: lines are read one at a time and a line longer than ``max_bytes`` is
@@ -79,7 +80,7 @@ def record_to_doc(obj: Any, *, source: str, record: str, outlet: str | None = No
     """Validate one decoded JSON value as an article record. Raises IngestError naming the record."""
     if not isinstance(obj, dict):
         raise IngestError(source, f"expected a JSON object (one article per line), got {json_type(obj)}", record)
-    fields = check_fields(obj, source, where="record", record=record, keys=RECORD_KEYS)
+    fields = check_fields(obj, source, where="record", record=record, keys=RECORD_KEYS, lenient_dates=True)
     text, html = obj.get("text"), obj.get("html")
     for key, v in (("text", text), ("html", html)):
         if v is not None and not isinstance(v, str):
@@ -93,6 +94,8 @@ def record_to_doc(obj: Any, *, source: str, record: str, outlet: str | None = No
         raise IngestError(source, f"no article body: fields 'text' and 'html' {what} (give one of them)", record)
     extra_fields = {k: v for k, v in obj.items() if k not in RECORD_KEYS and k not in ("text", "html")}
     meta: dict[str, Any] = {"record": record}
+    if "published_unparsed" in fields:
+        meta["published_unparsed"] = fields.pop("published_unparsed")
     if fields.get("author"):
         meta["author"] = fields["author"]
     if extra_fields:
