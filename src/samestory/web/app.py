@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samestory import __version__
@@ -37,6 +38,32 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 class ApiError(Exception):
     def __init__(self, status: int, title: str, detail: str) -> None:
         self.status, self.title, self.detail = status, title, detail
+
+
+class SecurityHeaders:
+    """Adds the CSP and friends to every response (plain ASGI: no per-request task overhead)."""
+
+    HEADERS = [
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    ]
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *self.HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _split_json(name: str) -> tuple[str, bool]:
@@ -67,14 +94,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
             return JSONResponse(data)
         return templates.TemplateResponse(request, template, {"data": data})
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        return response
+    app.add_middleware(SecurityHeaders)
 
     def error_response(request: Request, status: int, title: str, detail: str) -> Response:
         body = {"error": {"status": status, "title": title, "detail": detail}}
@@ -118,7 +138,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
     rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
 
     @app.get("/stories/{story_id}", summary="One story compared across outlets (HTML, or JSON with .json)")
-    def story(request: Request, story_id: str, status: str = "") -> Response:
+    async def story(request: Request, story_id: str, status: str = "") -> Response:
         sid, as_json = _split_json(story_id)
         resolved = store.resolve_story_id(sid)
         if resolved != sid:
@@ -126,8 +146,9 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         # the page only changes when the story does: keep recent renderings (bytes) per story version
         key = (sid, status, wants_json(request, as_json), store.story_updated(sid))
         hit = rendered.get(key)
-        if hit is None:
-            response = page(request, "story.html", views.story_page(store, sid, status=status), as_json)
+        if hit is None:  # a first view compares the story: off the event loop
+            data = await run_in_threadpool(views.story_page, store, sid, status=status)
+            response = page(request, "story.html", data, as_json)
             hit = (response.body, response.media_type)  # template and JSON responses render at construction
             rendered[key] = hit
             while len(rendered) > 256:
