@@ -2,22 +2,40 @@
 
 * ``sentence_spans``: the article's sentences (``Article.sentences`` once enrich has run,
   else spaCy's sentence boundaries).
-* ``parse_sentences``: a dependency parse of the few long sentences that get split into clauses.
+* ``parse_sentences``: a dependency parse (tagger + parser) of sentences: the long ones claims
+  split into clauses and the ones framing finds a lexicon word in. One cache per process keyed by
+  text, so a sentence both need is parsed once, and a story compared again is not parsed again.
+* ``lemma_sets``: lemmas of short texts (NER off: it has its own network, and lemmas do not
+  need it; the parser stays, since the attribute ruler reads it: "did" is AUX or VERB), cached.
 * ``encode``: sentence embeddings, batch-encoded in one call, L2-normalized, with a small
   per-process cache keyed by text (a story re-rendered or re-compared costs nothing).
 """
 
 from __future__ import annotations
 
+import os
+import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
 from samestory.models import Article, Span
 
 _CACHE_MAX = 50_000
+_PARSE_CACHE_MAX = 8_000  # a few hundred stories' worth of sentence parses (some KB each)
 _vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+_parses: OrderedDict[str, object] = OrderedDict()
+_lemmas: OrderedDict[tuple[Hashable, str], frozenset[str]] = OrderedDict()
+_lock = threading.Lock()  # the web app compares in threads
+
+# Small batches: sentence-transformers pads each batch to its longest text, and news claims vary
+# from 5 to 60+ tokens; with 16 the padding waste is small and results are unchanged (<1e-6).
+ENCODE_BATCH = 16
+# Torch threads for the encode call: on the shared 2-core machine one thread took half the CPU
+# time of two and less wall time too (bench/compare.py); SAMESTORY_ENCODE_THREADS=0 keeps
+# torch's own setting.
+ENCODE_THREADS = int(os.environ.get("SAMESTORY_ENCODE_THREADS", "1"))
 
 
 def sentence_spans(articles: Sequence[Article]) -> list[tuple[Span, ...]]:
@@ -53,28 +71,91 @@ def _trimmed(text: str, start: int, end: int) -> Span:
     return Span(start, end)
 
 
-def parse_sentences(texts: Sequence[str]):
-    """spaCy Docs (tagger + parser) for ``texts``: used only for long sentences."""
+def _cached(cache: OrderedDict, keys: Sequence[Hashable], compute: Callable[[list], list], limit: int) -> list:
+    """Values for ``keys`` from ``cache``; the missing ones computed in one ``compute`` call."""
+    with _lock:
+        new = [k for k in dict.fromkeys(keys) if k not in cache]
+    if new:
+        values = compute(new)
+        with _lock:
+            for k, v in zip(new, values, strict=True):
+                cache[k] = v
+    with _lock:
+        out = []
+        for k in keys:
+            if k in cache:
+                cache.move_to_end(k)
+                out.append(cache[k])
+            else:  # evicted by a concurrent caller between the two steps: computed again
+                out.append(compute([k])[0])
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return out
+
+
+def parse_sentences(texts: Sequence[str]) -> list:
+    """spaCy Docs (tagger + parser, no NER or lemmas) for ``texts``, parsed in one ``nlp.pipe``
+    call. Docs are shared through the cache: copy one (``doc.copy()``) before changing it."""
     if not texts:
         return []
     from samestory.enrich.models import load_spacy
 
-    nlp = load_spacy(disable=("ner", "lemmatizer"))
-    return list(nlp.pipe(texts, batch_size=32))
+    def run(new: list[str]) -> list:
+        nlp = load_spacy(disable=("ner", "lemmatizer"))
+        return list(nlp.pipe(new, batch_size=32))
+
+    return _cached(_parses, list(texts), run, _PARSE_CACHE_MAX)
+
+
+def lemma_sets(texts: Sequence[str], keep: Callable, *, key: Hashable) -> list[frozenset[str]]:
+    """``frozenset(keep(token) for each token ...)`` per text, where ``keep(token)`` returns a
+    string or None; tokens carry POS and lemmas (NER does not run). ``key`` names ``keep`` in
+    the cache."""
+    if not texts:
+        return []
+    from samestory.enrich.models import load_spacy
+
+    def run(new: list[tuple[Hashable, str]]) -> list[frozenset[str]]:
+        nlp = load_spacy()
+        docs = nlp.pipe([t for _, t in new], batch_size=64, disable=["ner"])
+        return [frozenset(x for x in map(keep, doc) if x is not None) for doc in docs]
+
+    return _cached(_lemmas, [(key, t) for t in texts], run, _CACHE_MAX)
 
 
 def encode(texts: Sequence[str]) -> np.ndarray:
     """One L2-normalized embedding row per text (all new texts encoded in one batch call)."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
-    new = list(dict.fromkeys(t for t in texts if t not in _vectors))
-    if new:
+
+    def run(new: list[str]) -> list[np.ndarray]:
         from samestory.enrich.models import load_embedder
 
         model = load_embedder()
-        vecs = model.encode(new, batch_size=64, convert_to_numpy=True, normalize_embeddings=True, show_progress_bar=False)
-        for t, v in zip(new, np.asarray(vecs, dtype=np.float32)):
-            _vectors[t] = v
-        while len(_vectors) > _CACHE_MAX:
-            _vectors.popitem(last=False)
-    return np.stack([_vectors[t] for t in texts])
+        with _torch_threads(ENCODE_THREADS):
+            vecs = model.encode(new, batch_size=ENCODE_BATCH, convert_to_numpy=True, normalize_embeddings=True,
+                                show_progress_bar=False)
+        return list(np.asarray(vecs, dtype=np.float32))
+
+    return np.stack(_cached(_vectors, list(texts), run, _CACHE_MAX))
+
+
+class _torch_threads:
+    """Run a block with ``n`` torch intra-op threads (0: unchanged), then restore the setting."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.before = n, 0
+
+    def __enter__(self) -> None:
+        if self.n > 0:
+            import torch
+
+            self.before = torch.get_num_threads()
+            if self.before != self.n:
+                torch.set_num_threads(self.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.n > 0 and self.before and self.before != self.n:
+            import torch
+
+            torch.set_num_threads(self.before)

@@ -13,10 +13,12 @@
 5. **Mark** each group shared (two or more independent outlets), unique (one) or conflicting
    (a ``ConflictScorer`` finds incompatible values or polarity between two of its sources).
 
-Independence: an article whose ``duplicate`` link names a canonical article counts as that
-canonical's outlet (a copy or wire rewrite is not a second witness); two articles of one
-outlet count once. Evidence keeps one member of each copy family, ``outlets`` lists every
-outlet that carried the claim.
+Independence is the dedup stage's (``samestory.dedup.source_groups``): linked copies and
+unlinked wire copy of one agency ("(Wire Press) —" in two outlets) are one source, and two
+articles of one outlet count once (``source_keys``). A claim only two outlets running the same
+wire story carry is therefore unique. Evidence keeps one span per outlet (a linked copy counts
+as its canonical's outlet, so an aggregator's scrape adds none); ``outlets`` lists every outlet
+that carried the claim.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ __all__ = [
     "extract_claims",
     "align_claims",
     "source_key",
+    "source_keys",
 ]
 
 LONG_SENTENCE_WORDS = 35
@@ -227,7 +230,7 @@ class ClaimInfo:
     id: str
     article_index: int
     outlet: str
-    source: str  # independence key: copies share their canonical's
+    source: str  # independence key (``source_keys``): copies and one agency's wire copy share one
     position: float  # 0..1 through the article
     words: tuple[str, ...]
     content: frozenset[str]
@@ -247,6 +250,40 @@ def source_key(article: Article, by_id: dict[str, Article]) -> str:
             return "canonical:" + article.duplicate.canonical_id
         article = canonical
     return "outlet:" + (article.outlet or article.id).strip().lower()
+
+
+def source_keys(articles: Sequence[Article]) -> list[str]:
+    """The independence key of each article: articles of one dedup source group (linked copies,
+    wire copy of one agency: ``samestory.dedup.source_groups``) or of one outlet share a key."""
+    from samestory.dedup import source_groups
+
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(members: Sequence[int]) -> None:
+        for k in members[1:]:
+            a, b = find(members[0]), find(k)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+
+    index = {id(a): k for k, a in enumerate(articles)}
+    by_id = {a.id: a for a in articles}
+    by_outlet: dict[str, list[int]] = {}
+    for k, a in enumerate(articles):
+        # a linked copy counts as its canonical's outlet, as ``source_key`` says
+        by_outlet.setdefault(source_key(a, by_id), []).append(k)
+    for members in by_outlet.values():
+        union(members)
+    for group in source_groups(articles):
+        union([index[id(a)] for a in group.articles])
+    roots = {find(k) for k in range(len(articles))}
+    names = {r: source_key(articles[r], by_id) for r in roots}
+    return [names[find(k)] for k in range(len(articles))]
 
 
 def _clause_cuts(doc) -> list[int]:
@@ -386,10 +423,10 @@ def _negated_terms(words: Sequence[str]) -> frozenset[str]:
 
 
 def describe(articles: Sequence[Article], claims: list[list[Claim]]) -> list[ClaimInfo]:
-    by_id = {a.id: a for a in articles}
+    keys = source_keys(articles)
     infos: list[ClaimInfo] = []
     for ai, (article, cs) in enumerate(zip(articles, claims)):
-        src = source_key(article, by_id)
+        src = keys[ai]
         n = max(len(cs) - 1, 1)
         for k, c in enumerate(cs):
             words = tuple(w.lower() for w in _WORD.findall(c.text))
@@ -518,9 +555,8 @@ def _overlap_matrix(sets: Sequence[frozenset[str]], idf: bool = False) -> tuple[
         for w in s:
             vocab.setdefault(w, len(vocab))
     m = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
-    for i, s in enumerate(sets):
-        for w in s:
-            m[i, vocab[w]] = 1.0
+    rows = [i for i, s in enumerate(sets) for _ in s]
+    m[rows, [vocab[w] for s in sets for w in s]] = 1.0
     if idf:
         df = m.sum(axis=0)
         weights = np.log((len(sets) + 1) / (df + 1)).astype(np.float32)
@@ -543,9 +579,10 @@ def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo]) -> np.nd
 
 
 def pair_signals(infos: Sequence[ClaimInfo], embeddings: np.ndarray) -> dict[str, np.ndarray]:
-    """Claim x claim signals in [0, 1]: embedding cosine, lexical token-set ratio, idf-weighted
-    content containment and entity overlap, and the count of shared specific numbers."""
-    from rapidfuzz import fuzz, process
+    """Claim x claim signals in [0, 1]: embedding cosine, lexical token-set ratio (across
+    articles only), idf-weighted content containment and entity overlap, and the count of shared
+    specific numbers."""
+    from rapidfuzz import fuzz
 
     if not infos:
         z = np.zeros((0, 0), dtype=np.float32)
@@ -557,11 +594,33 @@ def pair_signals(infos: Sequence[ClaimInfo], embeddings: np.ndarray) -> dict[str
                                  for i in infos])
     return {
         "cosine": embeddings @ embeddings.T,
-        "lexical": process.cdist(texts, texts, scorer=fuzz.token_set_ratio, dtype=np.float32, workers=1) / 100.0,
+        "lexical": _cross_article(texts, [i.article_index for i in infos], fuzz.token_set_ratio) / 100.0,
         "contain": np.divide(inter, small, out=np.zeros_like(inter), where=small > 0),
         "entity": np.divide(einter, esmall, out=np.zeros_like(einter), where=esmall > 0),
         "numbers": ninter,
     }
+
+
+def _cross_article(texts: Sequence[str], article_of: Sequence[int], scorer) -> np.ndarray:
+    """``scorer`` (symmetric) over every pair of texts from two different articles, each pair
+    once (rapidfuzz ``cdist`` per article block against the later articles); pairs within one
+    article, which never align, stay 0."""
+    from rapidfuzz import process
+
+    n = len(texts)
+    out = np.zeros((n, n), dtype=np.float32)
+    blocks: dict[int, list[int]] = {}
+    for k, a in enumerate(article_of):
+        blocks.setdefault(a, []).append(k)
+    order = list(blocks.values())
+    for b, rows in enumerate(order):
+        cols = [k for later in order[b + 1 :] for k in later]
+        if not cols:
+            continue
+        part = process.cdist([texts[k] for k in rows], [texts[k] for k in cols], scorer=scorer, dtype=np.float32, workers=1)
+        out[np.ix_(rows, cols)] = part
+        out[np.ix_(cols, rows)] = part.T
+    return out
 
 
 def _group(scores: np.ndarray, infos: Sequence[ClaimInfo]) -> list[list[int]]:
@@ -642,6 +701,8 @@ def align_claims(
     # reading order: by the first article that states the group, then position
     members.sort(key=lambda m: min((infos[i].article_index, infos[i].claim.span.start) for i in m))
     is_copy = [a.duplicate is not None and a.duplicate.canonical_id != a.id for a in articles]
+    by_id = {a.id: a for a in articles}
+    outlet_key = [source_key(a, by_id) for a in articles]  # evidence: one span per (canonical's) outlet
 
     # every typed number each independent source states anywhere in the story
     stated: dict[str, list[Number]] = {}
@@ -662,27 +723,30 @@ def align_claims(
 
     for m in members:
         ms = [infos[i] for i in m]
-        # one evidence per independent source: the canonical member when there is one
+        # one evidence per outlet, the canonical member when there is one (a linked copy adds
+        # none); independence counts sources: wire copy of one agency in two outlets is one
         chosen: dict[str, ClaimInfo] = {}
         for ci in sorted(ms, key=lambda c: (is_copy[c.article_index], c.article_index)):
-            chosen.setdefault(ci.source, ci)
+            chosen.setdefault(outlet_key[ci.article_index], ci)
         reps = sorted(chosen.values(), key=lambda c: c.article_index)
+        independent = len({c.source for c in reps})
         evidence = tuple(
             Evidence(c.claim.article_id, c.claim.span.start, c.claim.span.end, c.claim.text, c.outlet) for c in reps
         )
         outlets = tuple(dict.fromkeys(c.outlet for c in sorted(ms, key=lambda c: c.article_index)))
         note = next((n for x in range(len(reps)) for y in range(x + 1, len(reps)) if (n := scorer(reps[x], reps[y]))), "")
-        status = "conflicting" if note else ("shared" if len(chosen) >= 2 else "unique")
+        status = "conflicting" if note else ("shared" if independent >= 2 else "unique")
         # the representative wording: the most compact member (a long sentence that also
         # states other facts is a worse label than the short claim it was aligned with)
         label = min(reps, key=lambda c: (len(c.content), c.article_index)).claim.text if reps else ""
         add(ClaimGroup(_group_id(evidence), status, label, evidence, outlets, note), m)
-        if len(chosen) < 2:
+        if independent < 2:
             continue
         # a number only one source gives, inside a claim others share, is a unique detail
         # ("Lukashenko, 69, ..." against a report of the same scene without ages)
-        for c in reps:
+        for k, c in enumerate(reps):
             others = [z for src, nums in stated.items() if src != c.source for z in nums]
+            siblings = [r for r in reps[k + 1 :] if r.source == c.source]  # the same wire story elsewhere
             for n in c.numbers:
                 if n.kind == "count" and n.about is None:
                     continue
@@ -690,9 +754,19 @@ def align_claims(
                     continue
                 if any(_same_subject(n, z) and not _compatible(n, z) for r in reps if r is not c for z in r.numbers):
                     continue  # a clash, already told by the conflict note
-                start = c.claim.span.start + n.start
-                ev = Evidence(c.claim.article_id, start, start + len(n.text), n.text, c.outlet)
+                if any(_same_subject(n, z) and _compatible(n, z) for r in reps[:k] if r.source == c.source for z in r.numbers):
+                    continue  # told with the first outlet of this source
+                carriers = [(c, n)]
+                for r in siblings:
+                    z = next((z for z in r.numbers if _same_subject(n, z) and _compatible(n, z)), None)
+                    if z is not None:
+                        carriers.append((r, z))
+                evs = tuple(dict.fromkeys(
+                    Evidence(r.claim.article_id, r.claim.span.start + z.start, r.claim.span.start + z.start + len(z.text), z.text, r.outlet)
+                    for r, z in carriers))
+                outlets = tuple(dict.fromkeys(e.outlet for e in evs))
                 subject = f" of {n.about}" if n.about and n.kind == "age" else ""
-                add(ClaimGroup(_group_id((ev,)), "unique", n.text, (ev,), (c.outlet,),
-                               f"{n.kind}{subject} given only by {c.outlet}"), [infos.index(c)])
+                add(ClaimGroup(_group_id(evs), "unique", n.text, evs, outlets,
+                               f"{n.kind}{subject} given only by {' and '.join(outlets)}"),
+                    sorted({infos.index(r) for r, _ in carriers}))
     return Alignment(infos, embeddings, scores, out_members, tuple(groups))

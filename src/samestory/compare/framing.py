@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from samestory.compare import _nlp
 from samestory.models import Article, ClaimGroup, Evidence, Framing, LoadedWord
 
 __all__ = [
@@ -622,23 +623,27 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
     """
     from samestory.enrich.models import load_spacy
 
-    # enriched articles bring their entities, so the parse can skip NER and lemmas (and shares the
-    # pipeline the claims stage loads); entity spans are then set on each parse from the mentions
-    enriched = all(a.entities for a in articles)
-    nlp = load_spacy(disable=("ner", "lemmatizer")) if enriched else load_spacy()
+    # an article with entities from enrich needs no NER or lemmas: its sentences are parsed like the
+    # claims stage parses them (and share its cache), and entity spans are set from the mentions.
+    # Decided per article: one article without entities does not send the others to the slow path.
     lexicon = load_lexicon()
     by_id = {a.id: a for a in articles}
     canonical = _canonical_of(articles)
     results: dict[str, dict] = {}
 
     for article in articles:
+        enriched = bool(article.entities)
+        nlp = None if enriched else load_spacy()
         sentences = _sentence_spans(article)
         # parse only sentences with a lexicon match, plus all when enrich gave no entities (for tone)
         candidates = [
             idx for idx, (s, e) in enumerate(sentences) if lexicon.match(_tokens(article.text[s:e])[0])
         ]
         to_parse = list(range(len(sentences))) if not enriched else candidates
-        docs = dict(zip(to_parse, nlp.pipe(article.text[s:e] for s, e in (sentences[i] for i in to_parse))))
+        texts = [article.text[s:e] for s, e in (sentences[i] for i in to_parse)]
+        # enriched: the parse the claims stage caches (same pipeline), copied since ents are set on it
+        parsed = [d.copy() for d in _nlp.parse_sentences(texts)] if enriched else nlp.pipe(texts)
+        docs = dict(zip(to_parse, parsed))
         mentions = _entity_mentions(article, docs, sentences)
         if enriched:
             for idx, doc in docs.items():
@@ -671,7 +676,9 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         # headline: offsets point into the title
         headline_words: list[LoadedWord] = []
         title = article.title or ""
-        title_doc = nlp(title) if title and lexicon.match(_tokens(title)[0]) else None
+        title_doc = None
+        if title and lexicon.match(_tokens(title)[0]):
+            title_doc = _nlp.parse_sentences([title])[0].copy() if enriched else nlp(title)
         title_mentions = []
         if title_doc is not None:
             if enriched:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from samestory.compare import _nlp
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
 
@@ -78,23 +79,20 @@ def _sentence_of(article: Article, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _lemmas(texts: list[str]) -> list[frozenset[str]]:
-    if not texts:
-        return []
-    from samestory.enrich.models import load_spacy
+_STOP_OR_GENERIC = _STOP | _GENERIC
 
-    nlp = load_spacy()
-    out = []
-    for doc in nlp.pipe(texts, batch_size=64):
-        out.append(
-            frozenset(
-                _LEMMA_CLASS.get(t.lemma_.lower(), t.lemma_.lower())
-                for t in doc
-                if t.is_alpha and t.lower_ not in _STOP and t.lemma_.lower() not in _STOP | _GENERIC
-                and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN")
-            )
-        )
-    return out
+
+def _content_lemma(t) -> str | None:
+    """The lemma class of a content word ("killed" -> "death"), None for anything else."""
+    lemma = t.lemma_.lower()
+    if t.is_alpha and t.lower_ not in _STOP and lemma not in _STOP_OR_GENERIC and t.pos_ in ("NOUN", "VERB", "ADJ", "PROPN"):
+        return _LEMMA_CLASS.get(lemma, lemma)
+    return None
+
+
+def _lemmas(texts: list[str]) -> list[frozenset[str]]:
+    # without NER (half the time; same lemmas), cached per text
+    return _nlp.lemma_sets(texts, _content_lemma, key="numbers")
 
 
 def _year_context(article: Article, start: int, end: int) -> tuple[str, str]:

@@ -1,6 +1,8 @@
 """Omissions: for each outlet, the claims most other independent outlets carry and it does not.
 
-The weight of an omission is the share of the *other* independent sources that carry the claim
+Independent sources are counted as the claims stage counts them (``claims.source_keys``: dedup's
+source groups, so two outlets running one agency's wire story are one source). The weight of an
+omission is the share of the *other* independent sources that carry the claim
 (1.0: every other source has it). Only claims carried by more than half of the others count, so
 with two sources every claim of the other one is an omission of weight 1.0, and with five
 sources a claim needs three of the four others. A conflicting group counts too (an outlet that
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from samestory.compare.claims import Alignment, source_key
+from samestory.compare.claims import Alignment, source_keys
 from samestory.models import Article, Omission
 
 __all__ = ["find_omissions", "MOST"]
@@ -20,10 +22,9 @@ MOST = 0.5  # a claim counts when more than this share of the other sources carr
 
 
 def find_omissions(articles: Sequence[Article], alignment: Alignment) -> tuple[Omission, ...]:
-    by_id = {a.id: a for a in articles}
     outlet_sources: dict[str, set[str]] = {}
-    for a in articles:
-        outlet_sources.setdefault(a.outlet, set()).add(source_key(a, by_id))
+    for a, key in zip(articles, source_keys(articles)):  # wire copy of one agency is one source
+        outlet_sources.setdefault(a.outlet, set()).add(key)
     all_sources = set().union(*outlet_sources.values()) if outlet_sources else set()
 
     # the independent sources carrying each group, and the outlets
