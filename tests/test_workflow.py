@@ -62,3 +62,23 @@ def test_boilerplate_learned_across_articles_of_one_outlet():
     assert footer not in out[-1].text
     assert any("boilerplate" in r.reason for r in out[-1].removed)
     assert out[-1].id == "a5"  # ids never change with what the miner learns
+
+
+def test_clusterer_state_saved_every_few_batches_is_replayed(tmp_path):
+    """A run stopped between state saves leaves stories the next run's clusterer must know."""
+    from samestory.workflow import Ingestor as I
+
+    corpus = EXAMPLES / "demo" / "other-events.jsonl"
+    whole, cut = tmp_path / "whole.db", tmp_path / "cut.db"
+    with Store(whole) as store:
+        I(store, batch_size=2).ingest([str(corpus)])
+        expected = {s.id: s.article_ids for s in store.stories()}
+    with Store(cut) as store:
+        ing = I(store, batch_size=2)
+        ing.STATE_EVERY = 1000
+        ing._save_cluster_state = lambda: None  # as if killed before any state save
+        ing.ingest([str(corpus)])
+        assert store.load_state(I.STATE_CLUSTER) is None
+        again = I(store)  # replays the stored articles into the clusterer
+        assert set(again.clusterer.assignments_) == {a["id"] for a in store.article_summaries()}
+        assert {s.id: s.article_ids for s in store.stories()} == expected

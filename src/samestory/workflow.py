@@ -169,6 +169,7 @@ class Ingestor:
 
     STATE_MINER = "boilerplate"
     STATE_CLUSTER = "clusterer"
+    STATE_EVERY = 16  # batches between saves of the clusterer state (its size grows with the store)
 
     def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
                  allow_private: bool = False, fetcher=None, engine=None) -> None:
@@ -189,6 +190,9 @@ class Ingestor:
         self.clusterer = StoryClusterer.from_state(cluster_state) if cluster_state else StoryClusterer()
         self._events_seen = len(getattr(self.clusterer, "events_", []))
         self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
+        self._batches_since_state = 0
+        if store.count_articles() > len(getattr(self.clusterer, "assignments_", {})):
+            self._replay_unsaved_assignments()
         self._in_flight: set[str] = set()
         self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
 
@@ -209,7 +213,22 @@ class Ingestor:
             self._store_batch(batch, report)
             if progress:
                 progress(len(batch))
+        self._save_cluster_state()
         return report
+
+    def _save_cluster_state(self) -> None:
+        with self.store.transaction():
+            self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
+        self._batches_since_state = 0
+
+    def _replay_unsaved_assignments(self) -> None:
+        """Re-assign the stored articles that the saved clusterer state has not seen (the state is
+        saved every few batches, not every batch: it grows with the store). The clusterer is
+        deterministic, so replaying the same articles in the same order gives the same stories."""
+        known = getattr(self.clusterer, "assignments_", {})
+        for a in self.store.iter_articles():
+            if a.id not in known and a.duplicate is None and self.store.story_of(a.id) is not None:
+                self.clusterer.assign(a)
 
     def _prepare(self, items: list[Article | Failure], report: IngestReport) -> list[Article | Failure]:
         """Client side, in arrival order: learned boilerplate, already-stored check, dedup."""
@@ -259,7 +278,10 @@ class Ingestor:
                 self._save_story(sid)
             for f in failures:
                 self.store.record_failure(f)
-            self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
+            self._batches_since_state += 1
+            if self._batches_since_state >= self.STATE_EVERY:
+                self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
+                self._batches_since_state = 0
             self.store.save_state(self.STATE_MINER, self.miner.to_state())
         self._in_flight.difference_update(a.id for a in fresh)
         report.failed += len(failures)
