@@ -255,6 +255,15 @@ def cpu_seconds() -> float:
 
 
 def peak_rss() -> float:
+    """Peak RSS in MiB of this process image (VmHWM: ru_maxrss survives exec, so a child started
+    by a big parent would report the parent's size)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
