@@ -14,6 +14,7 @@ click from a claim, a quote or a number to the sentence that says it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -371,16 +372,22 @@ def to_dict(obj: Any) -> Any:
 
 def from_dict(cls: type, data: Any) -> Any:
     """Rebuild a record of type ``cls`` from its ``to_dict`` form (the inverse, for the store)."""
-    import typing
-
     if data is None:
         return None
-    hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    for name, tp in _field_types(cls):
+        if name in data:
+            kwargs[name] = _decode(tp, data[name])
     return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=None)
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, resolved type) of a record class; resolving type hints is slow, so once per class."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(cls))
 
 
 def _decode(tp: Any, value: Any) -> Any:
