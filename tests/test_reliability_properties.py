@@ -152,21 +152,13 @@ def test_readers_yield_rawdocs_or_failures_on_any_bytes(case):
             assert item.source.startswith(source), item  # names the input
             assert item.reason.strip(), item
             # the catch-all in `guarded`/`failure_from`: a reader raised something it did not expect
-            # (one known case is tolerated here and pinned by the xfail test below)
-            if not _known_feed_encoding_bug(ext, item):
-                assert not item.reason.startswith("unexpected error"), item
+            assert not item.reason.startswith("unexpected error"), item
         else:
             assert item.source.startswith(source)
             assert item.kind in ("text", "html")
             assert isinstance(item.content, str)
 
 
-def _known_feed_encoding_bug(ext: str, failure: Failure) -> bool:
-    return ext in (".rss", ".atom", ".xml", ".unknown") and "UnicodeDecodeError" in failure.reason
-
-
-@pytest.mark.xfail(strict=True, reason="feedparser raises UnicodeDecodeError on a non-UTF-8 byte in the XML "
-                   "declaration's encoding; samestory.ingest.feeds reports it as 'unexpected error'")
 def test_feed_with_undecodable_declared_encoding_gets_a_clear_reason():
     from samestory.ingest.feeds import iter_feed_docs
 
@@ -187,8 +179,7 @@ def test_read_inputs_on_stdin_bytes(data, ext):
         assert isinstance(item, (RawDoc, Failure))
         if isinstance(item, Failure):
             assert item.source.startswith("<stdin>") and item.reason.strip()
-            if not _known_feed_encoding_bug(".unknown", item):
-                assert not item.reason.startswith("unexpected error"), item
+            assert not item.reason.startswith("unexpected error"), item
 
 
 # ----------------------------------------------------------------------------- cleaners

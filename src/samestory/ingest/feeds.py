@@ -109,7 +109,12 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
         raise IngestError(source, why)
     headers = {"content-location": base_url} if base_url else {}
     # A stream, never bytes or str: given a string feedparser may fetch a URL or open a local path.
-    parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, resolve_relative_uris=True, sanitize_html=True)
+    try:
+        parsed = feedparser.parse(io.BytesIO(data), response_headers=headers, resolve_relative_uris=True,
+                                  sanitize_html=True)
+    except UnicodeDecodeError as exc:  # feedparser decodes the XML declaration itself and can fail there
+        raise IngestError(source, f"the feed's XML declaration is not decodable text ({exc.reason} at byte "
+                                  f"{exc.start})") from None
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
