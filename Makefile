@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: install demo test browser bench clean
+.PHONY: install demo test browser bench bench-tools clean
 
 # Everything installs from the package registry with exact pins (constraints.txt).
 # torch comes first and exactly 2.13.0: the CPU build on this machine's disk.
@@ -29,7 +29,11 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: install
+# wrk drives the web benchmark (a Python client would eat the CPU the server is measured on)
+bench-tools:
+	@if ! command -v wrk >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then (apt-get update -q && apt-get install -y -q wrk) >/dev/null; fi
+
+bench: install bench-tools
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 	@echo "results: bench/RESULTS.md"
 
