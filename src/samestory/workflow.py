@@ -309,9 +309,7 @@ class Ingestor:
         if not ids:
             return
         articles = self.store.get_articles(ids)
-        # this one story's record: stories() would build every story ever seen, O(stories) per call
-        st = self.clusterer.by_id_.get(story_id)
-        base = self.clusterer._story_record(st) if st is not None and st.status != "merged" else None
+        base = self.clusterer.story(story_id)
         published = sorted(a.published for a in articles if a.published)
         outlets = tuple(dict.fromkeys(a.outlet for a in articles))
         canonical = [a for a in articles if a.duplicate is None] or articles

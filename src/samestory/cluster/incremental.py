@@ -251,6 +251,11 @@ class StoryClusterer:
             out.append(self._story_record(st))
         return out
 
+    def story(self, story_id: str) -> Story | None:
+        """One live story's record (None when unknown or merged away): O(1), unlike ``stories()``."""
+        st = self.by_id_.get(story_id)
+        return None if st is None or st.status == "merged" else self._story_record(st)
+
     def open_story_ids(self) -> list[str]:
         return [self.stories_[i].id for i in self._row_story]
 
