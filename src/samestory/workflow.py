@@ -191,8 +191,7 @@ class Ingestor:
         self._events_seen = len(getattr(self.clusterer, "events_", []))
         self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
         self._batches_since_state = 0
-        if store.count_articles() > len(getattr(self.clusterer, "assignments_", {})):
-            self._replay_unsaved_assignments()
+        self._replay_unsaved_assignments()
         self._in_flight: set[str] = set()
         self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
 
@@ -226,9 +225,9 @@ class Ingestor:
         saved every few batches, not every batch: it grows with the store). The clusterer is
         deterministic, so replaying the same articles in the same order gives the same stories."""
         known = getattr(self.clusterer, "assignments_", {})
-        for a in self.store.iter_articles():
-            if a.id not in known and a.duplicate is None and self.store.story_of(a.id) is not None:
-                self.clusterer.assign(a)
+        missing = [i for i in self.store.original_ids_in_stories() if i not in known]
+        for a in self.store.get_articles(missing):  # ids only first: usually none are missing
+            self.clusterer.assign(a)
 
     def _prepare(self, items: list[Article | Failure], report: IngestReport) -> list[Article | Failure]:
         """Client side, in arrival order: learned boilerplate, already-stored check, dedup."""

@@ -243,6 +243,12 @@ class Store:
             last = rows[-1][0]
             yield from articles
 
+    def original_ids_in_stories(self) -> list[str]:
+        """Ids of stored originals (not copies) that belong to a story, in insertion order."""
+        return [r[0] for r in self._query(
+            "SELECT a.id FROM articles a JOIN story_articles sa ON sa.article_id = a.id"
+            " LEFT JOIN duplicates d ON d.article_id = a.id WHERE d.article_id IS NULL ORDER BY a.rowid")]
+
     def count_articles(self) -> int:
         return self._query("SELECT count(*) FROM articles")[0][0]
 
