@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/fuzz.py                      # 60 s per target (hypothesis)
     .venv/bin/python bench/fuzz.py --seconds 600        # the 10-minute run per target
-    .venv/bin/python bench/fuzz.py --only jsonl warc    # some targets
+    .venv/bin/python bench/fuzz.py --only jsonl warc    # some targets (other rows in RESULTS.md kept)
+    .venv/bin/python bench/fuzz.py --seconds 600 --jobs 2   # two targets at a time, each in a child process
     .venv/bin/python bench/fuzz.py --engine atheris     # coverage-guided, when atheris is installed
 
 Targets: text reader, HTML reader + extraction + clean, JSONL, RSS/Atom feeds, WARC, capped gunzip,
@@ -25,6 +26,9 @@ import argparse
 import contextlib
 import gzip
 import io
+import json
+import os
+import re
 import subprocess
 import sys
 import time
@@ -241,6 +245,7 @@ class Outcome:
     tried: int = 0
     seconds: float = 0.0
     failures: dict[str, tuple[str, str]] = field(default_factory=dict)  # signature -> (minimal input, error)
+    cpu: float = 0.0  # CPU seconds of the fuzzing process
 
 
 def _signature(exc: BaseException) -> str:
@@ -327,13 +332,61 @@ def have_atheris() -> bool:
     return True
 
 
+def _run_child_json(name: str, seconds: float, engine: str) -> subprocess.Popen:
+    """Fuzz one target in a child process (for --jobs); it prints its Outcome as JSON."""
+    return subprocess.Popen([sys.executable, __file__, "--engine", engine, "--seconds", str(seconds), "--json-child", name],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+
+
+def _outcome_from_json(text: str) -> Outcome:
+    d = json.loads(text)
+    return Outcome(d["target"], d["tried"], d["seconds"], {k: tuple(v) for k, v in d["failures"].items()}, d["cpu"])
+
+
+def _fuzz_one(name: str, seconds: float, engine: str) -> Outcome:
+    cpu0 = time.process_time()
+    res = fuzz_atheris(name, seconds) if engine == "atheris" else fuzz_hypothesis(name, seconds)
+    if engine != "atheris":
+        res.cpu = time.process_time() - cpu0
+    return res
+
+
+def _previous_rows(names: list[str]) -> tuple[list[str], list[str]]:
+    """Table rows and failure notes of targets *not* in ``names`` from the last recorded fuzz section."""
+    results = REPO / "bench" / "RESULTS.md"
+    if not results.exists():
+        return [], []
+    m = re.search(r"^## fuzz\n(.*?)(?=^## |\Z)", results.read_text(), re.S | re.M)
+    if not m:
+        return [], []
+    rows, notes, keep_note = [], [], False
+    for line in m.group(1).splitlines():
+        row = re.match(r"^\| (\w+) \| \d", line)
+        if row and row.group(1) in TARGETS and row.group(1) not in names and line.count("|") == _HEADER.count("|"):
+            rows.append(line)
+        note = re.match(r"^- \*\*(\w+)\*\*", line)
+        if note:
+            keep_note = note.group(1) not in names
+        elif not line.startswith("  - "):
+            keep_note = False
+        if keep_note:
+            notes.append(line)
+    return rows, notes
+
+
+_HEADER = "| target | seconds | inputs tried | inputs/s | CPU s | failures | engine | run at (UTC) |"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--seconds", type=float, default=60.0, help="time per target (default 60)")
-    p.add_argument("--only", nargs="+", choices=sorted(TARGETS), help="fuzz only these targets")
+    p.add_argument("--only", nargs="+", choices=sorted(TARGETS),
+                   help="fuzz only these targets (the other targets' rows in RESULTS.md are kept)")
+    p.add_argument("--jobs", type=int, default=1, help="targets fuzzed at once, each in its own process (default 1)")
     p.add_argument("--engine", choices=["auto", "hypothesis", "atheris"], default="auto",
                    help="auto: atheris when installed, else hypothesis")
     p.add_argument("--child", help=argparse.SUPPRESS)
+    p.add_argument("--json-child", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.child:
         fuzz_atheris_child(args.child, args.seconds)
@@ -348,24 +401,58 @@ def main(argv: list[str] | None = None) -> int:
     import logging
 
     logging.disable(logging.CRITICAL)  # trafilatura and feedparser log every broken input
+    if args.json_child:
+        res = _fuzz_one(args.json_child, args.seconds, engine)
+        print(json.dumps({"target": res.target, "tried": res.tried, "seconds": res.seconds, "cpu": res.cpu,
+                          "failures": res.failures}))
+        return 0
     names = args.only or list(TARGETS)
-    results = []
-    for name in names:
-        print(f"fuzzing {name} for {args.seconds:.0f} s ({engine})...", file=sys.stderr, flush=True)
-        res = fuzz_atheris(name, args.seconds) if engine == "atheris" else fuzz_hypothesis(name, args.seconds)
-        results.append(res)
-        print(f"  {name}: {res.tried} inputs, {len(res.failures)} failures", file=sys.stderr, flush=True)
+    results: list[Outcome] = []
+    stamp = time.strftime("%H:%M", time.gmtime())
+    if args.jobs <= 1:
+        for name in names:
+            print(f"fuzzing {name} for {args.seconds:.0f} s ({engine})...", file=sys.stderr, flush=True)
+            res = _fuzz_one(name, args.seconds, engine)
+            results.append(res)
+            print(f"  {name}: {res.tried} inputs, {len(res.failures)} failures", file=sys.stderr, flush=True)
+    else:
+        pending, running = list(names), {}
+        while pending or running:
+            while pending and len(running) < args.jobs:
+                name = pending.pop(0)
+                print(f"fuzzing {name} for {args.seconds:.0f} s ({engine}, child process)...", file=sys.stderr, flush=True)
+                running[name] = _run_child_json(name, args.seconds, engine)
+            time.sleep(1.0)
+            for name, proc in list(running.items()):
+                if proc.poll() is None:
+                    continue
+                del running[name]
+                out = proc.stdout.read() if proc.stdout else ""
+                try:
+                    res = _outcome_from_json(out.strip().splitlines()[-1])
+                except (IndexError, ValueError, KeyError):
+                    res = Outcome(name, failures={"child": ("?", f"child process exited {proc.returncode}")})
+                results.append(res)
+                print(f"  {name}: {res.tried} inputs, {len(res.failures)} failures", file=sys.stderr, flush=True)
+        results.sort(key=lambda r: list(TARGETS).index(r.target))
 
-    lines = [f"engine: {engine}; {args.seconds:.0f} s per target; a failure is an uncaught exception other than",
-             "InputError, a crash hidden as an 'unexpected error' Failure, or a broken invariant.", "",
-             "| target | inputs tried | inputs/s | failures |", "|---|---:|---:|---:|"]
-    for r in results:
-        lines.append(f"| {r.target} | {r.tried} | {r.tried / max(r.seconds, 1e-9):.0f} | {len(r.failures)} |")
+    old_rows, old_notes = _previous_rows(names) if args.only else ([], [])
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines = ["A failure is an uncaught exception other than InputError, a crash hidden as an 'unexpected error'",
+             "Failure, or a broken invariant. Machine shared with other sessions; CPU s is the fuzzing process's own",
+             f"CPU time. Last run: {len(names)} target(s), {args.jobs} at a time, load average at the end {load}.", "",
+             _HEADER, "|---|---:|---:|---:|---:|---:|---|---|"]
+    rows = [f"| {r.target} | {r.seconds:.0f} | {r.tried} | {r.tried / max(r.seconds, 1e-9):.0f} | {r.cpu:.0f} "
+            f"| {len(r.failures)} | {engine} | {stamp} |" for r in results]
+    order = list(TARGETS)
+    lines += sorted(rows + old_rows, key=lambda row: order.index(row.split("|")[1].strip()))
     total = sum(len(r.failures) for r in results)
-    lines += ["", f"total failures: {total}"]
+    lines += ["", f"failures in this run: {total}"]
     for r in results:
         for sig, (data, err) in r.failures.items():
             lines += ["", f"- **{r.target}**: {sig}", f"  - minimal input: `{data[:300]}`", f"  - error: `{err[:300]}`"]
+    if old_notes:
+        lines += ["", *old_notes]
     record("fuzz", lines)
     return 1 if total else 0
 
