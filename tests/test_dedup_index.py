@@ -84,6 +84,19 @@ def test_truncated_copy_links_by_containment():
     assert trunc.duplicate.similarity >= 0.85  # containment, not the (low) Jaccard
 
 
+def test_short_copy_of_a_long_article_is_fully_contained():
+    # a county round-up carrying both reports; copies of its first paragraphs share only
+    # 15-35% of its shingles (low Jaccard) but are wholly contained in it: containment read
+    # from the MinHash values is exactly 1.0 for a subset, whatever the sizes
+    roundup = STORY + OTHER
+    index = DedupIndex()
+    index.add(art("roundup", "County Chronicle", roundup, title="Floods across the county"))
+    for k in (3, 4, 5):
+        got = index.add(art(f"first{k}", f"Digest {k}", roundup[:k] + ["Read more"], title=f"Floods ({k})"))
+        assert got.duplicate is not None and got.duplicate.canonical_id == "roundup", k
+        assert got.duplicate.kind == "near" and got.duplicate.similarity == 1.0, (k, got.duplicate)
+
+
 def test_shuffled_paragraphs_are_a_near_copy():
     index = DedupIndex()
     index.add(art("orig", "Valley Gazette", STORY))

@@ -9,8 +9,9 @@ How a pair is judged (thresholds in ``DedupConfig``, chosen with bench/dedup.py)
 1. candidates: same exact hash, same URL (or canonical URL), same outlet + same title, same
    lead (first ``LEAD_WORDS`` words), and MinHash LSH bands (``BandLSH``, datasketch's banding);
 2. each candidate pair gets the estimated Jaccard ``J`` (share of equal MinHash values) and the
-   estimated containment ``C`` of the smaller shingle set in the larger
-   (``J * (|A| + |B|) / ((1 + J) * |A|)``, from the set sizes kept beside the MinHash);
+   estimated containment ``C`` of the smaller shingle set in the larger (equal values over
+   equal values plus those where the smaller set's value is below the other's: see
+   ``_similarities``);
 3. the pair is
 
    * ``version`` when both have the same URL, or the same outlet with a similar title
@@ -501,13 +502,24 @@ class DedupIndex:
 
     def _similarities(self, idx: int, others: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
         """(estimated Jaccard, estimated containment of the smaller set in the larger) of
-        ``idx`` against each of ``others``, as arrays."""
+        ``idx`` against each of ``others``, as arrays.
+
+        Containment comes from the same MinHash values, read per permutation: the minimum of
+        the union lies in A and B (values equal), only in A (A's value smaller) or only in B,
+        with probabilities |A&B|, |A-B| and |B-A| over |A|B|, so |A&B|/|A| is estimated by
+        ``equal / (equal + A smaller)``. A subset never has a smaller value (a truncated copy
+        scores 1.0) and the error shrinks as C nears 1, unlike ``J * (|A|+|B|) / ((1+J) |A|)``
+        from the set sizes, which missed 0.9-0.97 containments of short texts in long ones."""
         others = np.asarray(others, dtype=np.int64)
-        j = (self._values.take(others, axis=0) == self._values[idx]).sum(axis=1) / NUM_PERM
-        a = self._sizes.take(others).astype(float)
-        b = float(self._sizes[idx])
-        small = np.maximum(np.minimum(a, b), 1.0)
-        return j, np.minimum(j * (a + b) / ((1.0 + j) * small), 1.0)
+        vals = self._values.take(others, axis=0)
+        mine = self._values[idx]
+        eq = (vals == mine).sum(axis=1)
+        j = eq / NUM_PERM
+        a = self._sizes.take(others)
+        # A = the smaller set: its values smaller than the other's are its shingles outside the other
+        mine_smaller = self._sizes[idx] <= a
+        outside = np.where(mine_smaller, (mine < vals).sum(axis=1), (vals < mine).sum(axis=1))
+        return j, eq / np.maximum(eq + outside, 1)
 
     def _similarity(self, x: int, y: int) -> tuple[float, float]:
         j, c = self._similarities(x, [y])
