@@ -161,6 +161,60 @@ def test_inline_shortcode_inside_a_paragraph_is_stripped_not_the_paragraph():
     check_log(raw, removals)
 
 
+WRAPPED_REPORT = (
+    "The Harbour Board voted on Tuesday to delay the opening of the\n"
+    "new ferry terminal until the autumn, after engineers reported\n"
+    "cracks in two of the concrete piers during routine tests.\n"
+)
+
+
+def test_caption_shortcode_hard_wrapped_over_three_lines_is_stripped_once():
+    tag = ('[caption id="attachment_31" align="aligncenter" width="640"\n'
+           '    class="harbour-photo wide" title="The ferry terminal seen\n'
+           '    from the north pier at low tide"]')
+    raw = WRAPPED_REPORT + "\n" + tag + " Board chair Mara Vell said the contractor\n" \
+        "would pay for the repairs, and that no ferry service would be cut\n" \
+        "in the meantime while the work goes on through the summer.\n"
+    clean, removals, _ = clean_text(raw)
+    ps = paragraphs(clean)
+    assert len(ps) == 2
+    assert ps[1].startswith("Board chair Mara Vell said") and "caption" not in clean
+    assert [r.text for r in removals] == [tag]  # one removal, spanning the line breaks
+    check_log(raw, removals)
+    assert clean_text(clean) == (clean, (), ())  # idempotent: nothing left to strip
+
+
+@pytest.mark.parametrize("between", ["\n", "\r\n", "\n   "])
+def test_caption_tag_wrapped_over_short_lines_is_one_unit(between):
+    # not hard-wrapped text (short lines): the lines the tag spans still go together
+    raw = "\n".join([REPORT[0], f'[caption id="attachment_8"{between}width="300"]', REPORT[1], REPORT[2]])
+    clean, removals, _ = clean_text(raw)
+    assert paragraphs(clean) == REPORT
+    # a removed unit is logged per line it spans
+    assert [r.text for r in removals] == ['[caption id="attachment_8"', 'width="300"]']
+    assert {r.reason for r in removals} == {"WordPress [caption] shortcode"}
+    check_log(raw, removals)
+    assert clean_text(clean)[0] == clean
+
+
+def test_stray_caption_bracket_does_not_eat_the_article():
+    # a "[caption" with no "]" within the length cap is left alone, along with the text after it
+    body = " ".join(REPORT * 3)
+    raw = "[caption " + body + "]"
+    clean, removals, _ = clean_text(raw)
+    assert removals == () and clean == raw
+
+
+def test_nested_caption_tags_are_stripped_in_one_pass():
+    # removing the inner tag brings the outer one within the cap; both go in the first pass
+    raw = "[caption " + "x " * 250 + '[caption id="9"' + " y" * 200 + "] tail] " + REPORT[0]
+    clean, removals, _ = clean_text(raw)
+    assert clean == REPORT[0]
+    check_log(raw, removals)  # the outer tag is logged around the inner one: no overlap
+    assert "".join(r.text for r in removals) == raw[: raw.index("] tail]") + len("] tail]")]
+    assert clean_text(clean) == (clean, (), ())
+
+
 def test_hard_wrapped_paragraphs_are_joined():
     wrapped = (
         "The Harbour Board voted on Tuesday to delay the opening of the\n"

@@ -202,14 +202,10 @@ def test_clean_text_never_crashes_and_is_idempotent(text, title):
     _check_removals(text, removals)
     assert all(isinstance(c, str) for c in captions)
     again, removals2, _ = clean_text(clean, title=title)
-    if removals2 and all(r.reason == "WordPress [caption] shortcode" for r in removals2):
-        return  # the known hard-wrapped shortcode case, pinned by the xfail test below
     assert again == clean, (text, clean, removals2)
     assert removals2 == ()
 
 
-@pytest.mark.xfail(strict=True, reason="samestory.clean.junk: a [caption] shortcode hard-wrapped over three lines is "
-                   "kept (joined into one line) by the first pass and removed by the second")
 def test_clean_text_idempotent_on_a_hard_wrapped_caption_shortcode():
     from samestory.clean import clean_text
 

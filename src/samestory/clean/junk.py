@@ -30,6 +30,7 @@ metadata.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -111,9 +112,38 @@ def split_units(text: str) -> list[Unit]:
             units.append(Unit(b[0][0], b[-1][1], joined, [(s, e) for s, e in b]))
     else:
         for b in blocks:
-            for s, e in b:
-                units.append(Unit(s, e, text[s:e], [(s, e)]))
+            for group in _shortcode_line_groups(b, text):
+                units.append(Unit(group[0][0], group[-1][1], " ".join(text[s:e] for s, e in group), group))
     return units
+
+
+def _shortcode_line_groups(block: list[tuple[int, int]], text: str) -> list[list[tuple[int, int]]]:
+    """The block's lines, one per group, except that lines a ``[caption ...]`` tag spans are one group.
+
+    A tag whose attributes were wrapped over several lines is then one unit, so it is stripped
+    (or the unit removed) as a whole, and the clean text holds it on one line.
+    """
+    groups = [[line] for line in block]
+    if len(block) < 2 or not any("[" in text[s:e] for s, e in block):
+        return groups
+    starts, pos = [], 0  # offset of each line in the lines joined by single spaces
+    for s, e in block:
+        starts.append(pos)
+        pos += e - s + 1
+    joined = " ".join(text[s:e] for s, e in block)
+    first_of = list(range(len(block)))  # each line's group: the first line of the group
+    for m in _SHORTCODE.finditer(joined):
+        i = bisect_right(starts, m.start()) - 1
+        j = bisect_right(starts, m.end() - 1) - 1
+        for k in range(i + 1, j + 1):
+            first_of[k] = first_of[i]
+    merged: list[list[tuple[int, int]]] = []
+    for k, line in enumerate(block):
+        if k and first_of[k] == first_of[k - 1]:
+            merged[-1].append(line)
+        else:
+            merged.append([line])
+    return merged
 
 
 def normalize_line(line: str) -> str:
@@ -222,7 +252,11 @@ _READ_MORE_PREFIX = re.compile(
     r"|must read|also see|watch|watch more|click here)\s*[:|»›>–—]\s*\S",
     _I,
 )
-_SHORTCODE = re.compile(r"\[/?caption\b[^\]\n]*\]", _I)
+# A [caption ...] / [/caption] tag, also when wrapped over lines. The body is capped at 400
+# non-space characters so a stray "[caption" cannot swallow an article up to a far "]"; runs of
+# whitespace do not count, so the same tag matches in the raw text and in the cleaned (collapsed) one.
+_SHORTCODE_MAX = 400
+_SHORTCODE = re.compile(rf"\[/?caption\b(?:\s*+[^\]\s]){{0,{_SHORTCODE_MAX}}}\s*+\]", _I)
 _CAPTION_END = re.compile(r"\[/caption\]\s*$", _I)
 _TRAILING_CREDIT = re.compile(
     r"(\((picture|pictures|photo|photos|photograph|image|images|pic|pics|credit|credits|video)\s*:[^()]{1,120}\)"
@@ -618,23 +652,60 @@ _CONTEXT_RULES: tuple[Rule, ...] = (
 
 
 def _strip_inline_shortcodes(unit: Unit, text: str, removals: list[Removal]) -> None:
-    """Remove ``[caption ...]`` / ``[/caption]`` tags inside a paragraph that is otherwise kept."""
-    segments: list[tuple[int, int]] = []
-    hit = False
-    for s, e in unit.segments:
-        pos = s
-        for m in _SHORTCODE.finditer(text, s, e):
-            hit = True
-            removals.append(Removal(m.start(), m.end(), m.group(), "WordPress [caption] shortcode"))
-            if m.start() > pos:
-                segments.append((pos, m.start()))
-            pos = m.end()
-        if pos < e:
-            segments.append((pos, e))
-    if hit:
-        unit.segments = segments
-        unit.text = " ".join(" ".join(text[s:e] for s, e in segments).split())
+    """Remove ``[caption ...]`` / ``[/caption]`` tags inside a paragraph that is otherwise kept.
+
+    Tags are found in the unit's text (its kept segments joined by spaces), so a tag that spans
+    the segments of a hard-wrapped paragraph is found too. Stripping repeats until no tag is
+    left, since removing one tag can bring another within reach, and the second cleaning pass
+    must find none.
+    """
+    done: list[tuple[int, int]] = []  # ranges already logged, so a later (outer) tag logs only the rest
+    while True:
+        joined, starts = _joined_segments(unit.segments, text)
+        matches = list(_SHORTCODE.finditer(joined))
+        if not matches:
+            return
+        cuts = [(_raw_offset(m.start(), unit.segments, starts), _raw_offset(m.end() - 1, unit.segments, starts) + 1)
+                for m in matches]
+        for a, b in cuts:
+            for x, y in sorted(done):
+                if x >= b:
+                    break
+                if y > a and x > a:
+                    removals.append(Removal(a, x, text[a:x], "WordPress [caption] shortcode"))
+                a = max(a, y)
+            if a < b:
+                removals.append(Removal(a, b, text[a:b], "WordPress [caption] shortcode"))
+        done += cuts
+        kept: list[tuple[int, int]] = []
+        for s, e in unit.segments:
+            pos = s
+            for a, b in cuts:
+                if b <= pos or a >= e:
+                    continue
+                if a > pos:
+                    kept.append((pos, a))
+                pos = max(pos, b)
+            if pos < e:
+                kept.append((pos, e))
+        unit.segments = [(s, e) for s, e in kept if text[s:e].strip()]
+        unit.text = " ".join(" ".join(text[s:e] for s, e in unit.segments).split())
         unit._bare = None
+
+
+def _joined_segments(segments: list[tuple[int, int]], text: str) -> tuple[str, list[int]]:
+    """The segments' texts joined by single spaces, and where each segment starts in that string."""
+    starts, pos = [], 0
+    for s, e in segments:
+        starts.append(pos)
+        pos += e - s + 1
+    return " ".join(text[s:e] for s, e in segments), starts
+
+
+def _raw_offset(pos: int, segments: list[tuple[int, int]], starts: list[int]) -> int:
+    """Offset into the raw text of position ``pos`` (a non-space character) of the joined segments."""
+    k = bisect_right(starts, pos) - 1
+    return segments[k][0] + pos - starts[k]
 
 
 def _remove(unit: Unit, text: str, reason: str, removals: list[Removal]) -> None:
@@ -685,9 +756,9 @@ def clean_text(
     caption_norms = {normalize_line(c) for c in known_captions if c and c.strip()}
 
     for u in units:
-        if len(u.segments) == 1 and _SHORTCODE.search(u.text) and not _CAPTION_END.search(u.text) \
-                and _SHORTCODE.sub("", u.text).strip():
+        if _SHORTCODE.search(u.text) and not _CAPTION_END.search(u.text) and _SHORTCODE.sub("", u.text).strip():
             _strip_inline_shortcodes(u, text, removals)
+    units = [u for u in units if u.text]  # nothing but tags (already logged as removals)
 
     for n_pass in range(len(units) + 1):  # each pass removes at least one unit or stops
         first = n_pass == 0
