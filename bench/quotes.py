@@ -129,6 +129,18 @@ def load(split: str):
 
 
 def quality(items, enriched, show: int) -> list[str]:
+    """Figures on all articles, then on each half (articles in name order: the first half was the
+    one looked at for error analysis, the second half was held out)."""
+    half = len(items) // 2
+    lines = _quality(items, enriched, show)
+    for label, sl in (("first half (looked at)", slice(0, half)), ("second half (held out)", slice(half, None))):
+        sub = _quality(items[sl], enriched[sl], 0)
+        lines.append(f"- {label}, {len(items[sl])} articles: " + sub[2].removeprefix("- ").replace("**", "").replace(" (goal >= 0.85)", "")
+                     + "; speaker accuracy " + sub[3].rsplit(" ", 1)[1])
+    return lines
+
+
+def _quality(items, enriched, show: int) -> list[str]:
     gold_direct = pred_n = pred_ok = pred_ok_spk = 0
     rec_ok = rec_ok_spk = 0
     shown = 0

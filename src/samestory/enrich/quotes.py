@@ -206,23 +206,29 @@ def _tokens_in(doc, start: int, end: int):
 _NOT_SPEAKERS = frozenset("that this it which what these those there all".split())
 
 
-def _subject_of(verb):
+def _subject_of(verb, in_quote=None):
     """The cue's subject; through xcomp/advcl/conj heads when the verb has none ("after claiming ...");
-    a relative "who" stands for the noun it modifies; "that"/"it"/"which" never speak."""
-    subj = _raw_subject_of(verb)
+    a relative "who" stands for the noun it modifies; "that"/"it"/"which" never speak. ``in_quote``
+    (a position test) keeps the search out of quotations: a word inside a quote is never its frame's
+    speaker."""
+    subj = _raw_subject_of(verb, in_quote)
     if subj is None:
         return None
     if subj.lower_ == "who" and subj.head.dep_ == "relcl":
         return subj.head.head
-    if subj.lower_ in _NOT_SPEAKERS:
+    if subj.lower_ in _NOT_SPEAKERS or (in_quote is not None and in_quote(subj.idx)):
         return None
     return subj
 
 
-def _raw_subject_of(verb):
+def _raw_subject_of(verb, in_quote=None):
     v = verb
     if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN"):
         return v.head  # "footage of Hillary Clinton asking, ..."
+    if v.tag_ == "VBG" and v.i > 0 and not any(c.dep_ == "nsubj" for c in v.children):
+        prev = v.doc[v.i - 1]
+        if prev.ent_type_ == "PERSON" or prev.lower_ in ("he", "she"):
+            return prev  # "footage of Trump saying, ...": the person right before the participle
     for _ in range(4):
         for child in v.children:
             if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass"):
@@ -232,7 +238,14 @@ def _raw_subject_of(verb):
                 for g in child.children:
                     if g.dep_ == "pobj":
                         return g
+        if v.dep_ == "xcomp":
+            # object control: "led the journalist to fear ...", "asked her to say ..."
+            obj = next((c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i), None)
+            if obj is not None:
+                return obj
         if v.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp", "prep", "relcl") and v.head is not v:
+            if in_quote is not None and in_quote(v.head.idx):
+                break  # the head is inside a quotation: its subject is the quoted speaker's words
             v = v.head
         else:
             break
@@ -329,24 +342,63 @@ def resolve_pronoun(ctx: _Context, tok):
     return None
 
 
+_NAMING_VERBS = frozenset(f for b in ("call", "dub", "label", "brand") for f in _inflect(b))
+# nouns of speech whose owner is the speaker: "Trump's claim that ...", "her promise of ..."
+_SPEECH_NOUNS = frozenset("""claim claims statement statements remark remarks comment comments prediction predictions
+promise promises pledge warning warnings assertion assertions accusation accusations argument description
+suggestion insistence vow words message tweet tweets answer reply response testimony quip boast""".split())
+
+
+def _depth(t) -> int:
+    n = 0
+    while t.head is not t and n < 50:
+        t, n = t.head, n + 1
+    return n
+
+
+def _quote_roots(ctx: _Context, q: QuoteMarks):
+    """Tokens inside the quotation whose head is outside it (where the quote hangs in the sentence)."""
+    return [t for t in _tokens_in(ctx.doc, q.open + 1, q.close) if not (q.open < t.head.idx < q.close) and t.head is not t]
+
+
+def _governs(t, q: QuoteMarks) -> bool:
+    return any(q.open <= x.idx < q.close for x in t.subtree)
+
+
 def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | None:
+    """A cue before the quote in its sentence. When several cues govern the quote ("Flynn said
+    Trump was “absolutely right”", "Holm said the ad “wrongfully” suggests ..."), the outermost one
+    is the report's own attribution and names the speaker; a parenthetical cue (", he added,")
+    governs its whole sentence."""
     text = ctx.text
     before = text[region_start : q.open]
     toks = [t for t in _tokens_in(ctx.doc, region_start, q.open) if not ctx.in_quote(t.idx)]
     colon = bool(re.search(r":\s*$", before))
+    candidates = []  # (depth, -position, frame)
+    roots = _quote_roots(ctx, q)
     for t in reversed(toks):
-        if _is_cue(t) or (colon and t.lower_ in CUE_VERBS and t.is_sent_start):  # "Said Ellis: ..."
+        naming = t.lower_ in _NAMING_VERBS and t.pos_ == "VERB" and any(r.head is t and r.dep_ in ("oprd", "xcomp", "ccomp", "attr") for r in roots)
+        if _is_cue(t) or naming or (colon and t.lower_ in CUE_VERBS and t.is_sent_start):  # "Said Ellis: ..."
             between = [x for x in toks if x.i > t.i]
             if any(x.text in (".", "!", "?", ";") for x in between):
                 continue  # a sentence ends between the cue and the quote
-            governs = any(q.open <= x.idx < q.close for x in t.subtree) or colon or len([x for x in between if not x.is_punct]) <= 1
+            parenthetical = t.dep_ == "parataxis" and _governs(t.head, q)
+            governs = _governs(t, q) or colon or parenthetical or len([x for x in between if not x.is_punct]) <= 1
             if not governs:
                 continue
-            subj = _subject_of(t)
-            if subj is None and colon:
+            if naming:
+                subj = next((c for c in t.children if c.dep_ == "nsubj"), None)  # "X called Y “...”", not "a show called “...”"
+            else:
+                subj = _subject_of(t, ctx.in_quote)
+            if subj is None and colon and not naming:
                 subj = next((x for x in between if x.pos_ in ("PROPN", "NOUN")), None)
             if subj is not None:
-                return _Frame(t.text, subj, how="colon" if colon else "before")
+                candidates.append((_depth(t), -t.i, _Frame(t.text, subj, how="colon" if colon else "before")))
+    noun = _speech_noun_owner(ctx, roots)
+    if noun is not None:
+        candidates.append(noun)
+    if candidates:
+        return min(candidates, key=lambda c: (c[0], c[1]))[2]
     m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I)
     if m:
         toks = _tokens_in(ctx.doc, region_start + m.start(1), region_start + m.end(1))
@@ -355,10 +407,33 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             return _Frame("according to", heads[-1], how="according")
     if colon:
         # "a quote after a colon that follows a speaker sentence": the sentence's subject speaks
-        for t in toks:
-            if t.dep_ == "nsubj" and (t.head.dep_ == "ROOT" or t.head.idx < q.open and not ctx.in_quote(t.head.idx)):
-                if t.pos_ in ("PROPN", "NOUN") or t.lower_ in ("he", "she", "they"):
-                    return _Frame(None, t, how="colon-sentence")
+        # (the main clause's subject first, not one of a clause before it)
+        subjects = [t for t in toks if t.dep_ == "nsubj" and (t.pos_ in ("PROPN", "NOUN") or t.lower_ in ("he", "she", "they"))]
+        main = [t for t in subjects if t.head.dep_ == "ROOT" and not ctx.in_quote(t.head.idx)]
+        rest = [t for t in subjects if t.head.idx < q.open and not ctx.in_quote(t.head.idx)]
+        if main or rest:
+            return _Frame(None, (main or rest)[0], how="colon-sentence")
+    return None
+
+
+def _speech_noun_owner(ctx: _Context, roots):
+    """"Trump's claim that there have been “thousands of shootings”": the owner of a speech noun
+    the quote hangs from speaks (the walk up stops at a cue verb, which has its own frame)."""
+    for r in roots[:1]:
+        a = r
+        for _ in range(6):
+            if a.head is a:
+                break
+            a = a.head
+            if ctx.in_quote(a.idx):
+                continue
+            if _is_cue(a):
+                return None
+            if a.pos_ == "NOUN" and a.lower_ in _SPEECH_NOUNS:
+                owner = next((c for c in a.children if c.dep_ == "poss"), None)
+                if owner is not None and (owner.ent_type_ in ("PERSON", "ORG") or owner.lower_ in ("his", "her", "their")):
+                    return (_depth(a), -a.i, _Frame(a.text, owner, how="speech-noun"))
+                return None
     return None
 
 
@@ -373,21 +448,34 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
         words += 1
         if words > 40:
             break
-        if _is_cue(t):
-            subj = _subject_of(t)
+        if _is_cue(t) or (t.lower_ in ("reads", "read") and t.pos_ == "VERB"):  # "“...,” the letter reads."
+            subj = _subject_of(t, ctx.in_quote) or _name_before_cue(ctx, q, t)
             if words > 4 and (subj is None or not (q.close < subj.idx < t.idx)):
                 continue  # a far cue counts only with its own subject between the quote and it
             after = ctx.text[t.idx + len(t) : t.idx + len(t) + 3]
             nxt = [x for x in toks if x.i > t.i]
             if after.lstrip().startswith(":") and any(ctx.in_quote(x.idx) for x in nxt[:3]) or (after.lstrip().startswith(":") and region_end < len(ctx.text) and ctx.text[region_end : region_end + 1] in "“‘\"'"):
                 return None  # "..., to which X replied: '...'": this cue belongs to the next quote
-            subj = _subject_of(t)
             if subj is None:
                 # "..., said the spokesman": a parse without the subject; take the noun after the cue
                 subj = next((x for x in nxt if x.pos_ in ("PROPN", "NOUN", "PRON")), None)
             if subj is not None:
                 return _Frame(t.text, subj, how="after")
     return None
+
+
+def _name_before_cue(ctx: _Context, q: QuoteMarks, cue):
+    """"“...” Tulsa police Chief Chuck Jordan said Monday." with a parse that lost the subject: only
+    a name (with its title words) stands between the quote and the cue, so that name speaks."""
+    between = [t for t in ctx.doc[:cue.i] if t.idx > q.close and not t.is_punct and not t.is_space]
+    if not between or len(between) > 8:
+        return None
+    people = [t for t in between if t.ent_type_ == "PERSON"]
+    if not people:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and not t.ent_type_ for t in between):
+        return None
+    return people[-1]
 
 
 def _looks_like_title(content: str) -> bool:
