@@ -39,6 +39,7 @@ __all__ = [
     "SCHEME",
     "LEAD_WORDS",
     "Fingerprint",
+    "FingerprintBatch",
     "normalize",
     "hashing_text",
     "exact_hash",
@@ -48,6 +49,7 @@ __all__ = [
     "lean_minhash",
     "fingerprint",
     "fingerprint_many",
+    "fingerprint_batch",
 ]
 
 NUM_PERM = 128
@@ -81,6 +83,7 @@ _JUNK_LINE = re.compile(
 _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[np.frombuffer(b"abcdefghijklmnopqrstuvwxyz0123456789_", dtype=np.uint8)] = True
 _WORD_BYTE[0x80:] = True
+_WORD_MAP = bytes(_WORD_BYTE.astype(np.uint8))  # bytes.translate table: 1 for word bytes, else 0
 _WORD = re.compile(r"[a-z0-9_\x80-\U0010ffff]+")
 
 
@@ -125,7 +128,10 @@ def normalize(text: str) -> str:
 def _drop_junk_lines(text: str) -> str:
     if "\n" not in text:
         return text if not (len(text) < 80 and _JUNK_LINE.fullmatch(text)) else ""
-    return "\n".join(line for line in text.split("\n") if len(line) >= 80 or not _JUNK_LINE.fullmatch(line))
+    lines = text.split("\n")
+    junk = _JUNK_LINE.fullmatch
+    keep = [line for line in lines if len(line) >= 80 or not line or not junk(line)]
+    return text if len(keep) == len(lines) else "\n".join(keep)
 
 
 def _prepared(text: str, info: WireInfo | None = None) -> str:
@@ -194,20 +200,29 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _word_hashes(data: bytes) -> tuple[np.ndarray, np.ndarray]:
     """(hash, start byte) of every word in ``data``: a polynomial over the word's bytes taken
-    from one prefix sum (position-free thanks to the inverse powers), then fmix64."""
-    c = np.frombuffer(data, dtype=np.uint8)
-    if not len(c):
+    from one prefix sum (position-free thanks to the inverse powers), then fmix64.
+    Word bytes are found with ``bytes.translate`` (a numpy gather with uint8 indices costs
+    several times more) and the word edges with one ``flatnonzero`` over a bool array."""
+    n = len(data)
+    if not n:
         return np.empty(0, dtype=_U64), np.empty(0, dtype=np.int64)
-    isw = _WORD_BYTE[c]
-    edges = np.diff(isw.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    if not len(starts):
-        return np.empty(0, dtype=_U64), starts
-    pw, inv = _powers(len(c))
+    isw = np.frombuffer(data.translate(_WORD_MAP), dtype=np.bool_)
+    change = np.empty(n + 1, dtype=np.bool_)
+    change[0] = isw[0]
+    change[n] = isw[n - 1]
+    np.not_equal(isw[1:], isw[:-1], out=change[1:n])
+    edges = np.flatnonzero(change)  # word starts and ends alternate
+    if not len(edges):
+        return np.empty(0, dtype=_U64), edges
+    starts, ends = edges[0::2], edges[1::2]
+    pw, inv = _powers(n)
+    v = np.frombuffer(data, dtype=np.uint8).astype(_U64)
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(c) + 1, dtype=_U64)
-        np.cumsum((c.astype(_U64) + _U64(1)) * pw, out=prefix[1:])
+        v += _U64(1)
+        np.multiply(v, pw, out=v)
+        prefix = np.empty(n + 1, dtype=_U64)
+        prefix[0] = 0
+        np.cumsum(v, out=prefix[1:])
         h = (prefix[ends] - prefix[starts]) * inv[starts]
         h = _fmix64(h + (ends - starts).astype(_U64))
     return h, starts
@@ -293,34 +308,70 @@ def minhash_values(hashes: np.ndarray) -> np.ndarray:
 _CHUNK = 4096  # shingles per numpy pass: the (128, chunk) temporary stays in cache
 
 
-def _minhash_batch(sets: list[np.ndarray]) -> list[np.ndarray]:
-    """MinHash values of many sets: doc-aligned chunks of ~``_CHUNK`` shingles, one reused
-    buffer, a column min per document (reduceat)."""
-    out: list[np.ndarray] = [_EMPTY] * len(sets)
+def _minhash_batch(sets: list[np.ndarray]) -> np.ndarray:
+    """(len(sets), NUM_PERM) MinHash values of many sets: doc-aligned chunks of ~``_CHUNK``
+    shingles, one reused buffer, a column min per document (reduceat)."""
+    out = np.empty((len(sets), NUM_PERM), dtype=np.uint32)
+    out[:] = _EMPTY
     a = _A[:, None]
     b = _B[:, None]
-    biggest = max((len(s) for s in sets), default=0)
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    biggest = int(lengths.max()) if len(sets) else 0
     buf = np.empty((NUM_PERM, max(_CHUNK, biggest)), dtype=np.uint32)
+    # chunk boundaries: consecutive documents whose shingles fit in the buffer
+    ends = np.cumsum(lengths)
     i = 0
-    while i < len(sets):
-        idx, total = [], 0
-        while i < len(sets) and (not idx or total + len(sets[i]) <= _CHUNK):
-            if len(sets[i]):
-                idx.append(i)
-                total += len(sets[i])
-            i += 1
+    n = len(sets)
+    while i < n:
+        base = ends[i] - lengths[i]
+        j = max(int(np.searchsorted(ends, base + _CHUNK, side="right")), i + 1)
+        idx = [d for d in range(i, j) if lengths[d]]
+        i = j
         if not idx:
             continue
-        allh = np.concatenate([sets[j] for j in idx]) if len(idx) > 1 else sets[idx[0]]
+        allh = np.concatenate([sets[d] for d in idx]) if len(idx) > 1 else sets[idx[0]]
         view = buf[:, : len(allh)]
         with np.errstate(over="ignore"):
             np.multiply(a, _fmix32(allh), out=view)
             np.add(view, b, out=view)
-        offsets = np.cumsum([0] + [len(sets[j]) for j in idx[:-1]])
-        mins = np.minimum.reduceat(view, offsets, axis=1)
-        for col, j in enumerate(idx):
-            out[j] = mins[:, col].copy()
+        offsets = np.cumsum(lengths[idx]) - lengths[idx]
+        out[idx] = np.minimum.reduceat(view, offsets, axis=1).T
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintBatch:
+    """The fingerprints of many texts as columns (what ``DedupIndex`` consumes: no object per
+    text). ``values``: (n, NUM_PERM) uint32; ``sizes``: int64; the rest are lists."""
+
+    values: np.ndarray
+    sizes: np.ndarray
+    exacts: list[str]
+    wires: list[str | None]
+    primaries: list[bool]
+    leads: list[int | None]
+
+    def __len__(self) -> int:
+        return len(self.exacts)
+
+    def __getitem__(self, i: int) -> Fingerprint:
+        return Fingerprint(self.exacts[i], self.values[i].copy(), int(self.sizes[i]), self.wires[i],
+                           self.primaries[i], self.leads[i])
+
+    @classmethod
+    def concat(cls, parts: Sequence[FingerprintBatch]) -> FingerprintBatch:
+        if len(parts) == 1:
+            return parts[0]
+        return cls(np.concatenate([p.values for p in parts]) if parts else np.empty((0, NUM_PERM), np.uint32),
+                   np.concatenate([p.sizes for p in parts]) if parts else np.empty(0, np.int64),
+                   [x for p in parts for x in p.exacts], [x for p in parts for x in p.wires],
+                   [x for p in parts for x in p.primaries], [x for p in parts for x in p.leads])
+
+    @classmethod
+    def of(cls, fps: Sequence[Fingerprint]) -> FingerprintBatch:
+        values = np.stack([fp.minhash for fp in fps]) if fps else np.empty((0, NUM_PERM), np.uint32)
+        return cls(values, np.array([fp.size for fp in fps], dtype=np.int64), [fp.exact for fp in fps],
+                   [fp.wire for fp in fps], [fp.wire_primary for fp in fps], [fp.lead for fp in fps])
 
 
 def lean_minhash(values: np.ndarray) -> LeanMinHash:
@@ -331,25 +382,30 @@ def fingerprint(text: str, k: int = SHINGLE) -> Fingerprint:
     return fingerprint_many([text], k=k)[0]
 
 
-def _fingerprint_chunk(args: tuple[list[str], int]) -> list[Fingerprint]:
+def _fingerprint_chunk(args: tuple[list[str], int]) -> FingerprintBatch:
     texts, k = args
     infos = [detect_wire(t) for t in texts]
     sets, leads, exacts = _batch_sets([_prepared(t, info) for t, info in zip(texts, infos)], k)
-    mins = _minhash_batch(sets)
-    return [
-        Fingerprint(x, m, len(s), info.name, info.primary, lead)
-        for x, info, s, m, lead in zip(exacts, infos, sets, mins, leads)
-    ]
+    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    return FingerprintBatch(_minhash_batch(sets), sizes, exacts, [i.name for i in infos],
+                            [i.primary for i in infos], leads)
+
+
+def fingerprint_batch(texts: Iterable[str], k: int = SHINGLE, *, processes: int = 1,
+                      chunk: int = 256) -> FingerprintBatch:
+    """Fingerprints of many texts, in order, as columns; ``processes > 1`` uses a process pool (fork)."""
+    texts = list(texts)
+    chunks = [(texts[i : i + chunk], k) for i in range(0, len(texts), chunk)] or [([], k)]
+    if processes <= 1 or len(chunks) <= 1:
+        return FingerprintBatch.concat([_fingerprint_chunk(c) for c in chunks])
+    import multiprocessing as mp
+
+    with mp.get_context("fork").Pool(processes) as pool:
+        return FingerprintBatch.concat(list(pool.imap(_fingerprint_chunk, chunks)))
 
 
 def fingerprint_many(texts: Iterable[str], k: int = SHINGLE, *, processes: int = 1,
                      chunk: int = 256) -> list[Fingerprint]:
     """Fingerprints of many texts, in order; ``processes > 1`` uses a process pool (fork)."""
-    texts = list(texts)
-    chunks = [(texts[i : i + chunk], k) for i in range(0, len(texts), chunk)]
-    if processes <= 1 or len(chunks) <= 1:
-        return [fp for c in chunks for fp in _fingerprint_chunk(c)]
-    import multiprocessing as mp
-
-    with mp.get_context("fork").Pool(processes) as pool:
-        return [fp for part in pool.imap(_fingerprint_chunk, chunks) for fp in part]
+    batch = fingerprint_batch(texts, k, processes=processes, chunk=chunk)
+    return [batch[i] for i in range(len(batch))]

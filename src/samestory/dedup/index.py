@@ -57,6 +57,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -67,7 +68,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
-from samestory.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, fingerprint_many, normalize
+from samestory.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, FingerprintBatch, fingerprint_batch, normalize
 from samestory.dedup.lsh import BandLSH
 from samestory.dedup.versions import version_diff
 from samestory.models import Article, DuplicateLink
@@ -178,10 +179,8 @@ def url_key(url: str | None) -> str | None:
 def is_aggregator(article: Article) -> bool:
     """True when the article looks like an aggregator's or scraper's copy (see the module doc)."""
     for name in (article.outlet, article.site_name, article.url):
-        if name:
-            low = name.lower()
-            if low.strip() in _AGGREGATOR_EXACT or _AGGREGATOR_RE.search(low):
-                return True
+        if name and _aggregator_name(name):
+            return True
     for rm in article.removed:
         reason = (rm.reason or "").lower()
         if any(r in reason for r in SCRAPER_REASONS):
@@ -189,6 +188,13 @@ def is_aggregator(article: Article) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=8192)
+def _aggregator_name(name: str) -> bool:
+    low = name.lower()
+    return low.strip() in _AGGREGATOR_EXACT or _AGGREGATOR_RE.search(low) is not None
+
+
+@functools.lru_cache(maxsize=8192)
 def _outlet_key(outlet: str | None) -> str:
     o = (outlet or "").strip().lower()
     o = re.sub(r"^(?:https?://)?(?:www\.)?", "", o)
@@ -196,6 +202,7 @@ def _outlet_key(outlet: str | None) -> str:
     return o
 
 
+@functools.lru_cache(maxsize=8192)
 def _timestamp(published: str | None) -> float:
     if not published:
         return math.inf
@@ -215,20 +222,20 @@ class _Entry:
     __slots__ = ("id", "outlet", "okey", "url", "title", "tkey", "published", "ts", "aggregator", "exact",
                  "size", "wire", "lead")
 
-    def __init__(self, article: Article, fp: Fingerprint) -> None:
+    def __init__(self, article: Article, exact: str, size: int, wire: str | None, lead: int | None) -> None:
         self.id = article.id
         self.outlet = article.outlet or ""
         self.okey = _outlet_key(article.outlet)
-        self.url = url_key(article.canonical_url) or url_key(article.url)
+        self.url = (url_key(article.canonical_url) or url_key(article.url)) if article.url or article.canonical_url else None
         self.title = article.title or ""
         self.tkey = normalize(self.title)
         self.published = article.published
         self.ts = _timestamp(article.published)
         self.aggregator = is_aggregator(article)
-        self.exact = fp.exact if fp.size else None
-        self.size = fp.size
-        self.wire = fp.wire
-        self.lead = fp.lead
+        self.exact = exact if size else None
+        self.size = size
+        self.wire = wire
+        self.lead = lead
 
 
 class _Group:
@@ -262,6 +269,9 @@ class DedupIndex:
         self._dirty: set[int] = set()
         self._reported: dict[int, DuplicateLink | None] = {}
         self._batch: set[int] = set()
+        cfg = self.config
+        # only pairs with J at least this can be accepted by a rule other than same URL / same text
+        self._jaccard_floor = min(cfg.containment_min_jaccard, cfg.wire, cfg.version, cfg.near)
 
     # ---- public API ----
     def __len__(self) -> int:
@@ -297,34 +307,60 @@ class DedupIndex:
             out.append(a if a.duplicate == link else dataclasses.replace(a, duplicate=link))
         return out
 
-    def _index_chunk(self, chunk: list[Article], fps: list[Fingerprint]) -> list[int]:
-        added: list[int] = []
-        if not fps:
-            return added
-        keys = self._lsh.band_keys(np.stack([fp.minhash for fp in fps]))
-        hits = self._lsh.query_runs(keys)
-        # tiny texts stay out of the bands (all empty texts would collide)
-        banded = np.array([fp.size >= self.config.min_shingles for fp in fps])
-        batch_mode = len(chunk) >= _BATCH_MODE
+    def _index_chunk(self, chunk: list[Article], fb: FingerprintBatch) -> list[int]:
+        """Index one chunk in arrival order. Candidate pairs (LSH runs, and earlier rows of the
+        chunk in batch mode) and their similarities are computed for the whole chunk in numpy
+        first; the Python loop per article only sees the pairs some rule could accept."""
+        n = len(chunk)
+        if not n:
+            return []
         first = len(self._entries)  # the chunk's articles get the ids first, first + 1, ...
+        self._reserve(first + n)
+        self._values[first : first + n] = fb.values
+        self._sizes[first : first + n] = fb.sizes
+        keys = self._lsh.band_keys(fb.values)
+        # tiny texts stay out of the bands (all empty texts would collide)
+        banded = fb.sizes >= self.config.min_shingles
+        rows = np.flatnonzero(banded)
+        batch_mode = n >= _BATCH_MODE
+        prow, pid = self._lsh.query_pairs(keys[rows])
+        prow = rows[prow]
         if batch_mode:
-            rows = np.flatnonzero(banded)
-            for r, earlier in zip(rows.tolist(), BandLSH.earlier_in_batch(keys[rows])):
-                if earlier:
-                    hits[r].extend((rows[earlier] + first).tolist())
-        for n, (article, fp) in enumerate(zip(chunk, fps)):
-            idx = self._insert(article, fp)
-            cands = set(hits[n])
-            if not batch_mode:
-                cands.update(self._lsh.query_recent(keys[n]))
-            self._judge(idx, cands)
-            if banded[n] and not batch_mode:
-                self._lsh.insert(idx, keys[n])
-            added.append(idx)
+            erow, eearlier = BandLSH.earlier_pairs(keys[rows])
+            prow = np.concatenate([prow, rows[erow]])
+            pid = np.concatenate([pid, rows[eearlier] + first])
+        prow, pid, pj, pc = self._pair_table(prow + first, pid)
+        bounds = np.searchsorted(prow, np.arange(first, first + n + 1)).tolist()
+        pid_l, pj_l, pc_l = pid.tolist(), pj.tolist(), pc.tolist()
+        exacts, wires, leads, sizes = fb.exacts, fb.wires, fb.leads, fb.sizes.tolist()
+        entries, by_id = self._entries, self._by_id
+        for i, article in enumerate(chunk):
+            idx = first + i
+            e = _Entry(article, exacts[i], sizes[i], wires[i], leads[i])
+            entries.append(e)
+            by_id[e.id] = idx
+            lo, hi = bounds[i], bounds[i + 1]
+            extra = () if batch_mode or not banded[i] else self._lsh.query_recent(keys[i])
+            self._judge(idx, pid_l[lo:hi], pj_l[lo:hi], pc_l[lo:hi], extra)
+            if banded[i] and not batch_mode:
+                self._lsh.insert(idx, keys[i])
         if batch_mode:
-            rows = np.flatnonzero(banded)
             self._lsh.insert_batch(rows + first, keys[rows])
-        return added
+        return list(range(first, first + n))
+
+    def _pair_table(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Distinct (a, b) pairs sorted by a, with their estimated Jaccard and containment,
+        keeping only pairs with ``J >=`` the lowest Jaccard any rule accepts."""
+        keep = a != b
+        key = np.unique(a[keep] * np.int64(1 << 31) + b[keep])
+        a, b = key >> 31, key & np.int64((1 << 31) - 1)
+        js = np.empty(len(a))
+        cs = np.empty(len(a))
+        step = 8192  # pairs per pass: bounds the (step, NUM_PERM) temporaries
+        for s in range(0, len(a), step):
+            js[s : s + step], cs[s : s + step] = self._pair_similarities(a[s : s + step], b[s : s + step])
+        keep = js >= self._jaccard_floor
+        return a[keep], b[keep], js[keep], cs[keep]
 
     def link_of(self, article_id: str) -> DuplicateLink | None:
         """The current link of an indexed article (None: canonical or unrelated)."""
@@ -370,8 +406,8 @@ class DedupIndex:
         links: list[tuple[int, DuplicateLink]] = []
 
         def flush() -> None:
-            fps = fingerprint_many([a.text for a in pending], index.config.shingle, processes=processes)
-            index._index_only(pending, fps, links)
+            fb = fingerprint_batch([a.text for a in pending], index.config.shingle, processes=processes)
+            index._index_only(pending, fb, links)
             pending.clear()
 
         for a in articles:
@@ -421,9 +457,9 @@ class DedupIndex:
                 known_fps.append(Fingerprint(state["exact"][i] or "", values[i].copy(), int(state["sizes"][i]),
                                              state["wire"][i], False, state["lead"][i]))
         links: list[tuple[int, DuplicateLink]] = []
-        index._index_only(known, known_fps, links)
+        index._index_only(known, FingerprintBatch.of(known_fps), links)
         if unknown:
-            index._index_only(unknown, fingerprint_many([a.text for a in unknown], index.config.shingle), links)
+            index._index_only(unknown, fingerprint_batch([a.text for a in unknown], index.config.shingle), links)
         index._apply_links(links)
         return index
 
@@ -432,17 +468,15 @@ class DedupIndex:
         return int(self._values.nbytes + self._sizes.nbytes + self._lsh.nbytes())
 
     # ---- internals ----
-    def _insert(self, article: Article, fp: Fingerprint) -> int:
-        idx = len(self._entries)
-        if idx >= len(self._values):
-            self._values = np.concatenate([self._values, np.empty_like(self._values)])
-            self._sizes = np.concatenate([self._sizes, np.empty_like(self._sizes)])
-        self._values[idx] = fp.minhash
-        self._sizes[idx] = fp.size
-        e = _Entry(article, fp)
-        self._entries.append(e)
-        self._by_id[e.id] = idx
-        return idx
+    def _reserve(self, n: int) -> None:
+        """Room for ``n`` articles in the value and size arrays (grown by doubling)."""
+        if n > len(self._values):
+            size = max(n, 2 * len(self._values))
+            values = np.empty((size, NUM_PERM), dtype=np.uint32)
+            values[: len(self._entries)] = self._values[: len(self._entries)]
+            sizes = np.empty(size, dtype=np.int64)
+            sizes[: len(self._entries)] = self._sizes[: len(self._entries)]
+            self._values, self._sizes = values, sizes
 
     def _register_keys(self, idx: int) -> None:
         e = self._entries[idx]
@@ -455,21 +489,24 @@ class DedupIndex:
         if e.lead is not None:
             self._leads.setdefault(e.lead, idx)
 
-    def _index_only(self, articles: Sequence[Article], fps: Sequence[Fingerprint],
+    def _index_only(self, articles: Sequence[Article], fb: FingerprintBatch,
                     links: list[tuple[int, DuplicateLink]]) -> None:
-        if not fps:
+        if not len(fb):
             return
-        keys = self._lsh.band_keys(np.stack([fp.minhash for fp in fps]))
-        ids = []
-        for a, fp in zip(articles, fps):
-            idx = self._insert(a, fp)
-            self._register_keys(idx)
-            if fp.size >= self.config.min_shingles:
-                ids.append(idx)
+        first = len(self._entries)
+        self._reserve(first + len(fb))
+        self._values[first : first + len(fb)] = fb.values
+        self._sizes[first : first + len(fb)] = fb.sizes
+        sizes = fb.sizes.tolist()
+        for i, a in enumerate(articles):
+            e = _Entry(a, fb.exacts[i], sizes[i], fb.wires[i], fb.leads[i])
+            self._entries.append(e)
+            self._by_id[e.id] = first + i
+            self._register_keys(first + i)
             if a.duplicate is not None:
-                links.append((idx, a.duplicate))
-        rows = np.array([fp.size >= self.config.min_shingles for fp in fps])
-        self._lsh.insert_batch(np.array(ids, dtype=np.int64), keys[rows])
+                links.append((first + i, a.duplicate))
+        rows = np.flatnonzero(fb.sizes >= self.config.min_shingles)
+        self._lsh.insert_batch(rows + first, self._lsh.band_keys(fb.values[rows]))
 
     def _apply_links(self, links: list[tuple[int, DuplicateLink]]) -> None:
         # a stored link may point at an article that itself links on (a store that missed a
@@ -500,9 +537,9 @@ class DedupIndex:
             self._links[idx] = link
             self._reported[idx] = link
 
-    def _similarities(self, idx: int, others: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(estimated Jaccard, estimated containment of the smaller set in the larger) of
-        ``idx`` against each of ``others``, as arrays.
+    def _pair_similarities(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(estimated Jaccard, estimated containment of the smaller set in the larger) of the
+        pairs ``(a[i], b[i])`` of article numbers, as arrays.
 
         Containment comes from the same MinHash values, read per permutation: the minimum of
         the union lies in A and B (values equal), only in A (A's value smaller) or only in B,
@@ -510,20 +547,31 @@ class DedupIndex:
         ``equal / (equal + A smaller)``. A subset never has a smaller value (a truncated copy
         scores 1.0) and the error shrinks as C nears 1, unlike ``J * (|A|+|B|) / ((1+J) |A|)``
         from the set sizes, which missed 0.9-0.97 containments of short texts in long ones."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        va = self._values.take(a, axis=0)
+        vb = self._values.take(b, axis=0)
+        eq = np.count_nonzero(va == vb, axis=1)
+        # the smaller set first: its values below the other's are its shingles outside the other
+        swap = self._sizes.take(a) > self._sizes.take(b)
+        if swap.any():
+            va[swap], vb[swap] = vb[swap], va[swap].copy()
+        outside = np.count_nonzero(va < vb, axis=1)
+        return eq / NUM_PERM, eq / np.maximum(eq + outside, 1)
+
+    def _similarities(self, idx: int, others: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(J, C) of ``idx`` against each of ``others`` (see ``_pair_similarities``)."""
         others = np.asarray(others, dtype=np.int64)
-        vals = self._values.take(others, axis=0)
-        mine = self._values[idx]
-        eq = (vals == mine).sum(axis=1)
-        j = eq / NUM_PERM
-        a = self._sizes.take(others)
-        # A = the smaller set: its values smaller than the other's are its shingles outside the other
-        mine_smaller = self._sizes[idx] <= a
-        outside = np.where(mine_smaller, (mine < vals).sum(axis=1), (vals < mine).sum(axis=1))
-        return j, eq / np.maximum(eq + outside, 1)
+        return self._pair_similarities(np.full(len(others), idx, dtype=np.int64), others)
 
     def _similarity(self, x: int, y: int) -> tuple[float, float]:
-        j, c = self._similarities(x, [y])
-        return float(j[0]), float(c[0])
+        """(J, C) of one pair (the scalar path of ``_pair_similarities``)."""
+        vx, vy = self._values[x], self._values[y]
+        if self._sizes[x] > self._sizes[y]:
+            vx, vy = vy, vx
+        eq = int(np.count_nonzero(vx == vy))
+        outside = int(np.count_nonzero(vx < vy))
+        return eq / NUM_PERM, eq / max(eq + outside, 1)
 
     def _classify(self, x: int, y: int, j: float, c: float) -> tuple[str, float] | None:
         """How article ``x`` relates to article ``y`` (kind, similarity), or None."""
@@ -550,33 +598,47 @@ class DedupIndex:
             return ("wire", j)
         return None
 
-    def _judge(self, idx: int, lsh_cands: set[int]) -> None:
+    def _judge(self, idx: int, others: list[int], js: list[float], cs: list[float], extra: Iterable[int] = ()) -> None:
+        """Judge article ``idx`` against its LSH candidates (``others`` with their J and C,
+        already above the Jaccard floor) and against ``extra`` candidates plus the exact, URL,
+        lead and title tables (similarity computed here)."""
         e = self._entries[idx]
-        cands = set(lsh_cands)
-        for table, key in ((self._exact, e.exact), (self._urls, e.url), (self._leads, e.lead)):
-            if key is not None:
-                hit = table.get(key)
-                if hit is not None:
-                    cands.add(hit)
-        if e.okey and e.tkey:
-            hit = self._titles.get((e.okey, e.tkey))
-            if hit is not None:
+        cands = set(extra) if extra else set()
+        # look up and register in one step (setdefault returns the first article with the key)
+        if e.exact is not None:
+            hit = self._exact.setdefault(e.exact, idx)
+            if hit != idx:
                 cands.add(hit)
-        cands.discard(idx)
-        self._register_keys(idx)
-        if not cands:
-            return
-        others = np.fromiter(cands, dtype=np.int64, count=len(cands))
-        js, cs = self._similarities(idx, others)
-        # only pairs that some rule could accept go on to _classify: every rule but the same-URL
-        # one needs J >= the lowest J threshold (or identical texts, J = 1)
-        floor = min(self.config.containment_min_jaccard, self.config.wire, self.config.version, self.config.near)
-        keep = js >= floor
         if e.url:
-            keep |= np.fromiter((self._entries[o].url == e.url for o in others.tolist()), dtype=bool,
-                                count=len(others))
+            hit = self._urls.setdefault(e.url, idx)
+            if hit != idx:
+                cands.add(hit)
+        if e.lead is not None:
+            hit = self._leads.setdefault(e.lead, idx)
+            if hit != idx:
+                cands.add(hit)
+        if e.okey and e.tkey:
+            hit = self._titles.setdefault((e.okey, e.tkey), idx)
+            if hit != idx:
+                cands.add(hit)
+        if cands:
+            cands.discard(idx)
+            if others:
+                cands.difference_update(others)
+        if cands:
+            others, js, cs = list(others), list(js), list(cs)
+            floor = self._jaccard_floor
+            for o in sorted(cands):
+                j, c = self._similarity(idx, o)
+                # every rule but the same-URL one needs J >= the Jaccard floor (or identical texts, J = 1)
+                if j >= floor or (e.url and self._entries[o].url == e.url):
+                    others.append(o)
+                    js.append(j)
+                    cs.append(c)
+        if not others:
+            return
         matched: list[tuple[int, str, float]] = []
-        for o, j, c in zip(others[keep].tolist(), js[keep].tolist(), cs[keep].tolist()):
+        for o, j, c in zip(others, js, cs):
             verdict = self._classify(idx, o, j, c)
             if verdict is not None:
                 matched.append((o, verdict[0], verdict[1]))
@@ -672,9 +734,9 @@ _BATCH_MODE = 16  # batches at least this big are looked up and inserted as whol
 _CHUNK = 1024  # articles fingerprinted and indexed per step of add_many
 
 
-def _fingerprint_texts(args: tuple[list[str], int]) -> list[Fingerprint]:
+def _fingerprint_texts(args: tuple[list[str], int]) -> FingerprintBatch:
     texts, k = args
-    return fingerprint_many(texts, k)
+    return fingerprint_batch(texts, k)
 
 
 def _fingerprinted(articles: list[Article], k: int, processes: int):
@@ -683,7 +745,7 @@ def _fingerprinted(articles: list[Article], k: int, processes: int):
     chunks = [articles[i : i + _CHUNK] for i in range(0, len(articles), _CHUNK)]
     if processes <= 1 or len(chunks) < 2:
         for c in chunks:
-            yield c, fingerprint_many([a.text for a in c], k)
+            yield c, fingerprint_batch([a.text for a in c], k)
         return
     import multiprocessing as mp
 

@@ -33,6 +33,15 @@ def candidate_probability(jaccard: float, bands: int, rows: int) -> float:
     return 1.0 - (1.0 - jaccard**rows) ** bands
 
 
+def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenation of arange(s, s + c) for each (s, c) pair, without a Python loop."""
+    total = int(counts.sum())
+    if not total:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets, counts)
+
+
 def _fmix64(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> _U64(33))
     h = h * _U64(0xFF51AFD7ED558CCD)
@@ -74,18 +83,39 @@ class BandLSH:
             return _fmix64(h)
 
     # ---- lookups ----
+    def query_pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For (n, bands) keys, every (row, id) with id in the sorted runs sharing a band with
+        the row, as two int64 arrays (a pair may repeat when several bands match). No Python
+        loop per key: one ``searchsorted`` per run, and the matching slices are gathered with
+        a ragged arange."""
+        rows_out: list[np.ndarray] = []
+        ids_out: list[np.ndarray] = []
+        flat = np.ascontiguousarray(keys).ravel()
+        if len(flat) and self._runs:
+            order = np.argsort(flat)  # sorted needles: the binary searches walk memory in order
+            needles = flat[order]
+            for run_keys, run_ids in self._runs:
+                left = np.searchsorted(run_keys, needles, side="left")
+                inside = left < len(run_keys)
+                hit = np.flatnonzero(inside)
+                hit = hit[run_keys[left[hit]] == needles[hit]]
+                if not len(hit):
+                    continue
+                lo = left[hit]
+                cnt = np.searchsorted(run_keys, needles[hit], side="right") - lo
+                pos = _ragged_arange(lo, cnt)
+                rows_out.append(np.repeat(order[hit] // self.bands, cnt))
+                ids_out.append(run_ids[pos].astype(np.int64))
+        if not rows_out:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        return np.concatenate(rows_out), np.concatenate(ids_out)
+
     def query_runs(self, keys: np.ndarray) -> list[list[int]]:
         """For (n, bands) keys, the ids in the sorted runs sharing a band with each row."""
-        n = len(keys)
-        out: list[list[int]] = [[] for _ in range(n)]
-        if not n:
-            return out
-        flat = keys.ravel()
-        for run_keys, run_ids in self._runs:
-            left = np.searchsorted(run_keys, flat, side="left")
-            right = np.searchsorted(run_keys, flat, side="right")
-            for pos in np.flatnonzero(right > left).tolist():
-                out[pos // self.bands].extend(run_ids[left[pos] : right[pos]].tolist())
+        out: list[list[int]] = [[] for _ in range(len(keys))]
+        rows, ids = self.query_pairs(keys)
+        for r, i in zip(rows.tolist(), ids.tolist()):
+            out[r].append(i)
         return out
 
     def query_recent(self, key_row: np.ndarray) -> list[int]:
@@ -104,29 +134,37 @@ class BandLSH:
         return found
 
     @staticmethod
-    def earlier_in_batch(keys: np.ndarray) -> list[list[int]]:
-        """For (n, bands) keys of one batch, the earlier rows of the batch sharing a band with each row."""
+    def earlier_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For (n, bands) keys of one batch, every (row, earlier row) sharing a band, as two
+        int64 arrays (a pair may repeat when several bands match)."""
         n, bands = keys.shape
-        out: list[list[int]] = [[] for _ in range(n)]
+        empty = np.empty(0, dtype=np.int64)
         if n < 2:
-            return out
-        flat = keys.ravel()
-        order = np.argsort(flat, kind="stable")
+            return empty, empty
+        flat = np.ascontiguousarray(keys).ravel()
+        order = np.argsort(flat, kind="stable")  # equal keys keep row order
         s = flat[order]
         same = s[1:] == s[:-1]
         if not same.any():
-            return out
+            return empty, empty
+        # for each sorted position p, the start g of its run of equal keys: it pairs with g..p-1
+        start = np.flatnonzero(np.concatenate(([True], ~same)))
+        run_start = np.repeat(start, np.diff(np.append(start, len(s))))
+        cnt = np.arange(len(s)) - run_start
+        later = np.flatnonzero(cnt)
         rows = order // bands
-        # runs of equal keys: every later row gets every earlier row of its run
-        starts = np.flatnonzero(np.concatenate(([True], ~same)))
-        ends = np.concatenate((starts[1:], [len(s)]))
-        for a, b in zip(starts.tolist(), ends.tolist()):
-            if b - a < 2:
-                continue
-            members = sorted(set(rows[a:b].tolist()))
-            for i, r in enumerate(members[1:], 1):
-                out[r].extend(members[:i])
-        return [sorted(set(x)) if len(x) > 1 else x for x in out]
+        earlier = rows[_ragged_arange(run_start[later], cnt[later])]
+        return np.repeat(rows[later], cnt[later]), earlier
+
+    @staticmethod
+    def earlier_in_batch(keys: np.ndarray) -> list[list[int]]:
+        """For (n, bands) keys of one batch, the earlier rows of the batch sharing a band with each row."""
+        out: list[set[int]] = [set() for _ in range(len(keys))]
+        rows, earlier = BandLSH.earlier_pairs(keys)
+        for r, e in zip(rows.tolist(), earlier.tolist()):
+            if e != r:
+                out[r].add(e)
+        return [sorted(x) for x in out]
 
     def query(self, key_row: np.ndarray) -> set[int]:
         return set(self.query_runs(key_row[None, :])[0]) | set(self.query_recent(key_row))

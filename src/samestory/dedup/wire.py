@@ -187,7 +187,13 @@ def detect_wire(text: str) -> WireInfo:
                 credits.append(WireCredit(name, "copyright", m.start(), m.end()))
     end_from = max(0, len(text) - 80)
     end = text[end_from:]
-    m = _TRAILER.search(text, end_from) if any(x in end for x in _TRAILER_CUES) else None
+    m = None
+    if any(x in end for x in _TRAILER_CUES):
+        # a trailer is the last line ("- AP", "Source: Reuters", "(With AFP)"): a cue, at most
+        # ~35 characters of name; a long last line (a paragraph ending in a dash) cannot be one
+        body = text.rstrip()
+        if len(body) - body.rfind("\n") <= 64:
+            m = _TRAILER.search(text, end_from)
     if m:
         name = canonical_wire(m.group("name"))
         if name:
