@@ -6,6 +6,10 @@
     .venv/bin/python bench/fuzz.py --seconds 600 --jobs 2   # two targets at a time, each in a child process
     .venv/bin/python bench/fuzz.py --engine atheris     # coverage-guided, when atheris is installed
 
+atheris is not a project dependency (hypothesis is). It has a manylinux wheel for CPython 3.11
+(``pip install atheris==2.3.0``); only samestory's own modules are instrumented. On this machine
+it ran the gunzip target at ~1,800 inputs/s against ~50/s for hypothesis.
+
 Targets: text reader, HTML reader + extraction + clean, JSONL, RSS/Atom feeds, WARC, capped gunzip,
 junk cleaner, quote finder. Inputs are random bytes/text and mutations (cut, delete, insert,
 overwrite, duplicate) of the project's own test files in tests/data. A *failure* is any of:
@@ -29,8 +33,10 @@ import io
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -298,11 +304,11 @@ def fuzz_atheris_child(name: str, seconds: float) -> None:  # pragma: no cover -
     def one(data: bytes) -> None:
         fn(data.decode("utf-8", "replace") if name in ("junk", "quotes") else data)
 
-    corpus = REPO / "bench" / ".fuzz-corpus" / name
+    corpus = Path(tempfile.gettempdir()) / "samestory-fuzz-corpus" / name  # kept between runs, outside the repo
     corpus.mkdir(parents=True, exist_ok=True)
     for i, seed in enumerate(_seed_bytes(name)):
         (corpus / f"seed-{i}").write_bytes(seed)
-    with atheris.instrument_imports():
+    with atheris.instrument_imports(include=["samestory"]):  # our code only: instrumenting numpy & co. takes minutes
         import samestory.clean  # noqa: F401
         import samestory.enrich.quotes  # noqa: F401
         import samestory.ingest  # noqa: F401
@@ -312,10 +318,12 @@ def fuzz_atheris_child(name: str, seconds: float) -> None:  # pragma: no cover -
 
 def fuzz_atheris(name: str, seconds: float) -> Outcome:  # pragma: no cover - needs atheris
     out = Outcome(name)
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run([sys.executable, __file__, "--engine", "atheris", "--child", name, "--seconds", str(seconds)],
                           capture_output=True, text=True)
     out.seconds = time.monotonic() - t0
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out.cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
     for line in proc.stderr.splitlines():
         if "stat::number_of_executed_units:" in line:
             out.tried = int(line.rsplit(":", 1)[1])
