@@ -82,3 +82,35 @@ def test_idempotence_with_a_trained_miner(history, raw):
     for i, doc in enumerate(history):
         miner.observe("Example Gazette", doc.splitlines(), doc_key=str(i))
     check(raw, outlet="Example Gazette", miner=miner)
+
+
+
+# [caption] tags in paragraphs wrapped at a fixed width, so tags span line breaks (the hard-wrap
+# path joins a paragraph's lines into one unit) and in short lines; tags nested, unclosed, long
+WORDS = ["the", "harbour", "board", "met", "on", "tuesday", "engineers", "piers", "ferry", "terminal", "said", "repairs"]
+TAG_WORDS = ["[caption", 'id="attachment_4"', 'align="alignnone"', 'width="640"]', "[/caption]", "]", "[caption]",
+             "z" * 150, "Advertisement"]
+
+
+@st.composite
+def wrapped_with_tags(draw):
+    paragraphs = []
+    for _ in range(draw(st.integers(1, 3))):
+        words = draw(st.lists(st.sampled_from(WORDS + TAG_WORDS), min_size=1, max_size=60))
+        width = draw(st.integers(20, 90))
+        lines, current = [], ""
+        for w in words:
+            if current and len(current) + 1 + len(w) > width:
+                lines.append(current)
+                current = w
+            else:
+                current = f"{current} {w}" if current else w
+        lines.append(current)
+        paragraphs.append(draw(st.sampled_from(["\n", "\r\n", "\n  "])).join(lines))
+    return "\n\n".join(paragraphs)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(wrapped_with_tags())
+def test_spans_and_idempotence_with_wrapped_caption_tags(raw):
+    check(raw)
