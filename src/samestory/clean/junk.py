@@ -9,7 +9,7 @@ offsets point into the text it was given.
 How it decides
 --------------
 The text is cut into *units*: one non-blank line each (or one blank-line separated block when
-the text is hard-wrapped). Each rule looks at one unit plus its context among the units still
+the text is hard-wrapped; lines that one ``[caption ...]`` tag spans are one unit too). Each rule looks at one unit plus its context among the units still
 kept: its position (top / bottom of the article), its neighbours, its length and whether it
 reads as a sentence. Rules are generic patterns (the shape of a credit line, a comment form, a
 footer that speaks as "our news team"), never a list of sentences from particular articles.
