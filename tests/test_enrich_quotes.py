@@ -125,3 +125,110 @@ def test_indirect_claimed_and_vowed(nlp):
     assert a and a[0].cue == "claimed"
     b = _quotes("Ines Dorado vowed that the island would keep its only school open.", "indirect")
     assert b and b[0].speaker == "Ines Dorado" and b[0].cue == "vowed"
+
+
+# --- attribution rules for partial quotes, pronouns, headlines and titles (each sentence invented) ---
+
+
+def test_outermost_cue_names_the_speaker(nlp):
+    # the reporter's own attribution ("Brenner said") wins over a cue nested inside it ("the report claims")
+    q = _one("Ada Brenner said the report claims the harbour wall is “falling apart at every seam.”")
+    assert q.speaker == "Ada Brenner"
+
+
+def test_parenthetical_cue_governs_its_sentence(nlp):
+    # "Vale said" interrupts the clause whose own cue ("believe") has another subject
+    q = _one("Most riders, Oskar Vale said, believe the new timetable is “a disaster for every commuter on the island.”")
+    assert q.speaker == "Oskar Vale"
+
+
+def test_owner_of_a_speech_noun_speaks(nlp):
+    q = _one("The council rejected Greta Lindqvist's claim that the old bridge was “safe for another fifty years.”")
+    assert q.speaker == "Greta Lindqvist"
+
+
+def test_naming_verb_with_a_quoted_label(nlp):
+    q = _one("The harbour workers’ union called the new ferry timetable “a gift to nobody at all.”")
+    assert q.speaker.endswith("union") and q.cue == "called"
+
+
+def test_a_show_called_something_is_not_speech(nlp):
+    assert all(q.speaker != "show" for q in _quotes("They watched a show called “The Harbour at Night and Other Stories.”"))
+
+
+def test_object_control_cue_speaker(nlp):
+    q = _one("The storm led harbour master Lena Okafor to warn that the wall was “close to breaking point after the tide.”")
+    assert q.speaker == "Lena Okafor"
+
+
+def test_participle_right_after_a_name(nlp):
+    q = _one("The ad uses footage of Harold Blom asking, “Why is the pier still closed, you might ask?”")
+    assert q.speaker == "Harold Blom"
+
+
+def test_document_reads(nlp):
+    q = _one("“Our children deserve better schools than these,” the letter reads.")
+    assert q.speaker.endswith("letter")
+
+
+def _parsed(nlp, words, spaces, heads, deps, pos, ents):
+    """A real spaCy Doc with a given (mis)parse: the parser's errors on news text, made reproducible."""
+    from spacy.tokens import Doc
+
+    from samestory.enrich.entities import EntityIndex, build_entities
+    from samestory.enrich.quotes import extract_quotes
+
+    doc = Doc(nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, ents=ents)
+    return [q for q in extract_quotes(doc, EntityIndex(build_entities(doc))) if q.kind == "direct"]
+
+
+def test_name_alone_before_cue_without_parsed_subject(nlp):
+    # the parse spaCy gave a real news sentence of this shape: the place name as a verb, "said" a
+    # conjunct of the quoted verb, no subject for the cue
+    words = ["“", "We", "will", "find", "the", "cause", ",", "”", "Tulsa", "police", "Chief", "Elna", "Rask", "said", "Monday", "."]
+    spaces = [False, True, True, True, True, False, False, True, True, True, True, True, True, True, False, False]
+    heads = [3, 3, 3, 3, 5, 3, 3, 3, 3, 10, 8, 12, 10, 3, 13, 3]
+    deps = ["punct", "nsubj", "aux", "ROOT", "det", "dobj", "punct", "punct", "dep", "compound", "dobj", "compound", "appos", "conj", "npadvmod", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "DET", "NOUN", "PUNCT", "PUNCT", "VERB", "NOUN", "PROPN", "PROPN", "PROPN", "VERB", "PROPN", "PUNCT"]
+    ents = ["O"] * 8 + ["B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "B-DATE", "O"]
+    (q,) = _parsed(nlp, words, spaces, heads, deps, pos, ents)
+    assert q.speaker == "Elna Rask" and q.cue == "said"
+
+
+def test_a_dash_parsed_as_subject_is_not_the_speaker(nlp):
+    # "... made public ― Blom boasted, “...”" with the dash parsed as a second subject of the cue
+    words = ["It", "was", "made", "public", "―", "Blom", "boasted", ",", "“", "That", "makes", "me", "smart", ".", "”"]
+    spaces = [True, True, True, True, True, True, False, True, False, True, True, True, False, False, False]
+    heads = [2, 2, 2, 4, 6, 6, 2, 2, 2, 10, 6, 12, 10, 2, 2]
+    deps = ["nsubjpass", "auxpass", "ROOT", "amod", "nsubj", "nsubj", "ccomp", "punct", "punct", "nsubj", "ccomp", "nsubj", "ccomp", "punct", "punct"]
+    pos = ["PRON", "AUX", "VERB", "ADJ", "NOUN", "PROPN", "VERB", "PUNCT", "PUNCT", "PRON", "VERB", "PRON", "ADJ", "PUNCT", "PUNCT"]
+    ents = ["O"] * 5 + ["B-PERSON"] + ["O"] * 9
+    (q,) = _parsed(nlp, words, spaces, heads, deps, pos, ents)
+    assert q.speaker == "Blom"
+
+
+def test_full_stop_inside_quote_closes_the_sentence(nlp):
+    text = ("Harold Blom boasted, “The pier is finished.” Ines Dorado was less sure when asked about it on Friday, "
+            "saying the work had only begun.")
+    q = _one(text)
+    assert q.speaker == "Harold Blom"
+
+
+def test_quoted_title_with_comma_is_not_speech(nlp):
+    text = "On Sunday’s episode of “The Harbour Morning Show,” Mayor Greta Lindqvist said the bridge would open in May."
+    assert _quotes(text) == []
+
+
+def test_headline_quote_is_not_a_title_and_goes_to_the_named_person(nlp):
+    text = ("Lindqvist Tells Council: ‘The Bridge Will Open In May’\n\n"
+            "Mayor Greta Lindqvist told the town council on Monday that the new bridge would open in the spring.")
+    q = _one(text)
+    assert q.text == "The Bridge Will Open In May"
+    assert q.speaker.endswith("Lindqvist")
+
+
+def test_colon_after_sentence_takes_main_clause_subject(nlp):
+    text = ("With harbour traders increasingly worried about the storms, Mayor Greta Lindqvist is rolling out "
+            "a new and simpler message: “The wall will hold.”")
+    q = _one(text)
+    assert q.speaker == "Greta Lindqvist"

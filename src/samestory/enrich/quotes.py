@@ -231,7 +231,7 @@ def _raw_subject_of(verb, in_quote=None):
             return prev  # "footage of Trump saying, ...": the person right before the participle
     for _ in range(4):
         for child in v.children:
-            if child.dep_ in ("nsubj", "nsubjpass") and not (child.dep_ == "nsubjpass"):
+            if child.dep_ == "nsubj" and any(c.isalnum() for c in child.text):  # not a dash parsed as a noun
                 return child
         for child in v.children:
             if child.dep_ == "agent":
@@ -351,14 +351,14 @@ suggestion insistence vow words message tweet tweets answer reply response testi
 
 def _depth(t) -> int:
     n = 0
-    while t.head is not t and n < 50:
+    while t.head.i != t.i and n < 50:
         t, n = t.head, n + 1
     return n
 
 
 def _quote_roots(ctx: _Context, q: QuoteMarks):
     """Tokens inside the quotation whose head is outside it (where the quote hangs in the sentence)."""
-    return [t for t in _tokens_in(ctx.doc, q.open + 1, q.close) if not (q.open < t.head.idx < q.close) and t.head is not t]
+    return [t for t in _tokens_in(ctx.doc, q.open + 1, q.close) if not (q.open < t.head.idx < q.close) and t.head.i != t.i]
 
 
 def _governs(t, q: QuoteMarks) -> bool:
@@ -377,7 +377,10 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     candidates = []  # (depth, -position, frame)
     roots = _quote_roots(ctx, q)
     for t in reversed(toks):
-        naming = t.lower_ in _NAMING_VERBS and t.pos_ == "VERB" and any(r.head is t and r.dep_ in ("oprd", "xcomp", "ccomp", "attr") for r in roots)
+        naming = t.lower_ in _NAMING_VERBS and t.pos_ == "VERB" and any(
+            r.head.i == t.i and r.dep_ in ("oprd", "xcomp", "ccomp", "attr") or r.dep_ == "appos" and r.head.dep_ == "dobj" and r.head.head.i == t.i
+            for r in roots
+        )
         if _is_cue(t) or naming or (colon and t.lower_ in CUE_VERBS and t.is_sent_start):  # "Said Ellis: ..."
             between = [x for x in toks if x.i > t.i]
             if any(x.text in (".", "!", "?", ";") for x in between):
@@ -393,7 +396,9 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             if subj is None and colon and not naming:
                 subj = next((x for x in between if x.pos_ in ("PROPN", "NOUN")), None)
             if subj is not None:
-                candidates.append((_depth(t), -t.i, _Frame(t.text, subj, how="colon" if colon else "before")))
+                # a parenthetical cue sits above the clause it interrupts ("X, he said, believe ...")
+                depth = _depth(t.head) - 0.5 if parenthetical else _depth(t)
+                candidates.append((depth, -t.i, _Frame(t.text, subj, how="colon" if colon else "before")))
     noun = _speech_noun_owner(ctx, roots)
     if noun is not None:
         candidates.append(noun)
@@ -422,7 +427,7 @@ def _speech_noun_owner(ctx: _Context, roots):
     for r in roots[:1]:
         a = r
         for _ in range(6):
-            if a.head is a:
+            if a.head.i == a.i:
                 break
             a = a.head
             if ctx.in_quote(a.idx):
@@ -478,10 +483,17 @@ def _name_before_cue(ctx: _Context, q: QuoteMarks, cue):
     return people[-1]
 
 
-def _looks_like_title(content: str) -> bool:
+def _headline_case(ctx: _Context, q: QuoteMarks) -> bool:
+    """The quote's paragraph is itself in title case (a headline): capitals say nothing about the quote."""
+    ps, pe = ctx.para_of(q.open)
+    outside = ctx.text[ps : q.open] + " " + ctx.text[q.close + q.mark_len : pe]
+    return _looks_like_title(outside, max_words=40)
+
+
+def _looks_like_title(content: str, max_words: int = 8) -> bool:
     words = re.findall(r"[A-Za-z][\w’'-]*", content)
-    if len(words) < 2 or content.rstrip()[-1:] in ".?!":
-        return False
+    if len(words) < 2 or len(words) > max_words or content.rstrip()[-1:] in "?!":
+        return False  # a comma or full stop after a title belongs to the sentence around it
     small = {"of", "the", "and", "a", "an", "to", "in", "on", "for", "at", "by", "with", "or"}
     caps = [w for w in words if w[0].isupper()]
     return len(caps) >= 0.7 * len([w for w in words if w.lower() not in small])
@@ -526,6 +538,33 @@ def _frame_clause_subject(ctx: _Context, q: QuoteMarks, region_start: int) -> _F
     return None
 
 
+def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
+    """Headline style: "Sanders: Clinton needs to ‘...’", "Warren Hammers Wells Fargo CEO: ‘...’",
+    "Obama Says Museum Will Tell of ‘...’" -- a headline that opens with a name, then a colon or a
+    speech verb before the quote, gives that name the quote."""
+    ps, pe = ctx.para_of(q.open)
+    first_para = bool(ctx.paras) and ctx.paras[0][0] == ps
+    outside = ctx.text[ps : q.open] + " " + ctx.text[q.close + q.mark_len : pe]
+    sentence_like = re.search(r"\w[.!?](?:\s|$)", outside.strip())  # a headline has no full stop of its own
+    if not (_headline_case(ctx, q) or first_para and _words(ctx.text[ps:pe]) <= 25 and not sentence_like):
+        return None
+    toks = [t for t in _tokens_in(ctx.doc, ps, q.open) if not t.is_space and not ctx.in_quote(t.idx)]
+    if len(toks) < 2 or not (toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ == "B" or toks[0].pos_ == "PROPN"):
+        return None
+    name_end = 1
+    while name_end < len(toks) and toks[name_end].lower_ not in CUE_VERBS and (
+        toks[name_end].ent_iob_ == "I" if toks[0].ent_type_ else toks[name_end].pos_ == "PROPN"
+    ):
+        name_end += 1
+    cue = toks[name_end] if name_end < len(toks) else None
+    colon = bool(re.search(r":\s*$", ctx.text[ps : q.open])) or (cue is not None and cue.text == ":")
+    if colon or (cue is not None and cue.lower_ in CUE_VERBS):
+        # the name's own words: spaCy often runs a headline name into its verb ("Lindqvist Tells Council")
+        name = ctx.doc[toks[0].i : toks[name_end - 1].i + 1]
+        return _Frame(cue.text if cue is not None and cue.lower_ in CUE_VERBS else None, toks[name_end - 1], speaker_text=name, how="headline")
+    return None
+
+
 _DASH_NAME = re.compile(r"\s*[―—–-]{1,2}\s*(?=[A-Z])")
 
 
@@ -567,9 +606,11 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         after_end = min(max(pe, ctx.para_of(q.close)[1]), next_open, max(ctx.sentence_end(min(_first_char(text, q.close + 1, len(text)), len(text) - 1)), q.close + 1))
         frame = None
         colon_before = bool(re.search(r":\s*$", text[region_start : q.open]))
-        if colon_before:
+        closes_sentence = _closes_sentence(text, q, max(ps, prev_close))
+        frame = _frame_headline(ctx, q)
+        if frame is None and (colon_before or closes_sentence):
             frame = _frame_before(ctx, q, region_start)
-        if frame is None:
+        if frame is None and not closes_sentence:
             frame = _frame_after(ctx, q, after_end)
         if frame is None and not colon_before:
             frame = _frame_before(ctx, q, region_start)
@@ -585,8 +626,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             frame = _frame_previous_sentence(ctx, q, region_start, ps)
         if frame is None and n_words > 2:
             frame = _frame_clause_subject(ctx, q, region_start)
-        if frame is None and _looks_like_title(content):
-            continue  # “Justice Against Sponsors of Terrorism Act”: a name or title, not speech
+        if _looks_like_title(content) and (frame is None or frame.how != "colon") and not _headline_case(ctx, q):
+            continue  # “Justice Against Sponsors of Terrorism Act”, “Fox News Sunday,”: a name or title, not speech
         if n_words <= 2 and (frame is None or frame.how not in ("colon", "after", "according")):
             continue  # a scare quote: “rigged”, “wave” (a cue far off in the sentence does not make it speech)
         if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
@@ -594,6 +635,10 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         trimmed = _trim(text, q.content)
         if frame is not None and frame.speaker_tok is not None:
             name, key, sspan = _speaker_span(ctx, frame.speaker_tok)
+            if frame.speaker_text is not None and not (sspan.start >= frame.speaker_text.start_char and sspan.end <= frame.speaker_text.end_char):
+                ent = ctx.index.named(frame.speaker_text.text)
+                name, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.speaker_text.text), None)
+                sspan = Span(frame.speaker_text.start_char, frame.speaker_text.end_char)
             if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
             quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
@@ -608,6 +653,19 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
     quotes.extend(_indirect(ctx, marks))
     quotes.sort(key=lambda x: x.span.start)
     return quotes
+
+
+def _closes_sentence(text: str, q: QuoteMarks, start: int) -> bool:
+    """“Trump boasted, “That makes me smart.” Trump was ...”: a quote that ends with a full stop
+    after words of its own sentence closes that sentence, so what follows (a capitalized new
+    sentence) is not its frame."""
+    if not q.content.of(text).rstrip().endswith("."):
+        return False
+    nxt = re.match(r"\s*(\w)", text[q.close + q.mark_len : q.close + q.mark_len + 20])
+    if nxt is None or nxt.group(1).islower():
+        return False  # “... it.” he said (a lowercase frame goes on)
+    before = re.split(r"[.!?][\"”’'»]*\s", text[start : q.open])[-1]
+    return bool(re.search(r"\w", before))
 
 
 def _no_person_between(ctx: _Context, last: Quote, pronoun) -> bool:
