@@ -232,3 +232,23 @@ def test_colon_after_sentence_takes_main_clause_subject(nlp):
             "a new and simpler message: “The wall will hold.”")
     q = _one(text)
     assert q.speaker == "Greta Lindqvist"
+
+
+def test_clause_under_an_ownerless_speech_noun_is_not_its_subjects_words(nlp):
+    text = "The council mocked the prediction that Harold Blom would be “the finest mayor this harbour has ever had.”"
+    assert all(q.speaker != "Harold Blom" for q in _quotes(text))
+
+
+def test_role_description_speaker_tied_to_the_named_holder(nlp):
+    text = ("Jessica Marlow, a spokeswoman for the ferry company, answered questions at the pier on Monday.\n\n"
+            "“Every boat will sail on time from next week,” the spokeswoman said.")
+    q = _one(text)
+    assert q.speaker == "Jessica Marlow" and q.speaker_key == "jessica marlow"
+    assert text[q.speaker_span.start : q.speaker_span.end] == "the spokeswoman"
+
+
+def test_role_description_with_two_holders_stays_unresolved(nlp):
+    text = ("Jessica Marlow, a spokeswoman for the ferry company, and Ines Dorado, a spokeswoman for the council, "
+            "met on Monday.\n\n“Every boat will sail on time,” the spokeswoman said.")
+    q = _one(text)
+    assert q.speaker_key is None

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from samestory.enrich.entities import EntityIndex, normalize_name
+from samestory.enrich.entities import ROLE_WORDS, EntityIndex, normalize_name
 from samestory.models import Quote, Span
 
 __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "extract_quotes", "resolve_pronoun"]
@@ -305,7 +305,22 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
         ent = ctx.index.at(t.idx, t.idx + len(t))
         if ent is not None and ent.label in ("PERSON", "ORG") and t.dep_ == "compound":
             return ent.name, ent.key, Span(words.start_char, words.end_char)
+    role = _role_holder(ctx, tok, words)
+    if role is not None:
+        return role.name, role.key, Span(words.start_char, words.end_char)
     return normalize_name(words.text, "OTHER"), None, Span(words.start_char, words.end_char)
+
+
+def _role_holder(ctx: _Context, tok, words):
+    """"the spokeswoman" after "Jessica Marlow, a spokeswoman for the ferry company,": a definite role
+    description is the one person the article gave that role to, named before it (none when two fit)."""
+    if tok.lower_ not in ROLE_WORDS or words[0].lower_ != "the":
+        return None
+    fits = [
+        e for e in ctx.index.persons()
+        if tok.lower_ in re.findall(r"\w+", e.attributes.get("role", "").lower()) and e.mentions and e.mentions[0].start < tok.idx
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def resolve_pronoun(ctx: _Context, tok):
@@ -436,7 +451,7 @@ def _speech_noun_owner(ctx: _Context, roots):
                 return None
             if a.pos_ == "NOUN" and a.lower_ in _SPEECH_NOUNS:
                 owner = next((c for c in a.children if c.dep_ == "poss"), None)
-                if owner is not None and (owner.ent_type_ in ("PERSON", "ORG") or owner.lower_ in ("his", "her", "their")):
+                if owner is not None and (owner.ent_type_ in ("PERSON", "ORG") or owner.pos_ == "PROPN" or owner.lower_ in ("his", "her", "their")):
                     return (_depth(a), -a.i, _Frame(a.text, owner, how="speech-noun"))
                 return None
     return None
@@ -533,9 +548,24 @@ def _frame_clause_subject(ctx: _Context, q: QuoteMarks, region_start: int) -> _F
             if subj is None:
                 continue
             if subj.lower_ in ("he", "she") or ctx.index.at(subj.idx, subj.idx + len(subj), label="PERSON") is not None:
+                if _under_speech_noun(v):
+                    return None  # "her prediction that Trump would be “...”": the clause is reported, not Trump's
                 return _Frame(v.text, subj, how="clause-subject")
             return None
     return None
+
+
+def _under_speech_noun(v) -> bool:
+    a = v
+    for _ in range(3):
+        if a.head.i == a.i:
+            return False
+        a = a.head
+        if a.pos_ == "NOUN" and a.lower_ in _SPEECH_NOUNS:
+            return True
+        if a.pos_ in ("VERB", "AUX"):
+            return False
+    return False
 
 
 def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
