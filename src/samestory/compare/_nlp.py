@@ -7,13 +7,17 @@
   text, so a sentence both need is parsed once, and a story compared again is not parsed again.
 * ``lemma_sets``: lemmas of short texts (NER off: it has its own network, and lemmas do not
   need it; the parser stays, since the attribute ruler reads it: "did" is AUX or VERB), cached.
-* ``encode``: sentence embeddings, batch-encoded in one call, L2-normalized, with a small
-  per-process cache keyed by text (a story re-rendered or re-compared costs nothing).
+* ``encode``: sentence embeddings, batch-encoded in one call, L2-normalized, each text cut at
+  ``MAX_CLAIM_TOKENS`` (claims are atomic; the model costs the same per token whatever it
+  reads), with a per-process cache keyed by a hash of the text (a story re-rendered, or
+  compared again with one more article, embeds only the new claims).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -24,7 +28,7 @@ from samestory.models import Article, Span
 
 _CACHE_MAX = 50_000
 _PARSE_CACHE_MAX = 8_000  # a few hundred stories' worth of sentence parses (some KB each)
-_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+_vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _parses: OrderedDict[str, object] = OrderedDict()
 _lemmas: OrderedDict[tuple[Hashable, str], frozenset[str]] = OrderedDict()
 _lock = threading.Lock()  # the web app compares in threads
@@ -32,10 +36,30 @@ _lock = threading.Lock()  # the web app compares in threads
 # Small batches: sentence-transformers pads each batch to its longest text, and news claims vary
 # from 5 to 60+ tokens; with 16 the padding waste is small and results are unchanged (<1e-6).
 ENCODE_BATCH = 16
-# Torch threads for the encode call: on the shared 2-core machine one thread took half the CPU
-# time of two and less wall time too (bench/compare.py); SAMESTORY_ENCODE_THREADS=0 keeps
-# torch's own setting.
-ENCODE_THREADS = int(os.environ.get("SAMESTORY_ENCODE_THREADS", "1"))
+# Torch threads for the encode call. Two threads halve the wall time when a core is free, but
+# with OpenMP's default busy-wait they burned twice the CPU on a loaded machine; so torch waits
+# passively (when we are first to load it) and the second thread is used only while the load
+# average leaves a core free. SAMESTORY_ENCODE_THREADS=N forces N (0: torch's own setting).
+if "torch" not in sys.modules:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+_THREADS_ENV = os.environ.get("SAMESTORY_ENCODE_THREADS")
+ENCODE_THREADS = int(_THREADS_ENV) if _THREADS_ENV is not None else None
+# A claim is one clause: 64 word pieces (with [CLS]/[SEP]) hold all but the longest; the
+# model's own limit (256) would make one run-on sentence cost as much as five claims.
+MAX_CLAIM_TOKENS = 64
+
+
+def encode_threads() -> int:
+    """Torch threads for one encode call: ``SAMESTORY_ENCODE_THREADS``, else two when the 1-minute
+    load average leaves a core free, else one."""
+    if ENCODE_THREADS is not None:
+        return ENCODE_THREADS
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average on this platform
+        load = float(cores)
+    return min(2, cores) if load <= cores - 1 else 1
 
 
 def sentence_spans(articles: Sequence[Article]) -> list[tuple[Span, ...]]:
@@ -123,21 +147,40 @@ def lemma_sets(texts: Sequence[str], keep: Callable, *, key: Hashable) -> list[f
     return _cached(_lemmas, [(key, t) for t in texts], run, _CACHE_MAX)
 
 
+def _capped(model, texts: list[str], limit: int) -> list[str]:
+    """Each text cut after its first ``limit - 2`` word pieces (room for [CLS] and [SEP]), at
+    the character offset the tokenizer gives; the shared model's own setting stays untouched."""
+    tokenizer = getattr(model, "tokenizer", None)
+    if tokenizer is None or not getattr(tokenizer, "is_fast", False):
+        return texts
+    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
+    return [t if len(offsets) <= limit - 2 else t[: offsets[limit - 3][1]]
+            for t, offsets in zip(texts, enc["offset_mapping"])]
+
+
+def text_key(text: str) -> bytes:
+    """The embedding cache key of a text: a hash, so the cache holds no article text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
 def encode(texts: Sequence[str]) -> np.ndarray:
-    """One L2-normalized embedding row per text (all new texts encoded in one batch call)."""
+    """One L2-normalized embedding row per text (all new texts encoded in one batch call),
+    each text read up to ``MAX_CLAIM_TOKENS`` word pieces."""
     if not texts:
         return np.zeros((0, 384), dtype=np.float32)
+    by_key = {text_key(t): t for t in texts}
 
-    def run(new: list[str]) -> list[np.ndarray]:
+    def run(new: list[bytes]) -> list[np.ndarray]:
         from samestory.enrich.models import load_embedder
 
         model = load_embedder()
-        with _torch_threads(ENCODE_THREADS):
-            vecs = model.encode(new, batch_size=ENCODE_BATCH, convert_to_numpy=True, normalize_embeddings=True,
+        batch = _capped(model, [by_key[k] for k in new], MAX_CLAIM_TOKENS)
+        with _torch_threads(encode_threads()):
+            vecs = model.encode(batch, batch_size=ENCODE_BATCH, convert_to_numpy=True, normalize_embeddings=True,
                                 show_progress_bar=False)
         return list(np.asarray(vecs, dtype=np.float32))
 
-    return np.stack(_cached(_vectors, list(texts), run, _CACHE_MAX))
+    return np.stack(_cached(_vectors, [text_key(t) for t in texts], run, _CACHE_MAX))
 
 
 class _torch_threads:

@@ -6,7 +6,7 @@ Selection is greedy set cover over claim groups:
    each weighted by how many independent sources carry it (a long sentence that states two
    shared facts beats two short ones);
 2. then significant unique groups: those whose claim is close to the story's centroid
-   (the mean of all claim embeddings), most central first.
+   (the mean of the claim embeddings), most central first.
 
 A candidate too close to a sentence already taken (cosine >= ``REDUNDANT``) is skipped, and
 conflicting groups are left out: the summary states only what no source disputes.
@@ -63,7 +63,10 @@ def summarize(articles: Sequence[Article], alignment: Alignment) -> tuple[Summar
         return ()
     by_id = {a.id: a for a in articles}
     is_copy = {a.id: a.duplicate is not None and a.duplicate.canonical_id != a.id for a in articles}
-    centroid = alignment.embeddings.mean(axis=0)
+    # claims the model did not read (nothing in other outlets comes close: ``needs_embedding``)
+    # have a zero row: they neither shape the centroid nor count as central
+    read = alignment.embedded if alignment.embedded is not None else np.ones(len(infos), dtype=bool)
+    centroid = alignment.embeddings[read].mean(axis=0) if read.any() else alignment.embeddings.mean(axis=0)
     norm = float(np.linalg.norm(centroid)) or 1.0
     centrality = alignment.embeddings @ (centroid / norm)
 
