@@ -264,9 +264,10 @@ def _sorted_unique(a: np.ndarray) -> np.ndarray:
     return a[keep]
 
 
-def _batch_sets(texts: list[str], k: int) -> tuple[list[np.ndarray], list[int | None], list[str]]:
-    """Shingle sets, lead hashes and exact hashes (of the word sequence) of many prepared
-    texts, with one numpy pass over their joined bytes."""
+def _batch_sets(texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray, list[int | None], list[str]]:
+    """Shingle sets (all in one uint32 array, document i at ``vals[bounds[i]:bounds[i + 1]]``),
+    lead hashes and exact hashes (of the word sequence) of many prepared texts, with one numpy
+    pass over their joined bytes."""
     encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
     data = b"\n".join(encoded)
     w, starts = _word_hashes(data)
@@ -274,8 +275,9 @@ def _batch_sets(texts: list[str], k: int) -> tuple[list[np.ndarray], list[int | 
     doc_start = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     doc_of_word = np.searchsorted(doc_start, starts, side="right") - 1
     counts = np.bincount(doc_of_word, minlength=len(texts))
-    out: list[np.ndarray] = [np.empty(0, dtype=np.uint32)] * len(texts)
     word_off = np.concatenate(([0], np.cumsum(counts)))
+    vals = np.empty(0, dtype=np.uint32)
+    bounds = np.zeros(len(texts) + 1, dtype=np.int64)
     if len(w) >= k:
         h = _kgram_hashes(w, k)
         # a k-gram is valid when its first and last word are in the same document
@@ -285,9 +287,13 @@ def _batch_sets(texts: list[str], k: int) -> tuple[list[np.ndarray], list[int | 
         kdocs = (keys >> _U64(32)).astype(np.int64)
         vals = (keys & _U64(0xFFFFFFFF)).astype(np.uint32)
         bounds = np.searchsorted(kdocs, np.arange(len(texts) + 1))
-        out = [vals[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
-    for i in np.flatnonzero((counts > 0) & (counts < k)):
-        out[i] = _sets_from_words(w[word_off[i] : word_off[i + 1]], k)
+    short = np.flatnonzero((counts > 0) & (counts < k))
+    if len(short):  # texts of fewer than k words are one shingle: rebuild the flat array
+        sets = [vals[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+        for i in short.tolist():
+            sets[i] = _sets_from_words(w[word_off[i] : word_off[i + 1]], k)
+        vals = np.concatenate(sets)
+        bounds = np.concatenate(([0], np.cumsum([len(x) for x in sets]))).astype(np.int64)
     leads: list[int | None] = [None] * len(texts)
     long_docs = np.flatnonzero(counts >= LEAD_WORDS)
     if len(long_docs):
@@ -297,7 +303,7 @@ def _batch_sets(texts: list[str], k: int) -> tuple[list[np.ndarray], list[int | 
             leads[i] = v
     blake = hashlib.blake2b
     exacts = [blake(w[word_off[i] : word_off[i + 1]].tobytes(), digest_size=16).hexdigest() for i in range(len(texts))]
-    return out, leads, exacts
+    return vals, bounds, leads, exacts
 
 
 def minhash_values(hashes: np.ndarray) -> np.ndarray:
@@ -309,33 +315,39 @@ _CHUNK = 4096  # shingles per numpy pass: the (128, chunk) temporary stays in ca
 
 
 def _minhash_batch(sets: list[np.ndarray]) -> np.ndarray:
-    """(len(sets), NUM_PERM) MinHash values of many sets: doc-aligned chunks of ~``_CHUNK``
-    shingles, one reused buffer, a column min per document (reduceat)."""
-    out = np.empty((len(sets), NUM_PERM), dtype=np.uint32)
+    """(len(sets), NUM_PERM) MinHash values of many sets."""
+    lengths = [len(x) for x in sets]
+    vals = np.concatenate(sets).astype(np.uint32, copy=False) if sets else np.empty(0, dtype=np.uint32)
+    return _minhash_flat(vals, np.concatenate(([0], np.cumsum(lengths))).astype(np.int64))
+
+
+def _minhash_flat(vals: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """MinHash values of the sets ``vals[bounds[i]:bounds[i + 1]]``: runs of whole documents
+    of ~``_CHUNK`` shingles at a time in one reused buffer, a column min per document
+    (reduceat); empty sets get the all-max value like datasketch."""
+    n = len(bounds) - 1
+    out = np.empty((n, NUM_PERM), dtype=np.uint32)
     out[:] = _EMPTY
+    if not len(vals):
+        return out
     a = _A[:, None]
     b = _B[:, None]
-    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    biggest = int(lengths.max()) if len(sets) else 0
-    buf = np.empty((NUM_PERM, max(_CHUNK, biggest)), dtype=np.uint32)
-    # chunk boundaries: consecutive documents whose shingles fit in the buffer
-    ends = np.cumsum(lengths)
+    lengths = np.diff(bounds)
+    buf = np.empty((NUM_PERM, max(_CHUNK, int(lengths.max()))), dtype=np.uint32)
+    mixed = _fmix32(vals)
     i = 0
-    n = len(sets)
     while i < n:
-        base = ends[i] - lengths[i]
-        j = max(int(np.searchsorted(ends, base + _CHUNK, side="right")), i + 1)
-        idx = [d for d in range(i, j) if lengths[d]]
+        lo = bounds[i]
+        j = max(int(np.searchsorted(bounds, lo + _CHUNK, side="right")) - 1, i + 1)
+        hi = bounds[j]
+        if hi > lo:
+            view = buf[:, : hi - lo]
+            with np.errstate(over="ignore"):
+                np.multiply(a, mixed[lo:hi], out=view)
+                np.add(view, b, out=view)
+            docs = np.flatnonzero(lengths[i:j]) + i
+            out[docs] = np.minimum.reduceat(view, bounds[docs] - lo, axis=1).T
         i = j
-        if not idx:
-            continue
-        allh = np.concatenate([sets[d] for d in idx]) if len(idx) > 1 else sets[idx[0]]
-        view = buf[:, : len(allh)]
-        with np.errstate(over="ignore"):
-            np.multiply(a, _fmix32(allh), out=view)
-            np.add(view, b, out=view)
-        offsets = np.cumsum(lengths[idx]) - lengths[idx]
-        out[idx] = np.minimum.reduceat(view, offsets, axis=1).T
     return out
 
 
@@ -385,9 +397,8 @@ def fingerprint(text: str, k: int = SHINGLE) -> Fingerprint:
 def _fingerprint_chunk(args: tuple[list[str], int]) -> FingerprintBatch:
     texts, k = args
     infos = [detect_wire(t) for t in texts]
-    sets, leads, exacts = _batch_sets([_prepared(t, info) for t, info in zip(texts, infos)], k)
-    sizes = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
-    return FingerprintBatch(_minhash_batch(sets), sizes, exacts, [i.name for i in infos],
+    vals, bounds, leads, exacts = _batch_sets([_prepared(t, info) for t, info in zip(texts, infos)], k)
+    return FingerprintBatch(_minhash_flat(vals, bounds), np.diff(bounds), exacts, [i.name for i in infos],
                             [i.primary for i in infos], leads)
 
 

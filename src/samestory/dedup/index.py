@@ -323,10 +323,12 @@ class DedupIndex:
         banded = fb.sizes >= self.config.min_shingles
         rows = np.flatnonzero(banded)
         batch_mode = n >= _BATCH_MODE
-        prow, pid = self._lsh.query_pairs(keys[rows])
+        banded_keys = keys[rows]
+        order = np.argsort(banded_keys.ravel())  # shared by the lookups and the insert
+        prow, pid = self._lsh.query_pairs(banded_keys, order)
         prow = rows[prow]
         if batch_mode:
-            erow, eearlier = BandLSH.earlier_pairs(keys[rows])
+            erow, eearlier = BandLSH.earlier_pairs(banded_keys, order)
             prow = np.concatenate([prow, rows[erow]])
             pid = np.concatenate([pid, rows[eearlier] + first])
         prow, pid, pj, pc = self._pair_table(prow + first, pid)
@@ -345,7 +347,7 @@ class DedupIndex:
             if banded[i] and not batch_mode:
                 self._lsh.insert(idx, keys[i])
         if batch_mode:
-            self._lsh.insert_batch(rows + first, keys[rows])
+            self._lsh.insert_batch(rows + first, banded_keys, order)
         return list(range(first, first + n))
 
     def _pair_table(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

@@ -83,16 +83,17 @@ class BandLSH:
             return _fmix64(h)
 
     # ---- lookups ----
-    def query_pairs(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def query_pairs(self, keys: np.ndarray, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For (n, bands) keys, every (row, id) with id in the sorted runs sharing a band with
         the row, as two int64 arrays (a pair may repeat when several bands match). No Python
         loop per key: one ``searchsorted`` per run, and the matching slices are gathered with
-        a ragged arange."""
+        a ragged arange. ``order``: ``np.argsort(keys.ravel())`` when the caller has it."""
         rows_out: list[np.ndarray] = []
         ids_out: list[np.ndarray] = []
         flat = np.ascontiguousarray(keys).ravel()
         if len(flat) and self._runs:
-            order = np.argsort(flat)  # sorted needles: the binary searches walk memory in order
+            if order is None:
+                order = np.argsort(flat)  # sorted needles: the binary searches walk memory in order
             needles = flat[order]
             for run_keys, run_ids in self._runs:
                 left = np.searchsorted(run_keys, needles, side="left")
@@ -134,15 +135,17 @@ class BandLSH:
         return found
 
     @staticmethod
-    def earlier_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def earlier_pairs(keys: np.ndarray, order: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """For (n, bands) keys of one batch, every (row, earlier row) sharing a band, as two
-        int64 arrays (a pair may repeat when several bands match)."""
+        int64 arrays (a pair may repeat when several bands match). ``order``: an argsort of
+        ``keys.ravel()`` when the caller has it (any sort: equal keys need not keep row order)."""
         n, bands = keys.shape
         empty = np.empty(0, dtype=np.int64)
         if n < 2:
             return empty, empty
         flat = np.ascontiguousarray(keys).ravel()
-        order = np.argsort(flat, kind="stable")  # equal keys keep row order
+        if order is None:
+            order = np.argsort(flat)
         s = flat[order]
         same = s[1:] == s[:-1]
         if not same.any():
@@ -153,8 +156,9 @@ class BandLSH:
         cnt = np.arange(len(s)) - run_start
         later = np.flatnonzero(cnt)
         rows = order // bands
-        earlier = rows[_ragged_arange(run_start[later], cnt[later])]
-        return np.repeat(rows[later], cnt[later]), earlier
+        one = np.repeat(rows[later], cnt[later])
+        other = rows[_ragged_arange(run_start[later], cnt[later])]
+        return np.maximum(one, other), np.minimum(one, other)
 
     @staticmethod
     def earlier_in_batch(keys: np.ndarray) -> list[list[int]]:
@@ -187,12 +191,12 @@ class BandLSH:
         if len(self._recent_ids) >= self.dict_limit:
             self.flush()
 
-    def insert_batch(self, ids: np.ndarray, keys: np.ndarray) -> None:
-        """Insert many rows at once as a new sorted run."""
+    def insert_batch(self, ids: np.ndarray, keys: np.ndarray, order: np.ndarray | None = None) -> None:
+        """Insert many rows at once as a new sorted run (``order``: an argsort of ``keys.ravel()``)."""
         if not len(ids):
             return
         self.flush()
-        self._add_run(keys.ravel(), np.repeat(np.asarray(ids, dtype=np.int32), self.bands))
+        self._add_run(np.ascontiguousarray(keys).ravel(), np.repeat(np.asarray(ids, dtype=np.int32), self.bands), order)
         self._rows += len(ids)
 
     def flush(self) -> None:
@@ -204,8 +208,9 @@ class BandLSH:
         self._recent, self._recent_keys, self._recent_ids = {}, [], []
         self._add_run(keys, ids)
 
-    def _add_run(self, keys: np.ndarray, ids: np.ndarray) -> None:
-        order = np.argsort(keys, kind="stable")
+    def _add_run(self, keys: np.ndarray, ids: np.ndarray, order: np.ndarray | None = None) -> None:
+        if order is None:
+            order = np.argsort(keys)
         self._runs.append((keys[order].astype(_U64, copy=False), ids[order]))
         while len(self._runs) >= 2 and 4 * len(self._runs[-1][0]) >= len(self._runs[-2][0]):
             (ka, ia), (kb, ib) = self._runs[-2], self._runs[-1]
