@@ -167,6 +167,22 @@ def test_feed_with_undecodable_declared_encoding_gets_a_clear_reason():
     assert not failure.reason.startswith("unexpected error"), failure.reason
 
 
+@pytest.mark.parametrize("data", [
+    # found by bench/fuzz.py: feedparser's strict parser fails to unpack an odd namespaced name
+    b'<A><A A="" xmlns:_-n--n-="!\x85!" _="" a=""><_-n--n-:_>\x9d',
+    # found by bench/fuzz.py: a <link without href makes the feed's link a dict, not a string
+    b"<feed <links\t_<link<entry<",
+])
+def test_feed_parser_breakage_is_a_clear_failure(data):
+    from samestory.ingest.feeds import iter_feed_docs
+
+    items = list(iter_feed_docs(data, source="feed.rss"))
+    assert items and all(isinstance(i, Failure) for i in items)
+    for failure in items:
+        assert failure.source == "feed.rss" and failure.reason.strip()
+        assert not failure.reason.startswith("unexpected error"), failure.reason
+
+
 @FAST
 @given(st.binary(max_size=1024), st.sampled_from([".txt", ".html", ".jsonl", ".rss", ".warc"]))
 def test_read_inputs_on_stdin_bytes(data, ext):

@@ -89,6 +89,11 @@ def _plain_len(markup: str) -> int:
     return len(" ".join(html_lib.unescape(_TAGS.sub(" ", markup)).split()))
 
 
+def _str(value: Any) -> str:
+    """A feed field as text: feedparser gives a dict or list for some malformed markup (``<link`` without href)."""
+    return value if isinstance(value, str) else ""
+
+
 def _iso(struct: Any) -> str | None:
     if not struct:
         return None
@@ -115,6 +120,8 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
     except UnicodeDecodeError as exc:  # feedparser decodes the XML declaration itself and can fail there
         raise IngestError(source, f"the feed's XML declaration is not decodable text ({exc.reason} at byte "
                                   f"{exc.start})") from None
+    except Exception as exc:  # noqa: BLE001 - feedparser's own parser can break on hostile markup (found by bench/fuzz.py)
+        raise IngestError(source, f"malformed feed: the feed parser failed on it ({type(exc).__name__}: {exc})") from None
     problem = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
@@ -131,10 +138,10 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
     entries = []
     for i, e in enumerate(parsed.entries):
         body, body_type, from_summary = _entry_body(e)
-        link = e.get("link") or None
-        title = (e.get("title") or "").strip() or None
+        link = _str(e.get("link")) or None
+        title = _str(e.get("title")).strip() or None
         published = _iso(e.get("published_parsed") or e.get("updated_parsed"))
-        key = e.get("id") or link or "h-" + hashlib.sha256(f"{title}\x1f{published}\x1f{body[:200]}".encode()).hexdigest()[:16]
+        key = _str(e.get("id")) or link or "h-" + hashlib.sha256(f"{title}\x1f{published}\x1f{body[:200]}".encode()).hexdigest()[:16]
         entries.append(
             FeedEntry(
                 key=str(key),
@@ -142,17 +149,17 @@ def parse_feed(data: bytes, *, source: str, base_url: str | None = None) -> Feed
                 title=title,
                 link=link,
                 published=published,
-                author=(e.get("author") or "").strip() or None,
+                author=_str(e.get("author")).strip() or None,
                 body=body,
                 body_type=body_type,
                 from_summary=from_summary,
             )
         )
-    language = (f.get("language") or "").strip().split("-")[0].lower() or None
+    language = _str(f.get("language")).strip().split("-")[0].lower() or None
     return Feed(
         source=source,
-        title=(f.get("title") or "").strip() or None,
-        link=f.get("link") or None,
+        title=_str(f.get("title")).strip() or None,
+        link=_str(f.get("link")) or None,
         language=language,
         entries=tuple(entries),
         warning=problem,
