@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import time
 from collections import defaultdict
@@ -235,7 +236,7 @@ def speed(items, repeat: int) -> tuple[list[str], list]:
         f"  - enrich(embed=False): {wps['enrich']:.0f} words/s = **{wps['enrich'] / wps['bare']:.0%} of bare spaCy** (goal >= 80%)",
         f"  - enrich(embed=True): {wps['embed']:.0f} words/s = {wps['embed'] / wps['bare']:.0%} of bare spaCy "
         f"(enrich time + {best['embed_only']:.1f} s to embed the {len(texts)} headline+lead texts)",
-        f"- peak RSS: {peak_rss_mb():.0f} MiB",
+        f"- peak RSS: {peak_rss_mb():.0f} MiB; load average {os.getloadavg()[0]:.1f} on a machine shared with other jobs (the ratios are measured in one run)",
     ]
     return lines, enriched
 

@@ -252,3 +252,15 @@ def test_role_description_with_two_holders_stays_unresolved(nlp):
             "met on Monday.\n\n“Every boat will sail on time,” the spokeswoman said.")
     q = _one(text)
     assert q.speaker_key is None
+
+
+def test_as_clause_cue_governs_its_sentence(nlp):
+    q = _one("As Ines Dorado put it in a letter to the council, the ferry is “the only road this island has.”")
+    assert q.speaker == "Ines Dorado"
+
+
+def test_transcript_speaker_label(nlp):
+    text = "“VALE: Well, the real question is why the pier was closed for a whole year without a word.”"
+    q = _one(text)
+    assert q.speaker == "Vale"
+    assert text[q.speaker_span.start : q.speaker_span.end] == "VALE"

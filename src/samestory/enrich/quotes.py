@@ -400,7 +400,9 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             between = [x for x in toks if x.i > t.i]
             if any(x.text in (".", "!", "?", ";") for x in between):
                 continue  # a sentence ends between the cue and the quote
-            parenthetical = t.dep_ == "parataxis" and _governs(t.head, q)
+            # ", he added," and "as X put it," / "as X observed," stand for the clause they interrupt
+            as_clause = t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
+            parenthetical = (t.dep_ == "parataxis" or as_clause) and _governs(t.head, q)
             governs = _governs(t, q) or colon or parenthetical or len([x for x in between if not x.is_punct]) <= 1
             if not governs:
                 continue
@@ -638,6 +640,9 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         colon_before = bool(re.search(r":\s*$", text[region_start : q.open]))
         closes_sentence = _closes_sentence(text, q, max(ps, prev_close))
         frame = _frame_headline(ctx, q)
+        label = _TRANSCRIPT_LABEL.match(content)
+        if label is not None:
+            frame = _Frame(None, None, speaker_text=label.group(1), how="transcript")
         if frame is None and (colon_before or closes_sentence):
             frame = _frame_before(ctx, q, region_start)
         if frame is None and not closes_sentence:
@@ -672,6 +677,12 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
             quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
+        elif frame is not None and frame.how == "transcript":
+            # "PENCE: Well, the question is ...": a transcript's speaker label opens the quote
+            ent = ctx.index.named(frame.speaker_text)
+            start = q.content.start + content.index(frame.speaker_text)
+            name, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.speaker_text), None)
+            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=Span(start, start + len(frame.speaker_text)), cue=None, kind="direct")
         elif last is not None and last.speaker and _continues(ctx, last, q, last_para_end):
             quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
         else:
@@ -683,6 +694,9 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
     quotes.extend(_indirect(ctx, marks))
     quotes.sort(key=lambda x: x.span.start)
     return quotes
+
+
+_TRANSCRIPT_LABEL = re.compile(r"\s*((?:[A-Z][A-Z.’'-]+\s+){0,2}[A-Z][A-Z’'-]{2,}):\s")
 
 
 def _closes_sentence(text: str, q: QuoteMarks, start: int) -> bool:
