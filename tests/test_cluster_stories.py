@@ -186,3 +186,51 @@ def test_cluster_jsonl_prints_assignments_and_stories(tmp_path, embedder, nlp):
     assert {s["id"] for s in out["stories"]} == set(out["assignments"].values())
     if "failures" in out:  # the minimal reader names the bad line; ingest may report it its own way
         assert any("in.jsonl" in f for f in out["failures"])
+
+
+def _hand(aid, emb_axis, ents=(), nums=()):
+    import numpy as np
+
+    from samestory.cluster import ArticleFeatures
+
+    v = np.zeros(384, dtype=np.float32)
+    v[emb_axis] = 1.0
+    return ArticleFeatures(article_id=aid, title=aid, embedding=v, entities={e: 2.0 for e in ents},
+                           keywords={}, numbers={n: 1.0 for n in nums})
+
+
+def test_a_different_main_actor_or_year_is_a_penalty_not_a_bonus():
+    from samestory.cluster import FEATURE_NAMES
+
+    c = StoryClusterer()
+    for i in range(12):  # background, so IDF means something
+        c.assign(_hand(f"bg{i}", 10 + i, ents=(f"other{i}",)))
+    c.assign(_hand("k1", 0, ents=("boxer a", "challenger b", "arena"), nums=("2031",)))
+    st = c.by_id_[story_id_for("k1")]
+    col = {name: i for i, name in enumerate(FEATURE_NAMES)}
+    same = c.pair_features(_hand("same", 0, ents=("boxer a", "challenger b"), nums=("2031",)), st)
+    other = c.pair_features(_hand("other", 0, ents=("boxer a", "challenger z"), nums=("2034",)), st)
+    assert same[col["lead_missing"]] == 0.0 and same[col["year_conflict"]] == 0.0
+    assert 0.0 < other[col["lead_missing"]] < 1.0  # one of its two main actors is unknown to the story
+    assert other[col["story_missing"]] > same[col["story_missing"]]
+    assert other[col["year_conflict"]] == 1.0
+    nothing = c.pair_features(_hand("bare", 0), st)  # no entities, no years: no penalty either
+    assert nothing[col["lead_missing"]] == 0.0 and nothing[col["year_conflict"]] == 0.0
+    assert float(c.weights @ other) < float(c.weights @ same)
+
+
+def test_lead_embedding_is_cut_per_call_without_touching_the_shared_model(embedder):
+    import numpy as np
+
+    from samestory.enrich.embed import embed_texts
+
+    long_text = " ".join(f"Sentence {i} about the Kellmont fire in Brenford and its aftermath." for i in range(40))
+    texts = [long_text, "Short headline about Ostly."]
+    before = embedder.max_seq_length
+    full = embed_texts(texts)
+    cut = embed_texts(texts, max_tokens=32)
+    assert embedder.max_seq_length == before  # compare's claims keep the model's own limit
+    assert float(full[1] @ cut[1]) > 0.9999  # a short text is not changed by the cut
+    assert float(full[0] @ cut[0]) < 0.999  # a long one is embedded from its start only
+    assert np.allclose(np.linalg.norm(cut, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(embed_texts(texts, max_tokens=10_000), full, atol=1e-5)

@@ -3,7 +3,7 @@
 ``featurize(articles)`` turns Articles into ``ArticleFeatures``:
 
 - ``embedding``: the enrich stage's L2-normalized all-MiniLM-L6-v2 vector of headline + lead
-  when present, else computed here from the same text (batched);
+  when present, else computed here with the same text and cut (``enrich.embed``, batched);
 - ``entities``: people, places, organizations (and events, groups, facilities) by key, weighted
   by how often the article names them (headline mentions count more); from ``Article.entities``
   when enrich filled them, else from spaCy's NER over headline and the first part of the text;
@@ -230,20 +230,12 @@ def _entities_from_doc(doc, title_len: int) -> tuple[dict[str, float], dict[str,
 
 # ---------------------------------------------------------------- batch
 
-def _embed(texts: list[str]) -> np.ndarray:
-    try:
-        from samestory.enrich.embed import embed_texts  # the enrich stage's embedder, when it exists
-    except ImportError:
-        embed_texts = None
-    if embed_texts is not None:
-        vecs = np.asarray(embed_texts(texts), dtype=np.float32)
-    else:
-        from samestory.enrich.models import load_embedder
+def _embed(articles) -> np.ndarray:
+    """The enrich stage's article vector (same text, same cut) for articles enrich did not embed."""
+    from samestory.enrich.embed import LEAD_MAX_TOKENS, embed_texts
+    from samestory.enrich.embed import lead_text as embedded_lead
 
-        vecs = np.asarray(
-            load_embedder().encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False),
-            dtype=np.float32,
-        )
+    vecs = np.asarray(embed_texts([embedded_lead(a) for a in articles], max_tokens=LEAD_MAX_TOKENS), dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return vecs / np.maximum(norms, 1e-12)
 
@@ -269,7 +261,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
             vectors.append(None)
             missing.append(i)
     if missing:
-        computed = _embed([leads[i] for i in missing])
+        computed = _embed([articles[i] for i in missing])
         for i, v in zip(missing, computed):
             vectors[i] = v
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import hashlib
+import heapq
 import math
 from collections import Counter
 
@@ -49,7 +50,10 @@ from samestory.models import Story
 
 __all__ = ["StoryClusterer", "story_id_for", "FEATURE_NAMES"]
 
-FEATURE_NAMES = ("centroid", "max", "entities", "keywords", "numbers", "time_gap")
+FEATURE_NAMES = (
+    "centroid", "max", "entities", "keywords", "numbers",
+    "lead_missing", "story_missing", "year_conflict", "time_gap",
+)
 _DIM = 384
 _SPLIT_SIZES = (8, 16, 32, 64)
 _INDEXED_KEYWORDS = 8  # an article's top keywords that go into the inverted index
@@ -121,22 +125,28 @@ class StoryClusterer:
 
     Weights and thresholds were fitted on the odd-numbered ECB+ topics (``bench/clustering.py
     --tune``: logistic regression on article-vs-story features, then a threshold grid) and checked
-    on the even ones. The fitted time-gap weight was ~0, so ``w_time`` defaults to 0 and time acts
-    only through the hard ``window_days`` cut. ``threshold`` is the knob for tighter (higher) or
+    on the even ones, with the ingest's features (enrich's entities; MiniLM on headline + 2 lead
+    sentences cut at 96 word pieces). The fitted time-gap weight was ~0, so ``w_time`` defaults to 0
+    and time acts only through the hard ``window_days`` cut. Penalties (``lead_missing``: the
+    article's most prominent entities absent from the story; ``story_missing``: the reverse;
+    ``year_conflict``: the year stated most differs) tell look-alike events apart. ``threshold`` is the knob for tighter (higher) or
     looser (lower) stories; ``merge_threshold=None`` turns merging off.
     """
 
     def __init__(
         self,
         *,
-        threshold: float = 2.15,
+        threshold: float = 1.81,
         w_centroid: float = 1.0,
-        w_max: float = 0.88,
-        w_entities: float = 1.38,
-        w_keywords: float = 1.0,
+        w_max: float = 0.92,
+        w_entities: float = 0.78,
+        w_keywords: float = 0.95,
         w_numbers: float = 1.27,
         w_time: float = 0.0,
-        merge_threshold: float | None = 2.45,
+        w_lead_missing: float = 0.13,
+        w_story_missing: float = 0.20,
+        w_year_conflict: float = 0.21,
+        merge_threshold: float | None = 2.11,
         split_threshold: float = 0.35,
         split: bool = True,
         window_days: float = 7.0,
@@ -156,6 +166,9 @@ class StoryClusterer:
         self.w_keywords = w_keywords
         self.w_numbers = w_numbers
         self.w_time = w_time
+        self.w_lead_missing = w_lead_missing
+        self.w_story_missing = w_story_missing
+        self.w_year_conflict = w_year_conflict
         self.merge_threshold = merge_threshold
         self.split_threshold = split_threshold
         self.split = split
@@ -174,7 +187,7 @@ class StoryClusterer:
 
     _CONFIG = (
         "threshold", "w_centroid", "w_max", "w_entities", "w_keywords", "w_numbers", "w_time",
-        "merge_threshold", "split_threshold", "split", "window_days", "top_k", "inverted_k",
+        "w_lead_missing", "w_story_missing", "w_year_conflict", "merge_threshold", "split_threshold", "split", "window_days", "top_k", "inverted_k",
         "max_postings", "rare_df", "max_members_kept", "min_idle_articles", "max_idle_articles",
         "sweep_every",
     )
@@ -196,11 +209,17 @@ class StoryClusterer:
         self._postings: dict[str, set[int]] = {}
         self._matrix = np.zeros((64, _DIM), dtype=np.float32)  # centroids of open stories
         self._row_story: list[int] = []
+        # row-wise persistence (``take_changes`` / ``evict_closed`` / ``from_rows``): what changed
+        # since the last save, and where stories that left memory can be read back
+        self._dirty: set[int] = set()
+        self._df_dirty: set[tuple[str, str]] = set()
+        self.archive = None
 
     @property
     def weights(self) -> np.ndarray:
         return np.array(
-            [self.w_centroid, self.w_max, self.w_entities, self.w_keywords, self.w_numbers, -self.w_time],
+            [self.w_centroid, self.w_max, self.w_entities, self.w_keywords, self.w_numbers,
+             -self.w_lead_missing, -self.w_story_missing, -self.w_year_conflict, -self.w_time],
             dtype=np.float64,
         )
 
@@ -228,7 +247,9 @@ class StoryClusterer:
 
     def resolve(self, story_id: str) -> str:
         """The current id of a story: itself, or the story it was merged into (followed to the end)."""
-        if story_id not in self.by_id_:
+        if story_id not in self.by_id_ and story_id not in self.successors_:
+            if self.archive is not None and self.archive.load_story(story_id) is not None:
+                return self.archive.resolve(story_id)  # a story that left memory
             raise NotFoundError(f"story {story_id!r} is not known to this clusterer")
         seen = set()
         while story_id in self.successors_ and story_id not in seen:
@@ -239,14 +260,19 @@ class StoryClusterer:
     def story_of(self, article_id: str) -> str:
         """The current story id of an article already placed."""
         if article_id not in self.assignments_:
+            found = self.archive.story_of(article_id) if self.archive is not None else None
+            if found is not None:
+                return found
             raise NotFoundError(f"article {article_id!r} has not been clustered")
         return self.assignments_[article_id]
 
     def stories(self) -> list[Story]:
-        """Every live story (open and quiet; merged ones are gone), in founding order."""
+        """Every live story in memory (open and quiet; merged ones are gone), in founding order.
+
+        Stories evicted by ``evict_closed`` are not listed (their rows are in the archive)."""
         out = []
         for st in self.stories_:
-            if st.status == "merged":
+            if st is None or st.status == "merged":
                 continue
             out.append(self._story_record(st))
         return out
@@ -254,6 +280,9 @@ class StoryClusterer:
     def story(self, story_id: str) -> Story | None:
         """One live story's record (None when unknown or merged away): O(1), unlike ``stories()``."""
         st = self.by_id_.get(story_id)
+        if st is None and self.archive is not None:  # a closed story that left memory: read it back
+            d = self.archive.load_story(story_id)
+            st = _story_from_dict(-1, d) if d is not None else None
         return None if st is None or st.status == "merged" else self._story_record(st)
 
     def open_story_ids(self) -> list[str]:
@@ -302,6 +331,8 @@ class StoryClusterer:
         self.df_ent_.update(f.entities.keys())
         self.df_kw_.update(f.keywords.keys())
         self.df_num_.update(f.numbers.keys())
+        self._df_dirty.update([("e", k) for k in f.entities] + [("k", k) for k in f.keywords]
+                              + [("n", k) for k in f.numbers])
         if f.time is not None and (self.clock_ is None or f.time > self.clock_):
             self.clock_ = f.time
         if self.n_articles_ % self.sweep_every == 0:
@@ -371,6 +402,7 @@ class StoryClusterer:
             idf = {t: self._idf(df, t) for t in src}
             norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in src.items()))
             out.append(({t: w * idf[t] * idf[t] for t, w in src.items()}, norm))
+        out.append((self._salient(f.entities), _main_year(f.numbers)))
         return tuple(out)
 
     def pair_features(self, f: ArticleFeatures, st: _Story, cen: float | None = None, weighted=None) -> np.ndarray:
@@ -384,11 +416,16 @@ class StoryClusterer:
             self._sparse_cos(vec, a_norm, prof, s_norm)
             for (vec, a_norm), prof, s_norm in zip(weighted, (st.ent, st.kw, st.num), norms)
         ]
+        # who the event is about: the article's main entities absent from the story, and back
+        (a_salient, a_year), (s_salient, s_year) = weighted[3], norms[3]
+        lead_missing = _missing(a_salient, st.ent)
+        story_missing = _missing(s_salient, f.entities)
+        year_conflict = float(a_year is not None and s_year is not None and a_year != s_year)
         gap = 0.0
         if f.time is not None and st.t_first is not None:
             days = max(0.0, st.t_first - f.time, f.time - st.t_last) / 86400.0
             gap = min(1.0, max(0.0, days - 1.0) / max(self.window_days, 1e-9))
-        return np.array([cen, mx, *sparse, gap], dtype=np.float64)
+        return np.array([cen, mx, *sparse, lead_missing, story_missing, year_conflict, gap], dtype=np.float64)
 
     @staticmethod
     def _sparse_cos(vec: dict[str, float], a_norm: float, prof: dict[str, float], s_norm: float) -> float:
@@ -402,11 +439,24 @@ class StoryClusterer:
                 dot += w * sv
         return dot / (a_norm * s_norm)
 
-    def _profile_norms(self, st: _Story) -> tuple[float, float, float]:
+    def _salient(self, prof: dict[str, float], k: int = 3) -> list[tuple[str, float]]:
+        """The ``k`` most prominent entities (mentions, headline counted up), with their IDF.
+
+        Prominence, not rarity, picks them (a reporter named once is rare but not what the event
+        is about); entities named nearly everywhere are discounted."""
+        scored = []
+        for term, w in prof.items():
+            idf = self._idf(self.df_ent_, term)
+            if idf > 0:
+                scored.append((w * min(1.0, idf / 2.0), term, idf))
+        return [(term, idf) for _, term, idf in heapq.nlargest(k, scored)]
+
+    def _profile_norms(self, st: _Story) -> tuple:
         """Norms of a story's IDF-weighted profiles; cached until the story changes."""
         norms = []
         for prof, df in ((st.ent, self.df_ent_), (st.kw, self.df_kw_), (st.num, self.df_num_)):
             norms.append(math.sqrt(sum((v * self._idf(df, t)) ** 2 for t, v in prof.items())))
+        norms.append((self._salient(st.ent), _main_year(st.num)))  # cached with the norms
         st.norms = tuple(norms)
         return st.norms
 
@@ -446,6 +496,7 @@ class StoryClusterer:
         st.row = -1
 
     def _add(self, st: _Story, f: ArticleFeatures, seq: int) -> None:
+        self._dirty.add(st.idx)
         st.article_ids.append(f.article_id)
         if f.outlet and f.outlet not in st.outlets:
             st.outlets.append(f.outlet)
@@ -536,6 +587,7 @@ class StoryClusterer:
         other.kept_n = 0
         other.members = []
         self.successors_[other.id] = into.id
+        self._dirty.update((into.idx, other.idx))
         self.events_.append({"kind": "merge", "from": other.id, "into": into.id, "at": at})
         return into
 
@@ -595,6 +647,7 @@ class StoryClusterer:
                 self._close(st)
 
     def _close(self, st: _Story) -> None:
+        self._dirty.add(st.idx)
         st.title = self._representative_title(st)
         self._close_row(st)
         self._unpost(st)
@@ -635,21 +688,11 @@ class StoryClusterer:
     # ------------------------------------------------------------ persistence
 
     def to_state(self) -> dict:
-        """Everything learned, as a JSON-serializable dict (vectors as base64)."""
-        stories = []
-        for st in self.stories_:
-            d = {
-                "id": st.id, "status": st.status, "seq_first": st.seq_first, "seq_last": st.seq_last,
-                "article_ids": st.article_ids, "outlets": st.outlets, "indep_outlets": sorted(st.indep_outlets),
-                "n": st.n, "emb_sum": _b64(st.emb_sum, np.float64), "ent": st.ent, "names": st.names,
-                "kw": st.kw, "num": st.num, "t_first": st.t_first, "t_last": st.t_last,
-                "clock_last": st.clock_last, "title": st.title if st.status != "open" else "",
-            }
-            if st.status == "open":
-                d["members"] = [_features_to_dict(m) for m in st.members]
-                d["kept"] = _b64(st.kept[: st.kept_n], np.float32)
-                d["tokens"] = sorted(st.tokens)
-            stories.append(d)
+        """Everything learned, as a JSON-serializable dict (vectors as base64).
+
+        Complete only while no story was evicted (``evict_closed``); a store-backed clusterer
+        persists itself row by row instead (``take_changes`` / ``from_rows``)."""
+        stories = [_story_to_dict(st) for st in self.stories_ if st is not None]
         return {
             "version": 1,
             "config": self.get_params(),
@@ -677,27 +720,9 @@ class StoryClusterer:
         self.df_kw_ = Counter(state["df_kw"])
         self.df_num_ = Counter(state["df_num"])
         for idx, d in enumerate(state["stories"]):
-            st = _Story(idx, d["id"], d["seq_first"])
-            st.seq_last = d["seq_last"]
-            st.status = d["status"]
-            st.article_ids = list(d["article_ids"])
-            st.outlets = list(d["outlets"])
-            st.indep_outlets = set(d["indep_outlets"])
-            st.n = d["n"]
-            st.emb_sum = _unb64(d["emb_sum"], np.float64)
-            st.ent, st.names, st.kw, st.num = dict(d["ent"]), dict(d["names"]), dict(d["kw"]), dict(d["num"])
-            st.t_first, st.t_last, st.clock_last = d["t_first"], d["t_last"], d["clock_last"]
-            st.title = d.get("title", "")
-            if st.status == "open":
-                st.members = [_features_from_dict(m) for m in d["members"]]
-                st.kept = _unb64(d["kept"], np.float32, (-1, _DIM)) if st.members else np.zeros((0, _DIM), np.float32)
-                st.kept_n = st.kept.shape[0]
-                st.titles = [m.title for m in st.members]
-                for m, v in zip(st.members, st.kept):
-                    m.embedding = v
-                st.tokens = set(d["tokens"])
-                for token in st.tokens:
-                    self._postings.setdefault(token, set()).add(idx)
+            st = _story_from_dict(idx, d)
+            for token in st.tokens:
+                self._postings.setdefault(token, set()).add(idx)
             self.stories_.append(st)
             self.by_id_[st.id] = st
         for sid in state["open_rows"]:
@@ -708,6 +733,135 @@ class StoryClusterer:
         self.successors_ = dict(state["successors"])
         self.events_ = [dict(e) for e in state["events"]]
         return self
+
+    # ------------------------------------------------------------ row-wise persistence
+
+    def take_changes(self) -> tuple[dict, list[tuple[int, dict]], dict[tuple[str, str], int]]:
+        """What changed since the last call, for a store that keeps one row per story:
+        ``(header, [(story index, story state)], {(kind, term): document frequency})``.
+
+        The header is small and bounded (counters, clock, the open stories in row order); only
+        stories touched since the last call are returned, so a save costs O(batch), not O(store)."""
+        header = {
+            "version": 2, "config": self.get_params(), "n_articles": self.n_articles_, "clock": self.clock_,
+            "n_stories": len(self.stories_), "open_rows": [self.stories_[i].id for i in self._row_story],
+        }
+        stories = [(i, _story_to_dict(self.stories_[i])) for i in sorted(self._dirty)
+                   if self.stories_[i] is not None]
+        dfs = {"e": self.df_ent_, "k": self.df_kw_, "n": self.df_num_}
+        df = {(kind, term): dfs[kind][term] for kind, term in self._df_dirty}
+        self._dirty.clear()
+        self._df_dirty.clear()
+        return header, stories, df
+
+    def mark_all_changed(self) -> None:
+        """Make the next ``take_changes`` return every story in memory and every term (a first
+        row-wise save of a clusterer loaded from a ``to_state`` blob)."""
+        self._dirty = {i for i, st in enumerate(self.stories_) if st is not None}
+        self._df_dirty = ({("e", t) for t in self.df_ent_} | {("k", t) for t in self.df_kw_}
+                          | {("n", t) for t in self.df_num_})
+
+    def evict_closed(self) -> int:
+        """Drop closed (quiet) and merged stories from memory; return how many left.
+
+        Call only after ``take_changes`` was saved: closed stories are never candidates again (no
+        reopening), so only ``story``/``resolve``/``story_of`` may read them back, from ``archive``."""
+        gone = 0
+        for idx, st in enumerate(self.stories_):
+            if st is None or st.status == "open" or idx in self._dirty:
+                continue
+            for aid in st.article_ids:
+                if self.assignments_.get(aid) == st.id:
+                    del self.assignments_[aid]
+            self.by_id_.pop(st.id, None)
+            self.successors_.pop(st.id, None)
+            self.stories_[idx] = None  # the slot keeps internal indexes stable (8 bytes a story)
+            gone += 1
+        return gone
+
+    @classmethod
+    def from_rows(cls, header: dict, open_stories, df: dict[tuple[str, str], int], *, archive=None) -> StoryClusterer:
+        """Rebuild from a ``take_changes`` header, the open stories' rows ``[(index, state)]`` and
+        the document frequencies; closed stories stay in ``archive`` (read back on demand)."""
+        if not isinstance(header, dict) or header.get("version") != 2:
+            raise ValueError("not a StoryClusterer row header (expected a dict with version 2)")
+        self = cls(**header["config"])
+        self.archive = archive
+        self.n_articles_ = header["n_articles"]
+        self.clock_ = header["clock"]
+        for (kind, term), n in df.items():
+            (self.df_ent_ if kind == "e" else self.df_kw_ if kind == "k" else self.df_num_)[term] = n
+        self.stories_ = [None] * header["n_stories"]
+        for idx, d in open_stories:
+            st = _story_from_dict(idx, d)
+            for token in st.tokens:
+                self._postings.setdefault(token, set()).add(idx)
+            for aid in st.article_ids:
+                self.assignments_[aid] = st.id
+            self.stories_[idx] = st
+            self.by_id_[st.id] = st
+        for sid in header["open_rows"]:
+            st = self.by_id_[sid]
+            self._open_row(st)
+            self._matrix[st.row] = st.centroid()
+        return self
+
+
+def _story_to_dict(st: _Story) -> dict:
+    d = {
+        "id": st.id, "status": st.status, "seq_first": st.seq_first, "seq_last": st.seq_last,
+        "article_ids": st.article_ids, "outlets": st.outlets, "indep_outlets": sorted(st.indep_outlets),
+        "n": st.n, "emb_sum": _b64(st.emb_sum, np.float64), "ent": st.ent, "names": st.names,
+        "kw": st.kw, "num": st.num, "t_first": st.t_first, "t_last": st.t_last,
+        "clock_last": st.clock_last, "title": st.title if st.status != "open" else "",
+    }
+    if st.status == "open":
+        d["members"] = [_features_to_dict(m) for m in st.members]
+        d["kept"] = _b64(st.kept[: st.kept_n], np.float32)
+        d["tokens"] = sorted(st.tokens)
+    return d
+
+
+def _story_from_dict(idx: int, d: dict) -> _Story:
+    st = _Story(idx, d["id"], d["seq_first"])
+    st.seq_last = d["seq_last"]
+    st.status = d["status"]
+    st.article_ids = list(d["article_ids"])
+    st.outlets = list(d["outlets"])
+    st.indep_outlets = set(d["indep_outlets"])
+    st.n = d["n"]
+    st.emb_sum = _unb64(d["emb_sum"], np.float64)
+    st.ent, st.names, st.kw, st.num = dict(d["ent"]), dict(d["names"]), dict(d["kw"]), dict(d["num"])
+    st.t_first, st.t_last, st.clock_last = d["t_first"], d["t_last"], d["clock_last"]
+    st.title = d.get("title", "")
+    if st.status == "open":
+        st.members = [_features_from_dict(m) for m in d["members"]]
+        st.kept = _unb64(d["kept"], np.float32, (-1, _DIM)) if st.members else np.zeros((0, _DIM), np.float32)
+        st.kept_n = st.kept.shape[0]
+        st.titles = [m.title for m in st.members]
+        for m, v in zip(st.members, st.kept):
+            m.embedding = v
+        st.tokens = set(d["tokens"])
+    return st
+
+
+def _missing(salient: list[tuple[str, float]], prof: dict[str, float]) -> float:
+    """IDF-weighted share of ``salient`` entities that ``prof`` does not mention (0 when none known)."""
+    total = sum(idf for _, idf in salient)
+    if total <= 0:
+        return 0.0
+    return sum(idf for term, idf in salient if not prof.get(term)) / total
+
+
+def _main_year(numbers: dict[str, float]) -> int | None:
+    """The year stated most (latest on ties) among the numbers, or None: which year the event is in."""
+    best = None
+    for key, w in numbers.items():
+        if len(key) == 4 and key.isdigit() and 1950 <= int(key) <= 2039:
+            cand = (w, int(key))
+            if best is None or cand > best:
+                best = cand
+    return None if best is None else best[1]
 
 
 def _features_to_dict(f: ArticleFeatures) -> dict:

@@ -43,9 +43,9 @@ def enrich(articles: Sequence[Article], *, batch_size: int = 32, embed: bool = T
     docs = parse_docs([a.text for a in articles], batch_size=batch_size)
     out = [_enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     if embed and out:
-        from samestory.enrich.embed import embed_texts, lead_text
+        from samestory.enrich.embed import LEAD_MAX_TOKENS, embed_texts, lead_text
 
-        vecs = embed_texts([lead_text(a) for a in out])
+        vecs = embed_texts([lead_text(a) for a in out], max_tokens=LEAD_MAX_TOKENS)
         out = [replace(a, embedding=v) for a, v in zip(out, vecs, strict=True)]
     return out
 

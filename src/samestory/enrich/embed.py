@@ -1,4 +1,11 @@
-"""Sentence embeddings (all-MiniLM-L6-v2 through sentence-transformers), L2-normalized float32."""
+"""Sentence embeddings (all-MiniLM-L6-v2 through sentence-transformers), L2-normalized float32.
+
+MiniLM's cost is linear in tokens (~0.7 ms CPU per token per text here), so the article vector
+embeds the headline and the first sentence or two only, cut at ``LEAD_MAX_TOKENS`` word pieces:
+the lead is where an outlet tells the event itself. The cut is per call (the tokenizer truncates);
+the shared model's own ``max_seq_length`` is never changed, so other users (compare's claims) are
+unaffected.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +16,27 @@ import numpy as np
 from samestory.enrich.models import load_embedder
 from samestory.models import Article
 
-__all__ = ["DIM", "embed_texts", "lead_text", "article_vector"]
+__all__ = ["DIM", "embed_texts", "lead_text", "article_vector", "LEAD_SENTENCES", "LEAD_MAX_TOKENS"]
 
 DIM = 384
-LEAD_SENTENCES = 3
+LEAD_SENTENCES = 2
 LEAD_MAX_CHARS = 1200
+LEAD_MAX_TOKENS = 96
 
 
-def embed_texts(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-    """One L2-normalized float32 row per text (an empty text gives a zero row)."""
+def embed_texts(texts: Sequence[str], batch_size: int = 64, max_tokens: int | None = None) -> np.ndarray:
+    """One L2-normalized float32 row per text (an empty text gives a zero row).
+
+    ``max_tokens`` truncates each text to that many word pieces for this call only (default: the
+    model's own limit, 256)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
     model = load_embedder()
-    vecs = model.encode(list(texts), batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
+    texts = list(texts)
+    if max_tokens is None or max_tokens >= model.max_seq_length:
+        vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
+    else:
+        vecs = _encode_truncated(model, texts, max(8, int(max_tokens)), batch_size)
     vecs = np.asarray(vecs, dtype=np.float32)
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
@@ -29,6 +44,23 @@ def embed_texts(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         if not t.strip():
             vecs[i] = 0.0
     return vecs
+
+
+def _encode_truncated(model, texts: list[str], max_tokens: int, batch_size: int) -> np.ndarray:
+    """``model.encode`` with the tokenizer cutting at ``max_tokens`` (no shared state touched)."""
+    import torch
+
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths pad less
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        enc = model.tokenizer(
+            [texts[i] for i in idx], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
+        )
+        with torch.inference_mode():
+            emb = model(dict(enc))["sentence_embedding"]
+        out[idx] = emb.float().cpu().numpy()
+    return out
 
 
 def lead_text(article: Article, sentences: int = LEAD_SENTENCES) -> str:
@@ -43,4 +75,4 @@ def lead_text(article: Article, sentences: int = LEAD_SENTENCES) -> str:
 
 def article_vector(article: Article) -> np.ndarray:
     """The article's embedding: headline + lead (the part every outlet writes about the event itself)."""
-    return embed_texts([lead_text(article)])[0]
+    return embed_texts([lead_text(article)], max_tokens=LEAD_MAX_TOKENS)[0]
