@@ -180,3 +180,70 @@ def test_state_round_trip_continues_exactly():
 def test_from_state_rejects_other_dicts():
     with pytest.raises(ValueError, match="version"):
         StoryClusterer.from_state({"stories": []})
+
+
+class _DictArchive:
+    """Rows as a store keeps them: one dict per story index."""
+
+    def __init__(self):
+        self.rows, self.df = {}, {}
+
+    def save(self, changes):
+        header, stories, df = changes
+        self.header = json.loads(json.dumps(header))
+        for idx, d in stories:
+            self.rows[idx] = json.loads(json.dumps(d))  # must survive JSON
+        self.df.update(df)
+
+    def load_story(self, story_id):
+        return next((d for d in self.rows.values() if d["id"] == story_id), None)
+
+    def resolve(self, story_id):
+        return story_id
+
+    def story_of(self, article_id):
+        return next((d["id"] for d in self.rows.values() if article_id in d["article_ids"]), None)
+
+    def reopen(self, cls):
+        return cls.from_rows(self.header, [(i, d) for i, d in sorted(self.rows.items()) if d["status"] == "open"],
+                             self.df, archive=self)
+
+
+def test_row_state_with_closed_stories_evicted_continues_exactly():
+    """Saved row by row (only what changed), closed stories dropped from memory, reloaded
+    several times: the same stories as one clusterer that kept everything."""
+    stream = _stream(n=200)
+    config = dict(sweep_every=8, min_idle_articles=5, window_days=2)
+    whole = StoryClusterer(**config)
+    for f in stream:
+        whole.assign(f)
+    archive = _DictArchive()
+    c = StoryClusterer(**config)
+    evicted = 0
+    for start in range(0, len(stream), 30):
+        for f in stream[start:start + 30]:
+            c.assign(f)
+        archive.save(c.take_changes())
+        evicted += c.evict_closed()
+        assert all(st is None or st.status == "open" for st in c.stories_)
+        c = archive.reopen(StoryClusterer)
+    assert evicted > 0  # closing happened, so eviction was exercised
+    assert c.open_story_ids() == whole.open_story_ids()
+    live = {s.id: s for s in whole.stories()}
+    in_rows = {d["id"] for d in archive.rows.values() if d["status"] != "merged"}
+    assert in_rows == set(live)
+    for sid, story in live.items():
+        assert c.story(sid) == story  # closed ones read back from the archive
+    for f in stream:
+        assert c.story_of(f.article_id) == whole.story_of(f.article_id)
+
+
+def test_take_changes_returns_only_what_changed():
+    c = StoryClusterer(threshold=0.5, **EMBEDDING_ONLY)
+    c.assign(feat("a1", basis(0), ents=("kellmont",)))
+    c.assign(feat("b1", basis(1)))
+    _, stories, df = c.take_changes()
+    assert len(stories) == 2 and df == {("e", "kellmont"): 1}
+    c.assign(feat("a2", basis(0)))
+    _, stories, df = c.take_changes()
+    assert [d["id"] for _, d in stories] == [story_id_for("a1")] and df == {}

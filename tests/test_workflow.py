@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from conftest import EXAMPLES
 from samestory.models import Article
 from samestory.store import Store
@@ -64,8 +66,10 @@ def test_boilerplate_learned_across_articles_of_one_outlet():
     assert out[-1].id == "a5"  # ids never change with what the miner learns
 
 
-def test_clusterer_state_saved_every_few_batches_is_replayed(tmp_path):
-    """A run stopped between state saves leaves stories the next run's clusterer must know."""
+def test_clusterer_state_commits_with_each_batch_and_a_stopped_run_continues(tmp_path):
+    """No end-of-run save: a run stopped after some batches leaves the clusterer's rows as its last
+    batch left them, and the next run ends with the same stories as one uninterrupted run."""
+    from samestory.ingest import read_inputs
     from samestory.workflow import Ingestor as I
 
     corpus = EXAMPLES / "demo" / "other-events.jsonl"
@@ -73,12 +77,76 @@ def test_clusterer_state_saved_every_few_batches_is_replayed(tmp_path):
     with Store(whole) as store:
         I(store, batch_size=2).ingest([str(corpus)])
         expected = {s.id: s.article_ids for s in store.stories()}
+    docs = list(read_inputs([str(corpus)]))
     with Store(cut) as store:
-        ing = I(store, batch_size=2)
-        ing.STATE_EVERY = 1000
-        ing._save_cluster_state = lambda: None  # as if killed before any state save
-        ing.ingest([str(corpus)])
-        assert store.load_state(I.STATE_CLUSTER) is None
-        again = I(store)  # replays the stored articles into the clusterer
-        assert set(again.clusterer.assignments_) == {a["id"] for a in store.article_summaries()}
+        first = I(store, batch_size=2)
+        first._store_batch = _stop_after(first._store_batch, 2)  # as if killed after two batches
+        with pytest.raises(KeyboardInterrupt):
+            first.ingest_docs(iter(docs))
+        header = store.load_cluster_header()
+        assert header["n_articles"] == 4 and store.load_state(I.STATE_CLUSTER) is None
+        again = I(store, batch_size=2)
+        assert set(again.clusterer.assignments_) <= {a["id"] for a in store.article_summaries()}
+        again.ingest([str(corpus)])
         assert {s.id: s.article_ids for s in store.stories()} == expected
+
+
+def _stop_after(store_batch, n):
+    calls = []
+
+    def wrapped(items, report):
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return store_batch(items, report)
+
+    return wrapped
+
+
+def test_a_store_without_clusterer_rows_is_replayed_and_converted(tmp_path):
+    """Stores from before the row layout (or whose rows are gone) rebuild the clusterer from the
+    stored articles, once, and keep their stories."""
+    from samestory.workflow import Ingestor as I
+
+    corpus = EXAMPLES / "demo" / "other-events.jsonl"
+    with Store(tmp_path / "s.db") as store:
+        I(store, batch_size=2).ingest([str(corpus)])
+        expected = {s.id: s.article_ids for s in store.stories()}
+        n = store.load_cluster_header()["n_articles"]
+        with store.transaction():
+            store.conn.execute("DELETE FROM cluster_stories")
+            store.conn.execute("DELETE FROM cluster_df")
+            store.delete_state(store.CLUSTER_HEADER)
+        again = I(store)
+        assert again.clusterer.n_articles_ == n
+        assert store.load_cluster_header()["n_articles"] == n
+        assert {s.id for s in again.clusterer.stories()} <= set(expected)
+        again.ingest([str(corpus)])  # everything already stored: nothing changes
+        assert {s.id: s.article_ids for s in store.stories()} == expected
+
+
+def test_dedup_index_from_saved_fingerprints_equals_the_rebuilt_one(tmp_path):
+    """Start-up reads the saved fingerprints and the articles' metadata instead of re-hashing every
+    text; articles stored after that save are fingerprinted; both give the index a full rebuild gives."""
+    from samestory.dedup import DedupIndex
+    from samestory.workflow import Ingestor as I
+
+    with Store(tmp_path / "s.db") as store:
+        ing = I(store, batch_size=4)
+        ing.DEDUP_MIN = 0
+        ing.ingest([str(DEMO)])
+        saved = store.load_state(I.STATE_DEDUP)
+        assert saved is not None and len(saved["ids"]) == len(ing.dedup)
+        rebuilt = DedupIndex.from_articles(store.iter_articles())
+        again = I(store)
+        assert again._dedup_saved == len(saved["ids"])
+        assert again.dedup.groups() == rebuilt.groups() and len(again.dedup) == len(rebuilt)
+        # fingerprints saved for only part of the store: the rest is read and hashed
+        with store.transaction():
+            part = dict(saved, **{k: saved[k][:5] for k in ("ids", "sizes", "exact", "wire", "lead")})
+            import base64
+            part["minhash"] = base64.b64encode(base64.b64decode(saved["minhash"])[: 5 * len(
+                base64.b64decode(saved["minhash"])) // len(saved["ids"])]).decode("ascii")
+            store.save_state(I.STATE_DEDUP, part)
+        third = I(store)
+        assert third.dedup.groups() == rebuilt.groups() and len(third.dedup) == len(rebuilt)

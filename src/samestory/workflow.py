@@ -5,6 +5,12 @@ stored, deduplicated, enriched, clustered and written in one transaction, togeth
 learned state of the stateful stages (boilerplate miner, story clusterer), so a crash loses
 at most the batch in flight and a rerun continues where the last one stopped.
 
+What the client holds grows with the store only through the dedup index and the clusterer's
+term frequencies (its vocabulary): the clusterer's
+state is one row per story (a batch writes the stories it changed), closed stories leave memory
+and are read back only when asked for, and start-up reads the open stories, the term
+frequencies and the dedup fingerprints instead of every stored article.
+
 The per-article work (clean, enrich) is stateless and runs through ``Pipeline``; the stateful
 steps (dedup, clustering, storing) run here, in arrival order, on one writer.
 """
@@ -168,8 +174,14 @@ class Ingestor:
     """
 
     STATE_MINER = "boilerplate"
-    STATE_CLUSTER = "clusterer"
-    STATE_EVERY = 16  # batches between saves of the clusterer state (its size grows with the store)
+    STATE_CLUSTER = "clusterer"  # the former one-blob clusterer state, converted to rows on first open
+    STATE_DEDUP = "dedup"  # the dedup index's fingerprints, so start-up need not re-hash every text
+    DEDUP_STALE = 0.1  # re-save them when more than this share of the indexed articles is not in them
+    DEDUP_MIN = 256  # ... and more than this many
+    # the miner's state is bounded per outlet but can reach megabytes: saved every batch while
+    # small, then every size/budget batches (O(1) bytes per article), and at the end of a run.
+    # A run stopped in between re-observes its inputs on the rerun (doc keys count each once).
+    MINER_BYTES_PER_BATCH = 256 * 1024
 
     def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
                  allow_private: bool = False, fetcher=None, engine=None) -> None:
@@ -186,12 +198,11 @@ class Ingestor:
         self.engine = engine or LocalEngine()
         miner_state = store.load_state(self.STATE_MINER)
         self.miner = BoilerplateMiner.from_state(miner_state) if miner_state else BoilerplateMiner()
-        cluster_state = store.load_state(self.STATE_CLUSTER)
-        self.clusterer = StoryClusterer.from_state(cluster_state) if cluster_state else StoryClusterer()
-        self._events_seen = len(getattr(self.clusterer, "events_", []))
-        self.dedup = DedupIndex.from_articles(store.iter_articles()) if store.count_articles() else DedupIndex()
-        self._batches_since_state = 0
-        self._replay_unsaved_assignments()
+        self.clusterer = self._load_clusterer(StoryClusterer)
+        self._events_seen = len(self.clusterer.events_)
+        self.dedup, self._dedup_saved = self._load_dedup(DedupIndex)
+        self._miner_due = 0  # batches until the miner's state is saved again
+        self._miner_unsaved = False
         self._in_flight: set[str] = set()
         self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
 
@@ -212,22 +223,69 @@ class Ingestor:
             self._store_batch(batch, report)
             if progress:
                 progress(len(batch))
-        self._save_cluster_state()
+        if self._miner_unsaved:
+            with self.store.transaction():
+                self.store.save_state(self.STATE_MINER, self.miner.to_state())
+            self._miner_unsaved = False
+        self._save_dedup_if_stale()
         return report
 
-    def _save_cluster_state(self) -> None:
-        with self.store.transaction():
-            self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
-        self._batches_since_state = 0
+    def _load_dedup(self, cls):
+        """The dedup index from its saved fingerprints plus the stored articles' metadata and
+        links (no text read, nothing re-hashed); articles stored after the last save (a crash, or
+        fewer new ones than ``DEDUP_STALE``) are read in full and fingerprinted. Without a saved
+        state: rebuilt from every stored text."""
+        if not self.store.count_articles():
+            return cls(), 0
+        state = self.store.load_state(self.STATE_DEDUP)
+        if state is not None:
+            try:
+                known = set(state["ids"])
+                heads = self.store.iter_articles(analysis=False, text=False)
+                articles = (a if a.id in known else self.store.get_articles([a.id], analysis=False)[0] for a in heads)
+                return cls.from_state(state, articles), len(known)
+            except (ValueError, KeyError, TypeError) as exc:
+                log.warning("%s: saved dedup state unusable (%s); rebuilding it from the stored texts",
+                            self.store.path, exc)
+        return cls.from_articles(self.store.iter_articles(analysis=False)), 0
 
-    def _replay_unsaved_assignments(self) -> None:
-        """Re-assign the stored articles that the saved clusterer state has not seen (the state is
-        saved every few batches, not every batch: it grows with the store). The clusterer is
-        deterministic, so replaying the same articles in the same order gives the same stories."""
-        known = getattr(self.clusterer, "assignments_", {})
-        missing = [i for i in self.store.original_ids_in_stories() if i not in known]
-        for a in self.store.get_articles(missing):  # ids only first: usually none are missing
-            self.clusterer.assign(a)
+    def _save_dedup_if_stale(self) -> None:
+        """Save the dedup fingerprints when many indexed articles are missing from the saved ones:
+        the save is O(store), so it happens once per ``DEDUP_STALE`` share of growth (O(1) per
+        article amortized), at the end of a run, when every indexed article is committed."""
+        n = len(self.dedup)
+        if n - self._dedup_saved <= max(self.DEDUP_STALE * n, self.DEDUP_MIN):
+            return
+        with self.store.transaction():
+            self.store.save_state(self.STATE_DEDUP, self.dedup.to_state())
+        self._dedup_saved = n
+
+    def _load_clusterer(self, cls):
+        """The clusterer as the last committed batch left it: its header, the open stories and
+        the document frequencies, from rows (closed stories stay in the store until asked for).
+
+        A store written before the row layout holds one state blob, possibly older than its
+        last batches: it is loaded, the stored articles it lacks are replayed (the clusterer is
+        deterministic: the same articles in the same order give the same stories), and it is
+        converted to rows once."""
+        archive = _StoreArchive(self.store)
+        header = self.store.load_cluster_header()
+        if header is not None:
+            return cls.from_rows(header, self.store.open_cluster_stories(), self.store.cluster_df(), archive=archive)
+        legacy = self.store.load_state(self.STATE_CLUSTER)
+        clusterer = cls.from_state(legacy) if legacy else cls()
+        missing = [i for i in self.store.original_ids_in_stories() if i not in clusterer.assignments_]
+        for a in self.store.get_articles(missing):
+            clusterer.assign(a)
+        if clusterer.n_articles_:
+            clusterer.mark_all_changed()
+            with self.store.transaction():
+                self.store.save_cluster_rows(*clusterer.take_changes())
+                self.store.delete_state(self.STATE_CLUSTER)
+            clusterer.evict_closed()
+        del clusterer.events_[:]  # history the store already holds (aliases)
+        clusterer.archive = archive
+        return clusterer
 
     def _prepare(self, items: list[Article | Failure], report: IngestReport) -> list[Article | Failure]:
         """Client side, in arrival order: learned boilerplate, already-stored check, dedup."""
@@ -277,11 +335,14 @@ class Ingestor:
                 self._save_story(sid)
             for f in failures:
                 self.store.record_failure(f)
-            self._batches_since_state += 1
-            if self._batches_since_state >= self.STATE_EVERY:
-                self.store.save_state(self.STATE_CLUSTER, self.clusterer.to_state())
-                self._batches_since_state = 0
-            self.store.save_state(self.STATE_MINER, self.miner.to_state())
+            # the clusterer's changed stories and terms commit with the batch that changed them
+            self.store.save_cluster_rows(*self.clusterer.take_changes())
+            self._miner_due -= 1
+            self._miner_unsaved = self._miner_due > 0
+            if not self._miner_unsaved:
+                size = self.store.save_state(self.STATE_MINER, self.miner.to_state())
+                self._miner_due = -(-size // self.MINER_BYTES_PER_BATCH)  # batches until the next save
+        self.clusterer.evict_closed()  # saved above: closed stories now live in the store only
         self._in_flight.difference_update(a.id for a in fresh)
         report.failed += len(failures)
         report.failures.extend(failures)
@@ -299,7 +360,8 @@ class Ingestor:
                 self.store.delete_story(old)
                 self.store.add_alias(old, new, "merge")
                 touched.add(new)
-        self._events_seen = len(events)
+        del events[:]  # carried into the store (aliases): the clusterer need not keep the history
+        self._events_seen = 0
         return touched
 
     def _save_story(self, story_id: str) -> None:
@@ -307,7 +369,7 @@ class Ingestor:
         ids = self.store.story_article_ids(story_id)
         if not ids:
             return
-        articles = self.store.get_articles(ids)
+        articles = self.store.get_articles(ids, analysis=False)
         base = self.clusterer.story(story_id)
         published = sorted(a.published for a in articles if a.published)
         outlets = tuple(dict.fromkeys(a.outlet for a in articles))
@@ -325,6 +387,23 @@ class Ingestor:
             keywords=base.keywords if base else (),
         )
         self.store.save_story(story)
+
+
+class _StoreArchive:
+    """Where a store-backed clusterer reads back the stories that left its memory."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def load_story(self, story_id: str) -> dict | None:
+        return self.store.cluster_story(story_id)
+
+    def resolve(self, story_id: str) -> str:
+        return self.store.resolve_story_id(story_id)
+
+    def story_of(self, article_id: str) -> str | None:
+        sid = self.store.story_of(article_id)
+        return self.store.resolve_story_id(sid) if sid else None
 
 
 def default_corpus() -> Path:

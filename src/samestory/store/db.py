@@ -42,6 +42,8 @@ _ARTICLE_COLUMNS = (
     "id, outlet, title, text, url, published, language, author, site_name, description, "
     "canonical_url, source, raw_text, captions, analysis, embedding"
 )
+_ARTICLE_COLUMNS_LIGHT = _ARTICLE_COLUMNS.replace("analysis, embedding", "NULL, NULL")
+_ARTICLE_COLUMNS_HEAD = _ARTICLE_COLUMNS_LIGHT.replace("title, text,", "title, '',").replace("raw_text,", "'',")
 
 
 class Store:
@@ -224,17 +226,32 @@ class Store:
                 raise NotFoundError(f"no article {article_id!r} in {self.path}")
             return self._article_from_row(row)
 
-    def get_articles(self, ids: Iterable[str]) -> list[Article]:
-        """The articles with these ids, in the order given (missing ids raise NotFoundError)."""
-        return [self.get_article(i) for i in ids]
+    def get_articles(self, ids: Iterable[str], *, analysis: bool = True) -> list[Article]:
+        """The articles with these ids, in the order given (missing ids raise NotFoundError).
 
-    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
-        """Every stored article in insertion order, read in batches (memory stays flat)."""
+        ``analysis=False`` skips the enrichment (sentences, entities, quotes, quantities,
+        embedding): a cheaper read when only text and metadata are needed."""
+        if analysis:
+            return [self.get_article(i) for i in ids]
+        out = []
+        with self._lock:
+            for i in ids:
+                row = self.conn.execute(f"SELECT {_ARTICLE_COLUMNS_LIGHT} FROM articles WHERE id = ?", (i,)).fetchone()
+                if row is None:
+                    raise NotFoundError(f"no article {i!r} in {self.path}")
+                out.append(self._article_from_row(row))
+        return out
+
+    def iter_articles(self, *, batch: int = 500, analysis: bool = True, text: bool = True) -> Iterator[Article]:
+        """Every stored article in insertion order, read in batches (memory stays flat);
+        ``analysis=False`` skips the enrichment (see ``get_articles``), ``text=False`` also the
+        text and raw text (metadata, removals and duplicate links only)."""
         last = 0
+        columns = _ARTICLE_COLUMNS if analysis else _ARTICLE_COLUMNS_LIGHT if text else _ARTICLE_COLUMNS_HEAD
         while True:
             with self._lock:
                 rows = self.conn.execute(
-                    f"SELECT rowid, {_ARTICLE_COLUMNS} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    f"SELECT rowid, {columns} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
                     (last, batch),
                 ).fetchall()
                 articles = [self._article_from_row(r[1:]) for r in rows]
@@ -383,16 +400,54 @@ class Store:
                 (story_id, updated, json.dumps(data, ensure_ascii=False)))
 
     # ---- learned state of stages, failures ----
-    def save_state(self, name: str, data: Any) -> None:
+    def save_state(self, name: str, data: Any) -> int:
+        """Save a stage's learned state (JSON); return its size in characters."""
+        text = json.dumps(data, ensure_ascii=False)
         with self._lock:
             self.conn.execute(
                 "INSERT INTO state (name, data) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET data = excluded.data",
-                (name, json.dumps(data, ensure_ascii=False)),
+                (name, text),
             )
+        return len(text)
+
+    def delete_state(self, name: str) -> None:
+        with self._lock:
+            self.conn.execute("DELETE FROM state WHERE name = ?", (name,))
 
     def load_state(self, name: str) -> Any | None:
         rows = self._query("SELECT data FROM state WHERE name = ?", (name,))
         return json.loads(rows[0][0]) if rows else None
+
+    # ---- the story clusterer's state, row by row ----
+    CLUSTER_HEADER = "clusterer-rows"
+
+    def save_cluster_rows(self, header: dict, stories: Sequence[tuple[int, dict]],
+                          df: dict[tuple[str, str], int]) -> None:
+        """Write the clusterer's header, its changed stories and changed document frequencies
+        (``StoryClusterer.take_changes``); call inside the batch's transaction."""
+        with self._lock:
+            self.save_state(self.CLUSTER_HEADER, header)
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO cluster_stories (idx, id, status, data) VALUES (?, ?, ?, ?)",
+                [(idx, d["id"], d["status"], json.dumps(d, ensure_ascii=False)) for idx, d in stories])
+            self.conn.executemany(
+                "INSERT INTO cluster_df (kind, term, df) VALUES (?, ?, ?)"
+                " ON CONFLICT(kind, term) DO UPDATE SET df = excluded.df",
+                [(kind, term, n) for (kind, term), n in df.items()])
+
+    def load_cluster_header(self) -> dict | None:
+        return self.load_state(self.CLUSTER_HEADER)
+
+    def open_cluster_stories(self) -> list[tuple[int, dict]]:
+        return [(r[0], json.loads(r[1])) for r in self._query(
+            "SELECT idx, data FROM cluster_stories WHERE status = 'open' ORDER BY idx")]
+
+    def cluster_story(self, story_id: str) -> dict | None:
+        rows = self._query("SELECT data FROM cluster_stories WHERE id = ? ORDER BY idx DESC LIMIT 1", (story_id,))
+        return json.loads(rows[0][0]) if rows else None
+
+    def cluster_df(self) -> dict[tuple[str, str], int]:
+        return {(r[0], r[1]): r[2] for r in self._query("SELECT kind, term, df FROM cluster_df")}
 
     def record_failure(self, failure: Failure) -> None:
         with self._lock:

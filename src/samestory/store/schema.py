@@ -153,3 +153,25 @@ def m002_coverage_cache() -> str:
             data TEXT NOT NULL
         );
         """
+
+
+@migration
+def m003_cluster_rows() -> str:
+    # the story clusterer's state, one row per story: a batch writes only the stories it changed,
+    # and closed stories stay here instead of in the ingest process's memory
+    return """
+        CREATE TABLE cluster_stories (
+            idx INTEGER PRIMARY KEY,                  -- the clusterer's internal index (founding order)
+            id TEXT NOT NULL,
+            status TEXT NOT NULL,                     -- open | quiet | merged
+            data TEXT NOT NULL                        -- JSON of the story's state
+        );
+        CREATE INDEX cluster_stories_id ON cluster_stories(id);
+        CREATE INDEX cluster_stories_open ON cluster_stories(status) WHERE status = 'open';
+        CREATE TABLE cluster_df (
+            kind TEXT NOT NULL,                       -- e(ntity) | k(eyword) | n(umber)
+            term TEXT NOT NULL,
+            df INTEGER NOT NULL,
+            PRIMARY KEY (kind, term)
+        ) WITHOUT ROWID;
+        """
