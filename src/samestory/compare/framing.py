@@ -611,8 +611,11 @@ def _clip(x: float) -> float:
 
 
 def _canonical_of(articles: Sequence[Article]) -> dict[str, str]:
-    ids = {a.id for a in articles}
-    return {a.id: (a.duplicate.canonical_id if a.duplicate and a.duplicate.canonical_id in ids else a.id) for a in articles}
+    """Each article's independent source, as the claims stage counts them (``source_keys``: linked
+    copies, one agency's wire copy in several outlets and one outlet's articles are one source)."""
+    from samestory.compare.claims import source_keys
+
+    return {a.id: key for a, key in zip(articles, source_keys(articles))}
 
 
 def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGroup] = ()) -> tuple[Framing, ...]:

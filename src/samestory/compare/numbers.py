@@ -13,7 +13,9 @@ Rows are matched across outlets by
 
 Status: ``single`` (one independent outlet), ``agree``, ``disagree``, or ``update``: a count that
 grows over time (a death toll, people detained) reported higher by a later-published article,
-when every differing value has a publication time. Copies count with their canonical article.
+when every differing value has a publication time. Independence is the claims stage's
+(``claims.source_keys``): a linked copy adds no value, and outlets running one agency's wire
+story are listed each but count as one source (a figure only they give is ``single``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
+from samestory.compare.claims import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
 
@@ -112,10 +115,11 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
     names = SpeakerNames(articles)
     obs: list[_Obs] = []
     pending_context: list[tuple[_Obs, str]] = []
-    for a in articles:
-        source = a.duplicate.canonical_id if a.duplicate and a.duplicate.canonical_id in ids else a.id
-        if source != a.id:
-            continue  # a copy says what its canonical says
+    # independence as the claims stage counts it: one agency's wire copy in two outlets is one source
+    keys = source_keys(articles)
+    for a, source in zip(articles, keys):
+        if a.duplicate and a.duplicate.canonical_id in ids and a.duplicate.canonical_id != a.id:
+            continue  # a linked copy says what its canonical says
         seen_ages: set[str] = set()
         for q in a.quantities:
             ev = Evidence(a.id, q.span.start, q.span.end, a.text[q.span.start : q.span.end], a.outlet)
@@ -134,14 +138,12 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 obs.append(o)
                 pending_context.append((o, f"{q.about or ''} {context}"))
             else:
-                o = _Obs(a, source, q.kind, value, q.value, ev, q.about or q.text)
+                subject = _subject_of(a, q)
+                o = _Obs(a, source, q.kind, value, q.value, ev, subject)
                 obs.append(o)
-                if q.about:
-                    context = q.about
-                else:
-                    s0, e0 = _sentence_of(a, q.span.start)
-                    context = " ".join(re.findall(r"[\w’'-]+", a.text[q.span.end : e0])[:6])
-                pending_context.append((o, context))
+                s0, e0 = _sentence_of(a, q.span.start)
+                after = " ".join(re.findall(r"[\w’'-]+", a.text[q.span.end : e0])[:6])
+                pending_context.append((o, subject if _names_something(q.about, q) else f"{subject} {after}"))
         # ages stated in apposition ("Lukashenko, 69") that the quantity extractor did not type
         for ent in a.entities:
             age = (ent.attributes or {}).get("age")
@@ -158,6 +160,51 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
     for (o, _), lem in zip(pending_context, _lemmas([c for _, c in pending_context]), strict=True):
         o.lemmas = lem
     return obs
+
+
+_PRONOUNS = frozenset(
+    """i me my we us our you your he him his she her it its they them their this that these those
+    one ones who which what there here""".split()
+)
+_CLAUSE_STOP = re.compile(r"[,;:()\[\]“”\"]|\s[—–-]\s")
+
+
+def _names_something(about: str | None, q) -> bool:
+    """Whether enrich's ``about`` says what the number counts or whose attribute it is: not
+    empty, not a pronoun or a bare time word, and not the number's own words ("AT LEAST seven")."""
+    if not about or not about.strip():
+        return False
+    low = " ".join(about.lower().split())
+    if low in _PRONOUNS or any(ch.isdigit() for ch in low):
+        return False
+    own = " ".join(q.text.lower().split())
+    return low not in own and own not in low
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z][\w’'-]*", text)
+
+
+def _subject_of(article: Article, q) -> str:
+    """What a count, amount or date is about, in the outlet's words: enrich's ``about`` when it
+    names something; else the noun or verb right after the number in its clause ("seven were
+    killed" -> "killed"); else what the number stands in apposition to ("the actress, 26," ->
+    "actress"); else the words before it, as for years."""
+    if _names_something(q.about, q):
+        return " ".join(q.about.split())
+    s0, e0 = _sentence_of(article, q.span.start)
+    after = _CLAUSE_STOP.split(article.text[q.span.end : e0], maxsplit=1)[0]
+    words = [w for w in _words(after) if w.lower() not in _STOP and w.lower() not in _PRONOUNS]
+    if words and q.kind != "date":
+        return " ".join(words[:2])
+    before = article.text[s0 : q.span.start]
+    apposition = re.search(r"([A-Za-z][\w’'-]*(?:\s+[A-Za-z][\w’'-]*){0,2}),\s*$", before)
+    if apposition and article.text[q.span.end : q.span.end + 1] in {",", ")"}:
+        words = [w for w in _words(apposition.group(1)) if w.lower() not in _STOP]
+        if words:
+            return " ".join(words[-2:])
+    display, _ = _year_context(article, q.span.start, q.span.end)
+    return display
 
 
 def _age_evidence(article: Article, ent, age: str) -> Evidence | None:
@@ -220,7 +267,8 @@ def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
         best, best_gain = None, -1.0
         for row in rows:
             head = row[0]
-            if head.kind != o.kind or any(m.source == o.source for m in row):
+            # one value per article; two outlets of one wire source may both be listed
+            if head.kind != o.kind or any(m.article.id == o.article.id or m.article.outlet == o.article.outlet for m in row):
                 continue
             sim = max(_similarity(o, m) for m in row)
             gain = sim - _threshold(o, head)
