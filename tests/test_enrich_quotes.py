@@ -264,3 +264,17 @@ def test_transcript_speaker_label(nlp):
     q = _one(text)
     assert q.speaker == "Vale"
     assert text[q.speaker_span.start : q.speaker_span.end] == "VALE"
+
+
+def test_cue_with_short_adjunct_and_comma(nlp):
+    text = ("The crowd cheered for Harold Blom, who joked of the new pier, "
+            "“I have not walked it yet, but I am going to.”")
+    q = _one(text)
+    assert q.speaker == "Harold Blom"
+
+
+def test_quote_after_a_dash_following_a_name(nlp):
+    text = ("Several former mayors have said the same thing, including the former harbour mayor Ines Dorado -- "
+            "“It is wrong to close the pier without asking the town.”")
+    q = _one(text)
+    assert q.speaker == "Ines Dorado"

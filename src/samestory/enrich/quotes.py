@@ -403,7 +403,11 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             # ", he added," and "as X put it," / "as X observed," stand for the clause they interrupt
             as_clause = t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in t.children)
             parenthetical = (t.dep_ == "parataxis" or as_clause) and _governs(t.head, q)
-            governs = _governs(t, q) or colon or parenthetical or len([x for x in between if not x.is_punct]) <= 1
+            words_between = [x for x in between if not x.is_punct and not x.is_space]
+            # "X joked of the museum, “...”", "X told reporters on Monday, “...”": only a short verbless
+            # adjunct and a comma between the cue and the quote
+            comma_adjunct = before.rstrip().endswith(",") and len(words_between) <= 6 and not any(x.pos_ in ("VERB", "AUX") for x in words_between)
+            governs = _governs(t, q) or colon or parenthetical or len(words_between) <= 1 or comma_adjunct
             if not governs:
                 continue
             if naming:
@@ -597,6 +601,21 @@ def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
     return None
 
 
+_DASH_BEFORE = re.compile(r"(?:--|[―—–])\s*$")
+
+
+def _frame_dash_before(ctx: _Context, q: QuoteMarks) -> _Frame | None:
+    """"..., including the former candidate Mitt Romney -- “...”": a quote set off by a dash right
+    after a person's name is that person's."""
+    m = _DASH_BEFORE.search(ctx.text, max(0, q.open - 6), q.open)
+    if not m:
+        return None
+    toks = [t for t in _tokens_in(ctx.doc, max(0, m.start() - 60), m.start()) if not t.is_space]
+    if not toks or toks[-1].ent_type_ != "PERSON" or ctx.in_quote(toks[-1].idx):
+        return None
+    return _Frame(None, toks[-1], how="dash-before")
+
+
 _DASH_NAME = re.compile(r"\s*[―—–-]{1,2}\s*(?=[A-Z])")
 
 
@@ -639,7 +658,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         frame = None
         colon_before = bool(re.search(r":\s*$", text[region_start : q.open]))
         closes_sentence = _closes_sentence(text, q, max(ps, prev_close))
-        frame = _frame_headline(ctx, q)
+        frame = _frame_headline(ctx, q) or _frame_dash_before(ctx, q)
         label = _TRANSCRIPT_LABEL.match(content)
         if label is not None:
             frame = _Frame(None, None, speaker_text=label.group(1), how="transcript")
