@@ -94,3 +94,36 @@ def test_band_lsh_finds_similar_and_skips_unrelated():
     assert lsh.query(keys[1]) >= {0, 1}
     assert BandLSH.earlier_in_batch(keys) [1] == [0]
     assert candidate_probability(0.5, 32, 2) > 0.999
+
+
+def test_band_lsh_pair_lookups_match_brute_force():
+    # random keys from a small alphabet so that bands collide often, across several runs; a
+    # key carries its band (as band_keys' salt does), so only the same band can match
+    rng = np.random.default_rng(7)
+    bands = 8
+    lsh = BandLSH(bands=bands, rows=2, num_perm=16)
+    salt = (np.arange(bands) * 1000).astype(np.uint64)
+    stored = rng.integers(0, 6, size=(300, bands)).astype(np.uint64) + salt
+    for lo in range(0, 300, 70):  # several batches: several sorted runs
+        lsh.insert_batch(np.arange(lo, min(lo + 70, 300)), stored[lo : lo + 70])
+    new = rng.integers(0, 6, size=(40, bands)).astype(np.uint64) + salt
+    rows, ids = lsh.query_pairs(new)
+    got = set(zip(rows.tolist(), ids.tolist()))
+    want = {(r, i) for r in range(40) for i in range(300) if (new[r] == stored[i]).any()}
+    assert got == want
+    rows, earlier = BandLSH.earlier_pairs(new)
+    got = set(zip(rows.tolist(), earlier.tolist()))
+    want = {(r, e) for r in range(40) for e in range(r) if (new[r] == new[e]).any()}
+    assert got == want
+
+
+def test_batch_fingerprints_equal_single_ones_with_empty_and_short_texts():
+    texts = [TEXT, "", "Two words", TEXT.replace("Monday", "Friday"), "ADVERTISEMENT", TEXT * 3]
+    batch = fingerprint_many(texts)
+    for text, fp in zip(texts, batch):
+        one = fingerprint(text)
+        assert (one.exact, one.size, one.lead) == (fp.exact, fp.size, fp.lead)
+        assert (one.minhash == fp.minhash).all()
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=lambda x: x)
+        m.update_batch(shingle_hashes(words(text)).tolist())
+        assert (m.hashvalues.astype(np.uint32) == fp.minhash).all()

@@ -8,7 +8,15 @@
     sources.py      independent_sources / outlets_of / source_groups
 """
 
-from samestory.dedup.fingerprint import Fingerprint, exact_hash, fingerprint, fingerprint_many, normalize
+from samestory.dedup.fingerprint import (
+    Fingerprint,
+    FingerprintBatch,
+    exact_hash,
+    fingerprint,
+    fingerprint_batch,
+    fingerprint_many,
+    normalize,
+)
 from samestory.dedup.index import (
     DedupConfig,
     DedupIndex,
@@ -28,6 +36,7 @@ __all__ = [
     "DuplicateGroup",
     "GroupMember",
     "Fingerprint",
+    "FingerprintBatch",
     "SourceGroup",
     "WireCredit",
     "WireInfo",
@@ -36,6 +45,7 @@ __all__ = [
     "detect_wire",
     "exact_hash",
     "fingerprint",
+    "fingerprint_batch",
     "fingerprint_many",
     "independent_sources",
     "is_aggregator",

@@ -16,7 +16,9 @@
   from one prefix-sum polynomial over the UTF-8 bytes of the whole batch and shingle hashes
   are polynomials over word hashes, so no Python loop runs per word.
 
-``fingerprint_many(texts, processes=2)`` spreads big batches over worker processes.
+``fingerprint_many(texts, processes=2)`` spreads big batches over worker processes;
+``fingerprint_batch`` gives the same fingerprints as columns (``FingerprintBatch``: one
+(n, 128) array of MinHash values, no object per text), which is what ``DedupIndex`` consumes.
 """
 
 from __future__ import annotations

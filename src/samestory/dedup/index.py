@@ -2,7 +2,9 @@
 
 ``DedupIndex.add(article)`` returns the article with ``duplicate`` set when it copies, rewrites
 or re-publishes an article seen before, else unchanged. ``add_many`` is the bulk path (one
-numpy pass for the fingerprints, optionally on 2 processes; batched LSH lookups).
+numpy pass for the fingerprints, optionally on 2 processes; for a chunk of articles, every LSH
+candidate pair and its J and C are computed in numpy before the per-article loop, which only
+sees the pairs some rule can accept).
 
 How a pair is judged (thresholds in ``DedupConfig``, chosen with bench/dedup.py):
 
