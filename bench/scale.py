@@ -610,7 +610,8 @@ def state_lines(results: list[dict], probe: int) -> list[str]:
             f" | {r['stories_touched_mean_size']:.1f} | {r['miner_state_kb']:.0f} | {r['db_mb']:.0f} |")
     first, last = results[0], results[-1]
     grow = last["client_ms"] / first["client_ms"]
-    per100k = last["state_rss_mb"] * 100_000 / last["stored"]
+    # growth per 100k stored articles (the slope between the smallest and the largest store)
+    per100k = ((last["state_rss_mb"] - first["state_rss_mb"]) * 100_000 / max(1, last["stored"] - first["stored"]))
     lines += [
         "",
         "- " + ", ".join(f"client CPU ms/article at {r['stored']:,} / at {first['stored']:,} stored:"
@@ -619,7 +620,7 @@ def state_lines(results: list[dict], probe: int) -> list[str]:
         f"- client memory for the loaded state (RSS after `Ingestor(store)`, before any model is loaded): "
         + ", ".join(f"{r['state_rss_mb']:.0f} MB at {r['stored']:,}" for r in results)
         + f"; ratio {last['stored']:,} / {first['stored']:,}: **{last['state_rss_mb'] / max(first['state_rss_mb'], 1):.1f}x**"
-        f" (= {per100k:.0f} MB per 100k stored); of which the dedup index rebuilt from the stored texts:"
+        f" (growth: {per100k:.0f} MB per 100k stored); of which the dedup index rebuilt from the stored texts:"
         f" {last['dedup_rss_mb']:.0f} MB at {last['stored']:,}; peak RSS of the probe process incl. models:"
         f" {last['peak_rss_mb']:.0f} MB",
         f"- pre-population (synthetic enriched articles through `Ingestor`'s client path, no models) took"
