@@ -129,7 +129,7 @@ class StoryClusterer:
     sentences cut at 96 word pieces). The fitted time-gap weight was ~0, so ``w_time`` defaults to 0
     and time acts only through the hard ``window_days`` cut. Penalties (``lead_missing``: the
     article's most prominent entities absent from the story; ``story_missing``: the reverse;
-    ``year_conflict``: the year stated most differs) tell look-alike events apart. ``threshold`` is the knob for tighter (higher) or
+    ``year_conflict``: no year in common, stated or published) tell look-alike events apart. ``threshold`` is the knob for tighter (higher) or
     looser (lower) stories; ``merge_threshold=None`` turns merging off.
     """
 
@@ -402,7 +402,7 @@ class StoryClusterer:
             idf = {t: self._idf(df, t) for t in src}
             norm = math.sqrt(sum((w * idf[t]) ** 2 for t, w in src.items()))
             out.append(({t: w * idf[t] * idf[t] for t, w in src.items()}, norm))
-        out.append((self._salient(f.entities), _main_year(f.numbers)))
+        out.append((self._salient(f.entities), _years(f.numbers, (f.time,))))
         return tuple(out)
 
     def pair_features(self, f: ArticleFeatures, st: _Story, cen: float | None = None, weighted=None) -> np.ndarray:
@@ -420,7 +420,7 @@ class StoryClusterer:
         (a_salient, a_year), (s_salient, s_year) = weighted[3], norms[3]
         lead_missing = _missing(a_salient, st.ent)
         story_missing = _missing(s_salient, f.entities)
-        year_conflict = float(a_year is not None and s_year is not None and a_year != s_year)
+        year_conflict = float(bool(a_year) and bool(s_year) and not (a_year & s_year))
         gap = 0.0
         if f.time is not None and st.t_first is not None:
             days = max(0.0, st.t_first - f.time, f.time - st.t_last) / 86400.0
@@ -456,7 +456,7 @@ class StoryClusterer:
         norms = []
         for prof, df in ((st.ent, self.df_ent_), (st.kw, self.df_kw_), (st.num, self.df_num_)):
             norms.append(math.sqrt(sum((v * self._idf(df, t)) ** 2 for t, v in prof.items())))
-        norms.append((self._salient(st.ent), _main_year(st.num)))  # cached with the norms
+        norms.append((self._salient(st.ent), _years(st.num, (st.t_first, st.t_last))))  # cached with the norms
         st.norms = tuple(norms)
         return st.norms
 
@@ -853,15 +853,14 @@ def _missing(salient: list[tuple[str, float]], prof: dict[str, float]) -> float:
     return sum(idf for term, idf in salient if not prof.get(term)) / total
 
 
-def _main_year(numbers: dict[str, float]) -> int | None:
-    """The year stated most (latest on ties) among the numbers, or None: which year the event is in."""
-    best = None
-    for key, w in numbers.items():
-        if len(key) == 4 and key.isdigit() and 1950 <= int(key) <= 2039:
-            cand = (w, int(key))
-            if best is None or cand > best:
-                best = cand
-    return None if best is None else best[1]
+def _years(numbers: dict[str, float], times) -> frozenset[int]:
+    """Years stated in the text plus the publication years: an event in 2012 and one in 2008 share
+    none (a background year, like an old inspection, is shared through the publication year)."""
+    years = {int(k) for k in numbers if len(k) == 4 and k.isdigit() and 1950 <= int(k) <= 2039}
+    for t in times:
+        if t is not None:
+            years.add(_dt.datetime.fromtimestamp(t, tz=_dt.timezone.utc).year)
+    return frozenset(years)
 
 
 def _features_to_dict(f: ArticleFeatures) -> dict:
