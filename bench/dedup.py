@@ -380,16 +380,21 @@ def throughput(arts: list[Article], processes: int, config: DedupConfig) -> dict
 
 
 def memory(arts: list[Article], config: DedupConfig) -> tuple[float, float]:
-    # one-time allocations (the powers table of the word hashes, imports, caches) first
-    DedupIndex(config).add_many(arts[:2000])
+    """MB held by an index of ``arts`` (tracemalloc: Python objects and numpy buffers still
+    allocated once it is built; RSS growth is unreliable here because memory freed by earlier
+    runs in this process is reused), and MB in its numpy arrays."""
+    import tracemalloc
+
     gc.collect()
-    before = rss_mb()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
     index = DedupIndex(config)
     for i in range(0, len(arts), 2000):
         index.add_many(arts[i : i + 2000])
     gc.collect()
-    after = rss_mb()
-    return after - before, index.memory_bytes() / 2**20
+    held = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return held / 2**20, index.memory_bytes() / 2**20
 
 
 def datasketch_lsh_cost(n: int, config: DedupConfig) -> tuple[float, float]:
@@ -498,7 +503,7 @@ def main() -> None:
     d_small, np_small = memory(small, config)
     d_big, np_big = memory(synth, config)
     slope = (d_big - d_small) / (len(synth) - len(small)) * 100_000
-    lines.append(f"Memory (after a warm-up batch, so one-time allocations are left out): index RSS growth "
+    lines.append(f"Memory held by the index (tracemalloc: Python objects and numpy buffers alive once built): "
                  f"{d_small:.1f} MB at {len(small)} articles, {d_big:.1f} MB at {len(synth)}; "
                  f"slope {slope:.0f} MB per 100k articles (numpy arrays alone, with their doubling capacity: "
                  f"{np_big / len(synth) * 100_000:.0f} MB per 100k; the rest is per-article Python metadata and the "
