@@ -338,8 +338,14 @@ class StoryClusterer:
         if self.n_articles_ % self.sweep_every == 0:
             self._sweep()
 
+    # pseudo-articles assumed seen before the first one, none containing any term: without them a
+    # young stream gives the terms its first story shares an IDF near zero (every article so far has
+    # them), so the first reports of an event look unrelated and stories depend on arrival order.
+    # 50 was the best of 0/50/200/1000 on the odd ECB+ topics (BCubed F1 0.861 -> 0.875)
+    IDF_PRIOR = 50.0
+
     def _idf(self, df: Counter, term: str) -> float:
-        return max(0.0, math.log((self.n_articles_ + 1) / (df.get(term, 0) + 0.5)))
+        return max(0.0, math.log((self.n_articles_ + self.IDF_PRIOR + 1) / (df.get(term, 0) + 0.5)))
 
     def _article_tokens(self, f: ArticleFeatures) -> list[str]:
         top_kw = sorted(f.keywords.items(), key=lambda kv: (-kv[1], kv[0]))[:_INDEXED_KEYWORDS]
@@ -370,7 +376,7 @@ class StoryClusterer:
             posting = self._postings.get(token)
             if not posting or len(posting) > self.max_postings or self._df_of(token) > rare_cut:
                 continue
-            weight = math.log((self.n_articles_ + 1) / (self._df_of(token) + 0.5))
+            weight = math.log((self.n_articles_ + self.IDF_PRIOR + 1) / (self._df_of(token) + 0.5))
             for idx in posting:
                 hits[idx] += weight
         for idx, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[: self.inverted_k]:
