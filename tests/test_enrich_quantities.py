@@ -104,3 +104,23 @@ def test_age_after_a_person_the_model_misses_is_an_age_not_a_year(nlp):
     ages = [q for q in a.quantities if q.kind == "age"]
     assert [(q.value, q.about) for q in ages] == [(76.0, "Ilse Varga")]
     assert not any(q.normalized and q.normalized.startswith("1976") for q in a.quantities)
+
+
+def test_age_in_apposition_to_a_role_is_an_age_not_a_date(nlp):
+    """A number in apposition after a common noun ("The town clerk, 61,") is the age of who it names."""
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    text = "The town clerk, 61, said the ferry would sail again on Monday. Mayor Ann Lee, 47, agreed."
+    [a] = enrich([Article(id="x", outlet="o", title="t", text=text, published="2025-03-10T10:00:00+00:00")],
+                 embed=False)
+    ages = sorted((q.value, q.about) for q in a.quantities if q.kind == "age")
+    assert ages == [(47.0, "Ann Lee"), (61.0, "town clerk")]
+    assert not any(q.normalized and q.normalized.startswith("2061") for q in a.quantities)
+
+
+def test_a_bare_two_digit_number_is_not_resolved_to_a_year():
+    from samestory.enrich.quantities import resolve_date
+
+    assert resolve_date("61", None) == ("date", None, None)
+    assert resolve_date("in 1994", None)[:2] == ("year", "1994")

@@ -116,6 +116,8 @@ def resolve_date(phrase: str, pub: dt.date | None, *, future: bool = False) -> t
             if wd.group(1) == "last" and delta == 0:
                 delta = 7
             return "date", (pub - dt.timedelta(days=delta)).isoformat(), None
+    if re.fullmatch(r"\d{1,2}", p):  # a bare "61" is no date (dateutil would make it the year 2061)
+        return "date", None, None
     if re.search(r"\d", p) or any(m_ in p for m_ in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")):
         try:
             from dateutil import parser as dparser
@@ -303,6 +305,13 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
     # the small model misses some people ("Ilse Varga, 76," tagged ORG or nothing): a number in
     # apposition after a run of proper nouns is still an age, never a two-digit year
     for tok in doc:
+        if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass", "appos", "pobj", "dobj", "attr"):
+            # a role or a common noun with the same apposition: "The town clerk, 61, said"
+            a = _AGE_APPOS.match(text, tok.idx + len(tok.text))
+            if a and 0 < int(a.group(1)) < 125:
+                name, key = about.of_token(tok)
+                add(Quantity(a.group(1), Span(a.start(1), a.end(1)), "age", float(a.group(1)), "years", name, key))
+            continue
         if tok.pos_ != "PROPN" or (tok.i + 1 < len(doc) and doc[tok.i + 1].pos_ == "PROPN"):
             continue
         a = _AGE_APPOS.match(text, tok.idx + len(tok.text))
