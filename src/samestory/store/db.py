@@ -44,6 +44,12 @@ _ARTICLE_COLUMNS = (
 )
 _ARTICLE_COLUMNS_LIGHT = _ARTICLE_COLUMNS.replace("analysis, embedding", "NULL, NULL")
 _ARTICLE_COLUMNS_HEAD = _ARTICLE_COLUMNS_LIGHT.replace("title, text,", "title, '',").replace("raw_text,", "'',")
+# iter_articles' query for each (analysis, text), built from the constants above only
+_ITER_SQL = {
+    key: f"SELECT rowid, {cols} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    for key, cols in (((True, True), _ARTICLE_COLUMNS), ((True, False), _ARTICLE_COLUMNS),
+                      ((False, True), _ARTICLE_COLUMNS_LIGHT), ((False, False), _ARTICLE_COLUMNS_HEAD))
+}
 
 
 class Store:
@@ -247,13 +253,10 @@ class Store:
         ``analysis=False`` skips the enrichment (see ``get_articles``), ``text=False`` also the
         text and raw text (metadata, removals and duplicate links only)."""
         last = 0
-        columns = _ARTICLE_COLUMNS if analysis else _ARTICLE_COLUMNS_LIGHT if text else _ARTICLE_COLUMNS_HEAD
+        sql = _ITER_SQL[bool(analysis), bool(text)]
         while True:
             with self._lock:
-                rows = self.conn.execute(
-                    f"SELECT rowid, {columns} FROM articles WHERE rowid > ? ORDER BY rowid LIMIT ?",
-                    (last, batch),
-                ).fetchall()
+                rows = self.conn.execute(sql, (last, batch)).fetchall()
                 articles = [self._article_from_row(r[1:]) for r in rows]
             if not rows:
                 return
