@@ -224,11 +224,11 @@ def _subject_of(verb, in_quote=None):
 def _raw_subject_of(verb, in_quote=None):
     v = verb
     if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN"):
-        return v.head  # "footage of Hillary Clinton asking, ..."
+        return v.head  # "footage of Mara Quill asking, ..."
     if v.tag_ == "VBG" and v.i > 0 and not any(c.dep_ == "nsubj" for c in v.children):
         prev = v.doc[v.i - 1]
         if prev.ent_type_ == "PERSON" or prev.lower_ in ("he", "she"):
-            return prev  # "footage of Trump saying, ...": the person right before the participle
+            return prev  # "footage of Quill saying, ...": the person right before the participle
     for _ in range(4):
         for child in v.children:
             if child.dep_ == "nsubj" and any(c.isalnum() for c in child.text):  # not a dash parsed as a noun
@@ -358,7 +358,7 @@ def resolve_pronoun(ctx: _Context, tok):
 
 
 _NAMING_VERBS = frozenset(f for b in ("call", "dub", "label", "brand") for f in _inflect(b))
-# nouns of speech whose owner is the speaker: "Trump's claim that ...", "her promise of ..."
+# nouns of speech whose owner is the speaker: "Quill's claim that ...", "her promise of ..."
 _SPEECH_NOUNS = frozenset("""claim claims statement statements remark remarks comment comments prediction predictions
 promise promises pledge warning warnings assertion assertions accusation accusations argument description
 suggestion insistence vow words message tweet tweets answer reply response testimony quip boast""".split())
@@ -381,8 +381,8 @@ def _governs(t, q: QuoteMarks) -> bool:
 
 
 def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | None:
-    """A cue before the quote in its sentence. When several cues govern the quote ("Flynn said
-    Trump was “absolutely right”", "Holm said the ad “wrongfully” suggests ..."), the outermost one
+    """A cue before the quote in its sentence. When several cues govern the quote ("Oduya said
+    Quill was “entirely wrong”", "Berg said the leaflet “falsely” claims ..."), the outermost one
     is the report's own attribution and names the speaker; a parenthetical cue (", he added,")
     governs its whole sentence."""
     text = ctx.text
@@ -443,7 +443,7 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
 
 
 def _speech_noun_owner(ctx: _Context, roots):
-    """"Trump's claim that there have been “thousands of shootings”": the owner of a speech noun
+    """"Quill's claim that there were “hundreds of floods”": the owner of a speech noun
     the quote hangs from speaks (the walk up stops at a cue verb, which has its own frame)."""
     for r in roots[:1]:
         a = r
@@ -491,7 +491,7 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
 
 
 def _name_before_cue(ctx: _Context, q: QuoteMarks, cue):
-    """"“...” Tulsa police Chief Chuck Jordan said Monday." with a parse that lost the subject: only
+    """"“...” Harbour police Chief Ivo Marsh said Monday." with a parse that lost the subject: only
     a name (with its title words) stands between the quote and the cue, so that name speaks."""
     between = [t for t in ctx.doc[:cue.i] if t.idx > q.close and not t.is_punct and not t.is_space]
     if not between or len(between) > 8:
@@ -537,7 +537,7 @@ def _frame_previous_sentence(ctx: _Context, q: QuoteMarks, region_start: int, pa
 
 
 def _frame_clause_subject(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | None:
-    """"Reid has gone after Trump as a “human leech ...”": a partial quote inside a clause whose
+    """"Oduya has gone after Quill as a “harbour pirate ...”": a partial quote inside a clause whose
     subject is a person is that person's words (only for people, never "it" or a noun)."""
     if not ctx.text[region_start : q.open].strip():
         return None
@@ -555,7 +555,7 @@ def _frame_clause_subject(ctx: _Context, q: QuoteMarks, region_start: int) -> _F
                 continue
             if subj.lower_ in ("he", "she") or ctx.index.at(subj.idx, subj.idx + len(subj), label="PERSON") is not None:
                 if _under_speech_noun(v):
-                    return None  # "her prediction that Trump would be “...”": the clause is reported, not Trump's
+                    return None  # "her prediction that Quill would be “...”": the clause is reported, not Quill's
                 return _Frame(v.text, subj, how="clause-subject")
             return None
     return None
@@ -575,7 +575,7 @@ def _under_speech_noun(v) -> bool:
 
 
 def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
-    """Headline style: "Sanders: Clinton needs to ‘...’", "Warren Hammers Wells Fargo CEO: ‘...’",
+    """Headline style: "Oduya: Quill needs to ‘...’", "Berg Slams Harbour Board Chief: ‘...’",
     "Obama Says Museum Will Tell of ‘...’" -- a headline that opens with a name, then a colon or a
     speech verb before the quote, gives that name the quote."""
     ps, pe = ctx.para_of(q.open)
@@ -605,7 +605,7 @@ _DASH_BEFORE = re.compile(r"(?:--|[―—–])\s*$")
 
 
 def _frame_dash_before(ctx: _Context, q: QuoteMarks) -> _Frame | None:
-    """"..., including the former candidate Mitt Romney -- “...”": a quote set off by a dash right
+    """"..., including the former mayor Ada Lind -- “...”": a quote set off by a dash right
     after a person's name is that person's."""
     m = _DASH_BEFORE.search(ctx.text, max(0, q.open - 6), q.open)
     if not m:
@@ -697,7 +697,7 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
             quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
         elif frame is not None and frame.how == "transcript":
-            # "PENCE: Well, the question is ...": a transcript's speaker label opens the quote
+            # "MARSH: Well, the point is ...": a transcript's speaker label opens the quote
             ent = ctx.index.named(frame.speaker_text)
             start = q.content.start + content.index(frame.speaker_text)
             name, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.speaker_text), None)
@@ -719,7 +719,7 @@ _TRANSCRIPT_LABEL = re.compile(r"\s*((?:[A-Z][A-Z.’'-]+\s+){0,2}[A-Z][A-Z’'-
 
 
 def _closes_sentence(text: str, q: QuoteMarks, start: int) -> bool:
-    """“Trump boasted, “That makes me smart.” Trump was ...”: a quote that ends with a full stop
+    """“Quill boasted, “That makes me clever.” Quill was ...”: a quote that ends with a full stop
     after words of its own sentence closes that sentence, so what follows (a capitalized new
     sentence) is not its frame."""
     if not q.content.of(text).rstrip().endswith("."):
