@@ -36,6 +36,13 @@ def test_split_title_handles_crlf_and_blank_input():
     assert split_title(" \n \n") == ("", "")
 
 
+def test_byte_order_marks_are_no_part_of_the_title():
+    # files glued together carry a BOM at the start of a later line; a line of BOMs is blank
+    assert split_title("\n\ufeffFerry timetable\nThe council voted.") == ("Ferry timetable", "The council voted.")
+    assert split_title("\ufeff\n\ufeff \ufeffFerry timetable\nThe council voted.")[0] == "Ferry timetable"
+    assert split_title(" \ufeff\n!") == ("!", "")  # found by bench/fuzz.py: a space before the BOM
+
+
 def test_outlet_option_beats_sidecar_beats_stem(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(ARTICLE, encoding="utf-8")

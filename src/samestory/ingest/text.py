@@ -34,9 +34,17 @@ def split_title(text: str) -> tuple[str, str]:
     """``(title, body)``: the first non-empty line and everything after it (stripped)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for i, line in enumerate(lines):
-        if line.strip():
-            return line.strip(), "\n".join(lines[i + 1 :]).strip()
+        if title := _trim(line):
+            return title, "\n".join(lines[i + 1 :]).strip()
     return "", ""
+
+
+def _trim(line: str) -> str:
+    """The line without surrounding whitespace or byte-order marks (a BOM is no part of a title,
+    and files glued together carry one at the start of a later line)."""
+    while (trimmed := line.strip().strip("\ufeff")) != line:
+        line = trimmed
+    return line
 
 
 def parse_text(
