@@ -139,3 +139,29 @@ def test_concurrent_writer_waits_instead_of_failing(db_path):
             two.upsert_article(make_article(text="Another text."))
         assert two.count_articles() == 2
         assert isinstance(one.conn, sqlite3.Connection)
+
+
+def test_story_aggregate_and_member_metadata(db_path):
+    """The aggregate is saved with its story row and cleared by a save without one; the member rows
+    come in story order with the duplicate link's columns; seqs are insertion order."""
+    with Store(db_path) as store:
+        late = make_article(text="The tram depot reopened.", title="Depot", published="2030-05-02")
+        early = make_article(text="The ferry resumed service.", title="Ferry", published="2030-05-01",
+                             duplicate=DuplicateLink("elsewhere", "wire", 0.8, "AP"))
+        with store.transaction():
+            for a in (late, early):
+                store.upsert_article(a)
+                store.assign(a.id, "s1")
+            story = Story(id="s1", title="T", article_ids=(early.id, late.id))
+            store.save_story(story, {"v": 1, "m": [1, 2]})
+        assert store.story_aggregate("s1") == {"v": 1, "m": [1, 2]}
+        assert store.story_aggregate("nope") is None
+        rows = store.story_members("s1")
+        assert [r[0] for r in rows] == store.story_article_ids("s1") == [early.id, late.id]
+        assert rows[0][1:4] == ("Harbour Courier", "Ferry", "2030-05-01") and rows[0][5:] == (early.text, "elsewhere", "AP")
+        assert rows[1][6:] == (None, None)
+        seqs = store.article_seqs([late.id, early.id, "missing"])
+        assert set(seqs) == {late.id, early.id} and seqs[late.id] < seqs[early.id]
+        with store.transaction():
+            store.save_story(story)
+        assert store.story_aggregate("s1") is None and store.get_story("s1") == story

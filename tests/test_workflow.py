@@ -150,3 +150,110 @@ def test_dedup_index_from_saved_fingerprints_equals_the_rebuilt_one(tmp_path):
             store.save_state(I.STATE_DEDUP, part)
         third = I(store)
         assert third.dedup.groups() == rebuilt.groups() and len(third.dedup) == len(rebuilt)
+
+
+# ---- story rows kept from an aggregate: the same as recomputing them from every member ----
+
+_WORDS = ("harbour tram library ferry council budget flood barrier school bridge museum market depot "
+          "reservoir tunnel station clinic stadium quay orchard mill foundry canal lighthouse").split()
+_SYL = ["bel", "cor", "dan", "fer", "gol", "hin", "jas", "kel", "lom", "mer", "nol", "pim", "ros", "tev", "vul", "wix"]
+
+
+def _fictional_stream(seed: int, n_events: int) -> list[Article]:
+    """Enriched-looking fictional articles (entities, embeddings), so no model runs. The first two
+    articles of an event name one person each and lean apart, so they found two stories that the
+    event's next article (naming both) merges; some carry a wire dateline or no date; some are
+    copies, one an aggregator's copy that arrives before its original (re-pointing)."""
+    import dataclasses
+    import random
+
+    import numpy as np
+
+    from samestory.models import Entity, Span
+
+    r, g = random.Random(seed), np.random.default_rng(seed)
+
+    def unit(v):
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    def person():
+        return (r.choice(_SYL) + r.choice(_SYL)).capitalize() + " " + "".join(r.choice(_SYL) for _ in range(3)).capitalize()
+
+    out = []
+    for e in range(n_events):
+        centre, lean = unit(g.standard_normal(384)), unit(g.standard_normal(384))
+        names, topic = [person(), person()], r.sample(_WORDS, 3)
+        for j in range(r.randint(3, 7)):
+            who = [names[j]] if j < 2 else names
+            sents = [f"{' and '.join(who)} spoke about the {topic[0]} on day {e}.",
+                     f"The {topic[1]} and the {topic[2]} were discussed in session {r.randint(1, 10**6)}."]
+            sents += [" ".join(r.choice(_WORDS) for _ in range(12)).capitalize() + "." for _ in range(r.randint(4, 8))]
+            text = ("NORTHVALE (AP) — " if r.random() < 0.25 else "") + " ".join(sents)
+            side = 0.5 * (1 if j == 0 else -1 if j == 1 else 0)
+            ents = tuple(Entity(key=n.lower(), label="PERSON", name=n, mentions=(Span(text.find(n), text.find(n) + len(n)),))
+                         for n in who)
+            published = None if r.random() < 0.1 else f"2031-03-{1 + e // 8:02d}T{r.choice([9, 10, 10]):02d}:00:00+00:00"
+            out.append(Article(id=f"ev{e}-{j}", outlet=f"Outlet {r.randrange(9)}", title=f"{who[0]} and the {topic[j % 3]}",
+                               text=text, raw_text=text, published=published, language="en", entities=ents,
+                               embedding=unit(centre + side * lean + 0.2 * unit(g.standard_normal(384)))))
+    for i in range(3, len(out), 7):  # copies, a few places later
+        out.insert(min(len(out), i + 5), dataclasses.replace(out[i], id=out[i].id + "-copy", outlet="Outlet copy",
+                                                                 title=out[i].title + " (copy)"))
+    original = out.pop(20)  # the aggregator's copy first, its original two batches later
+    out.insert(12, dataclasses.replace(original, id=original.id + "-agg", outlet="Yahoo News",
+                                          title=original.title + " | Yahoo News"))
+    out.insert(18, original)
+    return out
+
+
+def _recomputed(store, story_id) -> dict:
+    """What a story row says about its members, computed as the ingest first did: from every member
+    article, read in full (the title is the fallback used when the clusterer has none)."""
+    from samestory.dedup import independent_sources
+
+    articles = store.get_articles(store.story_article_ids(story_id), analysis=False)
+    published = sorted(a.published for a in articles if a.published)
+    originals = [a for a in articles if a.duplicate is None] or articles
+    return {"article_ids": tuple(a.id for a in articles), "outlets": tuple(dict.fromkeys(a.outlet for a in articles)),
+            "sources": len(articles), "independent_sources": independent_sources(articles),
+            "first_published": published[0] if published else None,
+            "last_published": published[-1] if published else None, "fallback_title": originals[0].title}
+
+
+def _stored(store, story) -> dict:
+    aggregate = store.story_aggregate(story.id)  # None for a story not touched since the aggregates were dropped
+    return {"article_ids": story.article_ids, "outlets": story.outlets, "sources": story.sources,
+            "independent_sources": story.independent_sources, "first_published": story.first_published,
+            "last_published": story.last_published, "fallback_title": aggregate["t"][1] if aggregate else _recomputed(store, story.id)["fallback_title"]}
+
+
+def test_story_rows_from_the_aggregate_equal_a_full_recompute(tmp_path):
+    """Batch after batch (new stories, growing ones, merges of stories saved in earlier batches,
+    copies, a re-pointed copy, wire datelines, missing dates, a store whose aggregates are gone),
+    every story row equals the one recomputed from all its member articles; and most rows were
+    updated from the aggregate, without reading their members back."""
+    from samestory.workflow import IngestReport
+
+    stream = _fictional_stream(3, 14)
+    with Store(tmp_path / "s.db") as store:
+        ing = Ingestor(store, batch_size=3)
+        reads = []
+        story_members = store.story_members
+        store.story_members = lambda sid: reads.append(sid) or story_members(sid)
+        saves = []
+        save_story = store.save_story
+        store.save_story = lambda story, aggregate=None: saves.append(story.id) or save_story(story, aggregate)
+        report = IngestReport()
+        for n, i in enumerate(range(0, len(stream), 3)):
+            if n == 12:  # as if written before aggregates were saved: each is recomputed on its next touch
+                with store.transaction():
+                    store.conn.execute("UPDATE stories SET aggregate = NULL")
+            ing._store_batch(ing._prepare(stream[i:i + 3], report), report)
+            for story in store.stories():
+                assert _stored(store, story) == _recomputed(store, story.id), f"batch {n}: story {story.id}"
+        merges = store.conn.execute("SELECT count(*) FROM story_aliases WHERE reason = 'merge'").fetchone()[0]
+        stories = store.stories()
+    assert merges >= 5  # merges of stories saved in earlier batches happened and were checked
+    assert report.copies >= 5 and any(s.independent_sources < s.sources for s in stories)
+    assert any(a.published is None for a in stream) and any("(AP)" in a.text for a in stream)
+    assert len(reads) < len(saves) / 2, (len(reads), len(saves))

@@ -315,10 +315,13 @@ class Ingestor:
                  for a in fresh]
         with self.store.transaction():
             touched: set[str] = set()
+            rebuild: set[str] = set()  # stories whose members changed other than by new articles
+            added: dict[str, list[Article]] = {}  # story id -> its new articles
             for aid in [i for i in self._repointed if self.store.has_article(i)]:
                 self.store.set_duplicate(aid, self._repointed.pop(aid))
                 if sid := self.store.story_of(aid):
                     touched.add(sid)
+                    rebuild.add(sid)
             for a in fresh:
                 self.store.upsert_article(a)
                 if a.duplicate is not None:
@@ -330,9 +333,11 @@ class Ingestor:
                     story_id = self.clusterer.assign(a)
                 self.store.assign(a.id, story_id)
                 touched.add(story_id)
-            touched |= self._apply_cluster_events()
-            for sid in touched:
-                self._save_story(sid)
+                added.setdefault(story_id, []).append(a)
+            merged = self._apply_cluster_events()
+            touched |= merged
+            rebuild |= merged
+            self._save_stories(touched, added, rebuild)
             for f in failures:
                 self.store.record_failure(f)
             # the clusterer's changed stories and terms commit with the batch that changed them
@@ -364,29 +369,113 @@ class Ingestor:
         self._events_seen = 0
         return touched
 
-    def _save_story(self, story_id: str) -> None:
+    def _save_stories(self, touched: set[str], added: dict[str, list[Article]], rebuild: set[str]) -> None:
+        """Write the row of every touched story: from its saved aggregate plus the batch's new
+        articles (O(new articles): no member is read back), or recomputed from its members'
+        metadata when a merge or a re-pointed duplicate link changed them, or no aggregate is saved."""
+        resolve = self.store.resolve_story_id
+        new: dict[str, list[Article]] = {}
+        for sid, articles in added.items():
+            new.setdefault(resolve(sid), []).extend(articles)
+        rebuild = {resolve(s) for s in rebuild}
+        for sid in sorted({resolve(s) for s in touched}):
+            self._save_story(sid, new.get(sid, []), rebuild=sid in rebuild)
+
+    def _save_story(self, story_id: str, new: Sequence[Article] = (), *, rebuild: bool = True) -> None:
         story_id = self.store.resolve_story_id(story_id)
-        ids = self.store.story_article_ids(story_id)
-        if not ids:
-            return
-        articles = self.store.get_articles(ids, analysis=False)
-        base = self.clusterer.story(story_id)
-        published = sorted(a.published for a in articles if a.published)
-        outlets = tuple(dict.fromkeys(a.outlet for a in articles))
-        canonical = [a for a in articles if a.duplicate is None] or articles
-        story = Story(
+        aggregate = None if rebuild else self.store.story_aggregate(story_id)
+        if aggregate is None and not rebuild and new and self.store.story_updated(story_id) is None:
+            aggregate = _StoryAggregate.empty()  # a new story: its members are the new articles
+        if aggregate is not None and new:
+            aggregate = _StoryAggregate.extended(aggregate, new, self.store.article_seqs([a.id for a in new]))
+        if aggregate is None:
+            rows = self.store.story_members(story_id)
+            if not rows:
+                return
+            aggregate = _StoryAggregate.from_rows(rows)
+        self.store.save_story(_StoryAggregate.story(story_id, aggregate, self.clusterer.story(story_id)), aggregate)
+
+
+class _StoryAggregate:
+    """What a story row is computed from, saved beside it (``Store.save_story(story, aggregate)``):
+
+    ``m``: one ``[published, seq, id, outlet, canonical id, wire]`` per member, in
+    ``Store.story_article_ids`` order (published, NULL first, then insertion order ``seq``); the
+    canonical id and wire are what ``independent_sources`` groups by (``source_roots``); ``t``:
+    the fallback title (the first original's, else the first member's) with its rank.
+
+    A batch adds its new articles (O(new) work and no member read back; the row itself lists
+    every member id); anything that changes existing members (a merge, a re-pointed duplicate
+    link) recomputes it from the members' metadata (``Store.story_members``): the same result."""
+
+    VERSION = 1
+
+    @staticmethod
+    def _order(m: list) -> tuple:
+        return (m[0] is not None, m[0] or "", m[1])
+
+    @classmethod
+    def _title_rank(cls, m: list) -> list:
+        return [m[4] is not None, *cls._order(m)]  # an original before a copy, then story order
+
+    @classmethod
+    def empty(cls) -> dict:
+        return {"v": cls.VERSION, "m": [], "t": None}
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[tuple]) -> dict:
+        from samestory.dedup import source_wire_of
+
+        agg = cls.empty()
+        for aid, outlet, title, published, seq, text, canonical, link_wire in rows:
+            cls._add(agg, [published, seq, aid, outlet, canonical, source_wire_of(text, link_wire)], title)
+        return agg
+
+    @classmethod
+    def extended(cls, agg: dict, articles: Sequence[Article], seqs: dict[str, int]) -> dict | None:
+        """``agg`` with ``articles`` added; None when it cannot be (another version, an article
+        already a member or not stored): the caller recomputes."""
+        from samestory.dedup import source_wire
+
+        if agg.get("v") != cls.VERSION:
+            return None
+        known = {m[2] for m in agg["m"]}
+        for a in articles:
+            if a.id in known or a.id not in seqs:
+                return None
+            known.add(a.id)
+            canonical = a.duplicate.canonical_id if a.duplicate is not None else None
+            cls._add(agg, [a.published, seqs[a.id], a.id, a.outlet, canonical, source_wire(a)], a.title)
+        return agg
+
+    @classmethod
+    def _add(cls, agg: dict, member: list, title: str) -> None:
+        import bisect
+
+        members = agg["m"]
+        members.insert(bisect.bisect(members, cls._order(member), key=cls._order), member)
+        rank = cls._title_rank(member)
+        if agg["t"] is None or rank < agg["t"][0]:
+            agg["t"] = [rank, title]
+
+    @staticmethod
+    def story(story_id: str, agg: dict, base: Story | None) -> Story:
+        from samestory.dedup import count_sources
+
+        members = agg["m"]
+        published = sorted(m[0] for m in members if m[0])
+        return Story(
             id=story_id,
-            title=(base.title if base and base.title else canonical[0].title),
-            article_ids=tuple(ids),
-            outlets=outlets,
-            sources=len(articles),
-            independent_sources=independent_count(articles),
+            title=(base.title if base and base.title else agg["t"][1]),
+            article_ids=tuple(m[2] for m in members),
+            outlets=tuple(dict.fromkeys(m[3] for m in members)),
+            sources=len(members),
+            independent_sources=count_sources([(m[2], m[4], m[5]) for m in members]),
             first_published=published[0] if published else None,
             last_published=published[-1] if published else None,
             entities=base.entities if base else (),
             keywords=base.keywords if base else (),
         )
-        self.store.save_story(story)
 
 
 class _StoreArchive:

@@ -26,7 +26,16 @@ from samestory.dedup.index import (
     is_aggregator,
     url_key,
 )
-from samestory.dedup.sources import SourceGroup, independent_sources, outlets_of, source_groups
+from samestory.dedup.sources import (
+    SourceGroup,
+    count_sources,
+    independent_sources,
+    outlets_of,
+    source_groups,
+    source_roots,
+    source_wire,
+    source_wire_of,
+)
 from samestory.dedup.versions import split_sentences, version_diff
 from samestory.dedup.wire import WireCredit, WireInfo, canonical_wire, detect_wire, strip_wire_markers
 
@@ -48,6 +57,10 @@ __all__ = [
     "fingerprint_batch",
     "fingerprint_many",
     "independent_sources",
+    "count_sources",
+    "source_roots",
+    "source_wire",
+    "source_wire_of",
     "is_aggregator",
     "normalize",
     "outlets_of",

@@ -322,14 +322,38 @@ class Store:
                 (article_id, story_id),
             )
 
-    def save_story(self, story: Story) -> None:
+    def save_story(self, story: Story, aggregate: dict | None = None) -> None:
+        """Write a story row; ``aggregate`` is what the ingest computed it from (see
+        ``story_aggregate``). Saving without one clears it, so it is never stale."""
         with self._lock:
             self.conn.execute(
-                "INSERT INTO stories (id, data, last_published, updated) VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))"
+                "INSERT INTO stories (id, data, last_published, updated, aggregate)"
+                " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)"
                 " ON CONFLICT(id) DO UPDATE SET data = excluded.data, last_published = excluded.last_published,"
-                " updated = excluded.updated",
-                (story.id, json.dumps(to_dict(story), ensure_ascii=False), story.last_published),
+                " updated = excluded.updated, aggregate = excluded.aggregate",
+                (story.id, json.dumps(to_dict(story), ensure_ascii=False), story.last_published,
+                 None if aggregate is None else json.dumps(aggregate, ensure_ascii=False)),
             )
+
+    def story_aggregate(self, story_id: str) -> dict | None:
+        """The aggregate saved with the story row (None when absent: recompute it from the members)."""
+        rows = self._query("SELECT aggregate FROM stories WHERE id = ?", (story_id,))
+        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+
+    def story_members(self, story_id: str) -> list[tuple]:
+        """One row per article of the story, in ``story_article_ids`` order, with what a story row
+        needs and nothing heavier: (id, outlet, title, published, seq, text, canonical id, link's
+        wire); ``seq`` is the insertion order (rowid), ``text`` is there for the wire credit."""
+        return [tuple(r) for r in self._query(
+            "SELECT a.id, a.outlet, a.title, a.published, a.rowid, a.text, d.canonical_id, d.wire"
+            " FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " LEFT JOIN duplicates d ON d.article_id = a.id"
+            " WHERE sa.story_id = ? ORDER BY a.published, a.rowid", (story_id,))]
+
+    def article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
+        """Insertion order (rowid) of stored articles, for ordering like ``story_article_ids``."""
+        return dict(self._query("SELECT a.id, a.rowid FROM json_each(?) j JOIN articles a ON a.id = j.value",
+                                (json.dumps(list(ids)),)))
 
     def delete_story(self, story_id: str) -> None:
         with self._lock:

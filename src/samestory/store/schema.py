@@ -175,3 +175,12 @@ def m003_cluster_rows() -> str:
             PRIMARY KEY (kind, term)
         ) WITHOUT ROWID;
         """
+
+
+@migration
+def m004_story_aggregate() -> str:
+    # what a story row is computed from (per member: order key, outlet, duplicate link, wire), so
+    # a batch updates a story from its new articles instead of re-reading every member
+    return """
+        ALTER TABLE stories ADD COLUMN aggregate TEXT;  -- JSON; NULL: recompute from the members
+        """
