@@ -56,6 +56,33 @@ def test_a_bridging_article_merges_two_stories_and_the_old_id_resolves():
     assert c.open_story_ids() == [sa]
 
 
+def test_a_lone_report_is_absorbed_at_the_lower_threshold_but_a_bigger_story_is_not():
+    a, b = basis(0), mix(basis(0), basis(1), 0.6)
+    bridge = unit(1.2 * a + b)  # cosine 0.91 / 0.87: below merge_threshold, above small_merge_threshold
+    config = dict(threshold=0.8, merge_threshold=0.95, small_merge_threshold=0.85, split=False, **EMBEDDING_ONLY)
+    c = StoryClusterer(**config)
+    sa = c.assign(feat("a1", a))
+    c.assign(feat("a2", a))
+    sb = c.assign(feat("b1", b))  # a lone report
+    assert c.assign(feat("bridge", bridge)) == sa
+    assert c.events_ == [{"kind": "merge", "from": sb, "into": sa, "at": "bridge"}]
+    assert c.resolve(sb) == sa
+
+    c = StoryClusterer(**config)
+    sa = c.assign(feat("a1", a))
+    c.assign(feat("a2", a))
+    sb = c.assign(feat("b1", b))
+    c.assign(feat("b2", b))  # two reports: only merge_threshold may merge them
+    c.assign(feat("bridge", bridge))
+    assert c.events_ == [] and c.story_of("b1") == sb
+    off = StoryClusterer(**dict(config, small_merge_threshold=None))
+    off.assign(feat("a1", a))
+    off.assign(feat("a2", a))
+    off.assign(feat("b1", b))
+    off.assign(feat("bridge", bridge))
+    assert off.events_ == []
+
+
 def test_no_merge_when_merging_is_off():
     a, b = basis(0), mix(basis(0), basis(1), 0.6)
     c = StoryClusterer(threshold=0.8, merge_threshold=None, split=False, **EMBEDDING_ONLY)

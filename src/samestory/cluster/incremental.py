@@ -18,6 +18,9 @@ How an article is placed (``StoryClusterer.assign``):
 3. **Merge**: when the article scores at least ``merge_threshold`` against the best story *and*
    another one, it bridges them: the smaller story is merged into the larger (older on ties), the
    event is logged in ``events_`` and the old id resolves to its successor (``resolve``).
+   A lone report (a story of one article) is absorbed at the lower ``small_merge_threshold``:
+   reports of one event that share few words with the first ones found a story of their own,
+   and a later article close to both shows where they belong.
 4. **Split**: when a story reaches 8, 16, 32 or 64 articles its member embeddings are cut in two
    (deterministic 2-means); if the halves are far apart (centroid cosine < ``split_threshold``)
    the half without the founder becomes a new story, logged as a split.
@@ -56,6 +59,7 @@ FEATURE_NAMES = (
 )
 _DIM = 384
 _SPLIT_SIZES = (8, 16, 32, 64)
+_SMALL_STORY = 1  # stories this small (a lone report) may be absorbed at ``small_merge_threshold``
 _INDEXED_KEYWORDS = 8  # an article's top keywords that go into the inverted index
 _PROFILE_CAP = 600  # a story's sparse profiles are pruned back to half this size
 
@@ -130,7 +134,9 @@ class StoryClusterer:
     and time acts only through the hard ``window_days`` cut. Penalties (``lead_missing``: the
     article's most prominent entities absent from the story; ``story_missing``: the reverse;
     ``year_conflict``: no year in common, stated or published) tell look-alike events apart. ``threshold`` is the knob for tighter (higher) or
-    looser (lower) stories; ``merge_threshold=None`` turns merging off.
+    looser (lower) stories; ``merge_threshold=None`` turns merging off, ``small_merge_threshold=None``
+    the absorption of lone reports (1.7 was the best of 1.6-1.9 with stories of 1, 2 or 3 articles
+    absorbable, on the odd ECB+ topics: BCubed F1 0.864 -> 0.877, file order and 3 shuffles).
     """
 
     def __init__(
@@ -147,6 +153,7 @@ class StoryClusterer:
         w_story_missing: float = 0.20,
         w_year_conflict: float = 0.21,
         merge_threshold: float | None = 2.11,
+        small_merge_threshold: float | None = 1.7,
         split_threshold: float = 0.35,
         split: bool = True,
         window_days: float = 7.0,
@@ -170,6 +177,7 @@ class StoryClusterer:
         self.w_story_missing = w_story_missing
         self.w_year_conflict = w_year_conflict
         self.merge_threshold = merge_threshold
+        self.small_merge_threshold = small_merge_threshold
         self.split_threshold = split_threshold
         self.split = split
         self.window_days = window_days
@@ -187,7 +195,7 @@ class StoryClusterer:
 
     _CONFIG = (
         "threshold", "w_centroid", "w_max", "w_entities", "w_keywords", "w_numbers", "w_time",
-        "w_lead_missing", "w_story_missing", "w_year_conflict", "merge_threshold", "split_threshold", "split", "window_days", "top_k", "inverted_k",
+        "w_lead_missing", "w_story_missing", "w_year_conflict", "merge_threshold", "small_merge_threshold", "split_threshold", "split", "window_days", "top_k", "inverted_k",
         "max_postings", "rare_df", "max_members_kept", "min_idle_articles", "max_idle_articles",
         "sweep_every",
     )
@@ -320,6 +328,15 @@ class StoryClusterer:
                         break
                     other = self.stories_[idx]
                     if other.status == "open" and st.status == "open":
+                        st = self._merge(st, other, f.article_id)
+            if self.small_merge_threshold is not None:
+                # a lone report that founded a story of its own because it shares few words
+                # with the rest of its event: absorbed when a later article matches both well
+                for score, idx in scored[1:]:
+                    if score < self.small_merge_threshold:
+                        break
+                    other = self.stories_[idx]
+                    if other.status == "open" and st.status == "open" and other.n <= _SMALL_STORY:
                         st = self._merge(st, other, f.article_id)
             if self.split and st.n in _SPLIT_SIZES and st.n <= self.max_members_kept:
                 self._maybe_split(st, f.article_id)
