@@ -257,3 +257,37 @@ def test_story_rows_from_the_aggregate_equal_a_full_recompute(tmp_path):
     assert report.copies >= 5 and any(s.independent_sources < s.sources for s in stories)
     assert any(a.published is None for a in stream) and any("(AP)" in a.text for a in stream)
     assert len(reads) < len(saves) / 2, (len(reads), len(saves))
+
+
+def test_boilerplate_miner_state_is_bounded_and_keeps_frequent_lines():
+    """Thousands of articles of one outlet, each with its own lines and a shared footer: the
+    line table and the remembered documents stay within their bounds, the footer stays
+    boilerplate, and a state saved with bigger bounds is cut to them on load."""
+    import json
+
+    from samestory.clean.boilerplate import MAX_DOCS_REMEMBERED, MAX_LINES_PER_OUTLET, BoilerplateMiner
+
+    miner = BoilerplateMiner()
+    footer = "Subscribe to the Quarry Bay Ledger for the morning digest"
+    def word(n):  # a distinct letters-only word per number (the miner folds digits together)
+        return "".join(_SYL[int(c, 16)] for c in f"{n:05x}")
+
+    sizes = []
+    for i in range(3_000):
+        lines = [f"The {w} committee met about {word(i * 7 + k)}." for k, w in enumerate(_WORDS[:6])]
+        miner.observe("Quarry Bay Ledger", lines + [footer], doc_key=f"doc-{i}")
+        sizes.append(len(json.dumps(miner.to_state())))
+    state = miner.to_state()["outlets"]["quarry bay ledger"]
+    assert len(state["lines"]) <= MAX_LINES_PER_OUTLET and len(state["docs"]) == MAX_DOCS_REMEMBERED
+    assert max(sizes[1_500:]) < 1.1 * max(sizes[:1_500])  # flat once the bounds are reached
+    assert miner.is_boilerplate("Quarry Bay Ledger", footer)
+    assert not miner.is_boilerplate("Quarry Bay Ledger", f"The harbour committee met about {word(2999 * 7)}.")
+    assert not miner.observe("Quarry Bay Ledger", [footer], doc_key="doc-2999")  # a recent document: not again
+    old = miner.to_state()
+    old["params"].update(max_lines_per_outlet=50_000, max_docs_remembered=5_000)
+    old["outlets"]["quarry bay ledger"]["lines"].update({f"{i:016x}": 1 for i in range(10_000)})
+    old["outlets"]["quarry bay ledger"]["docs"] = [f"d{i}" for i in range(5_000)]
+    again = BoilerplateMiner.from_state(old)
+    restored = again.to_state()["outlets"]["quarry bay ledger"]
+    assert len(restored["lines"]) <= MAX_LINES_PER_OUTLET and restored["docs"][-1] == "d4999"
+    assert len(restored["docs"]) == MAX_DOCS_REMEMBERED and again.is_boilerplate("Quarry Bay Ledger", footer)

@@ -294,10 +294,12 @@ class Ingestor:
             if isinstance(a, Failure):
                 out.append(a)
                 continue
-            a = self._apply_miner(a)
+            # stored already: skipped before the miner sees it, so reading an input again never
+            # counts its lines twice (the id does not depend on what the miner removes)
             if a.id in self._in_flight or self.store.has_article(a.id):
                 report.duplicate += 1
                 continue
+            a = self._apply_miner(a)
             self._in_flight.add(a.id)
             out.append(self.dedup.add(a))
         # a better canonical (the original after its aggregator copy) re-points earlier links

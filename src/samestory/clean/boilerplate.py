@@ -12,7 +12,13 @@ outlet repeating a long background paragraph across follow-up stories must keep 
 
 The state is JSON-serializable (``to_state`` / ``from_state``) so the store can persist it
 between runs; it holds hashes of lines, never article text. Re-observing the same article
-(same ``doc_key``) does not count twice.
+(same ``doc_key``, among the outlet's last ``max_docs_remembered``) does not count twice.
+
+The state is bounded per outlet, whatever the number of articles: when an outlet's table passes
+``max_lines_per_outlet`` lines, the least frequent are forgotten until at most half remain (most
+lines are seen once; a forgotten line that repeats is counted again). A line in a share
+``min_share`` of the outlet's articles is never among them: fewer than ``lines per article /
+min_share`` lines can be that frequent, far under half the table.
 """
 
 from __future__ import annotations
@@ -27,6 +33,10 @@ from samestory.clean.junk import normalize_line
 __all__ = ["BoilerplateMiner"]
 
 STATE_VERSION = 1
+# bounds of the state per outlet (was 50,000 and 5,000: megabytes per 100k articles, saved in every
+# few batches); states saved with larger bounds are loaded with these
+MAX_LINES_PER_OUTLET = 4_000
+MAX_DOCS_REMEMBERED = 1_000
 
 
 def _key(outlet: str) -> str:
@@ -63,8 +73,8 @@ class BoilerplateMiner:
         min_share: float = 0.3,
         max_line_chars: int = 300,
         min_line_chars: int = 2,
-        max_lines_per_outlet: int = 50_000,
-        max_docs_remembered: int = 5_000,
+        max_lines_per_outlet: int = MAX_LINES_PER_OUTLET,
+        max_docs_remembered: int = MAX_DOCS_REMEMBERED,
     ) -> None:
         if min_articles < 2:
             raise ValueError(f"min_articles must be >= 2 (a line seen once is not repeated), got {min_articles}")
@@ -99,9 +109,17 @@ class BoilerplateMiner:
         for h in {_line_hash(ln) for ln in lines if self._countable(ln)}:
             stats.lines[h] = stats.lines.get(h, 0) + 1
         if len(stats.lines) > self.max_lines_per_outlet:
-            # forget lines seen once: they are the bulk, and a repeat will be counted again
-            stats.lines = {h: n for h, n in stats.lines.items() if n > 1}
+            stats.lines = self._forget_rare(stats.lines)
         return True
+
+    def _forget_rare(self, lines: dict[str, int]) -> dict[str, int]:
+        """Keep at most half the line budget, the most frequent lines (ties at the cut all go):
+        the table then takes that many new lines before the next cut (O(log) per line amortized)."""
+        keep = max(1, self.max_lines_per_outlet // 2)
+        if len(lines) <= keep:
+            return lines
+        cut = sorted(lines.values(), reverse=True)[keep]
+        return {h: n for h, n in lines.items() if n > cut}
 
     # ---- asking
 
@@ -154,11 +172,17 @@ class BoilerplateMiner:
         if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
             got = state.get("version") if isinstance(state, dict) else type(state).__name__
             raise ValueError(f"boilerplate miner state: expected version {STATE_VERSION}, got {got!r}")
-        miner = cls(**state.get("params", {}))
+        params = dict(state.get("params", {}))
+        for name, bound in (("max_lines_per_outlet", MAX_LINES_PER_OUTLET), ("max_docs_remembered", MAX_DOCS_REMEMBERED)):
+            params[name] = min(int(params.get(name, bound)), bound)
+        miner = cls(**params)
         for name, data in state.get("outlets", {}).items():
             s = _OutletStats()
             s.articles = int(data.get("articles", 0))
             s.lines = {str(h): int(n) for h, n in data.get("lines", {}).items()}
-            s.docs = OrderedDict((str(d), None) for d in data.get("docs", []))
+            if len(s.lines) > miner.max_lines_per_outlet:
+                s.lines = miner._forget_rare(s.lines)
+            docs = list(data.get("docs", []))
+            s.docs = OrderedDict((str(d), None) for d in docs[max(0, len(docs) - miner.max_docs_remembered):])
             miner._outlets[name] = s
         return miner
