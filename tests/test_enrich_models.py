@@ -11,3 +11,71 @@ def test_concurrent_first_loads_give_one_model():
         models = list(pool.map(lambda _: load_spacy(("ner",)), range(8)))
     assert all(m is models[0] for m in models)
     assert _load_spacy.cache_info().misses == 1
+
+
+# ---------------------------------------------------------------- the indexed attribute ruler
+
+import pytest  # noqa: E402
+
+# our own sentences, with the forms the two-token and regex patterns are written for
+_RULER_TEXTS = [
+    "The harbour master, 58, said the ferry ain't leaving tonight because the storm is gonna get worse.",
+    "Y'all know it: let's go home, c'mon, said Ms Okafor, who had not spoken since Tuesday.",
+    "There were 14 boats in the bay and there's nothing the council can do, she told reporters.",
+    "He didn't say whether the mayor had been told. It wasn't clear that he'd gotta resign.",
+    "I told you it was them who did it, and you believed me; we'll see.\n\nThat which remains is ours.",
+]
+
+
+def _attributes(doc):
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
+
+
+@pytest.fixture(scope="module")
+def stock_and_indexed():
+    import spacy
+
+    from samestory.enrich.attributes import IndexedAttributeRuler, use_indexed_attribute_ruler
+    from samestory.enrich.models import SPACY_PACKAGE
+
+    stock = spacy.load(SPACY_PACKAGE)
+    indexed = use_indexed_attribute_ruler(spacy.load(SPACY_PACKAGE))
+    assert type(stock.get_pipe("attribute_ruler")) is not IndexedAttributeRuler
+    assert isinstance(indexed.get_pipe("attribute_ruler"), IndexedAttributeRuler)
+    assert indexed.pipe_names == stock.pipe_names
+    return stock, indexed
+
+
+def test_indexed_attribute_ruler_sets_what_spacys_sets(stock_and_indexed):
+    stock, indexed = stock_and_indexed
+    for a, b in zip(stock.pipe(_RULER_TEXTS), indexed.pipe(_RULER_TEXTS)):
+        assert _attributes(b) == _attributes(a)
+    # and the index actually answered (no fallback to the Matcher for these patterns)
+    assert indexed.get_pipe("attribute_ruler")._index() is not None
+
+
+def test_indexed_attribute_ruler_matches_like_the_matcher_on_the_seeds(stock_and_indexed, seeds):
+    stock, indexed = stock_and_indexed
+    texts = [p.read_text(encoding="utf-8") for p in seeds]
+    with stock.select_pipes(disable=["attribute_ruler", "ner"]):
+        docs = list(stock.pipe(texts))
+    ours, theirs = indexed.get_pipe("attribute_ruler"), stock.get_pipe("attribute_ruler")
+    for doc in docs:
+        assert ours.match(doc) == theirs.match(doc)
+
+
+def test_indexed_attribute_ruler_follows_added_patterns_and_falls_back_for_operators():
+    import spacy
+
+    from samestory.enrich.attributes import use_indexed_attribute_ruler
+    from samestory.enrich.models import SPACY_PACKAGE
+
+    nlp = use_indexed_attribute_ruler(spacy.load(SPACY_PACKAGE, disable=["ner", "lemmatizer"]))
+    ruler = nlp.get_pipe("attribute_ruler")
+    text = "The harbour master said the ferry was late."
+    ruler.add([[{"LOWER": "ferry"}]], {"POS": "PROPN"})  # added after the index was built
+    assert [t.pos_ for t in nlp(text)][5] == "PROPN"
+    assert ruler._index() is not None
+    ruler.add([[{"LOWER": "the"}, {"LOWER": "ferry", "OP": "?"}]], {"POS": "X"})  # an operator: the Matcher runs
+    assert ruler._index() is None
+    assert [t.pos_ for t in nlp(text)][0] == "X"

@@ -35,7 +35,10 @@ def _load_spacy(disable: tuple[str, ...]):
     try:
         import spacy
 
-        return spacy.load(SPACY_PACKAGE, disable=list(disable))
+        from samestory.enrich.attributes import use_indexed_attribute_ruler
+
+        # the same pipeline, with the attribute ruler matched through an index (same output, faster)
+        return use_indexed_attribute_ruler(spacy.load(SPACY_PACKAGE, disable=list(disable)))
     except (ImportError, OSError) as exc:  # pragma: no cover - install problem
         raise ModelError(
             f"cannot load spaCy model {SPACY_PACKAGE!r} ({exc}); install it with "
