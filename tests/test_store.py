@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import numpy as np
@@ -165,3 +166,15 @@ def test_story_aggregate_and_member_metadata(db_path):
         with store.transaction():
             store.save_story(story)
         assert store.story_aggregate("s1") is None and store.get_story("s1") == story
+
+
+def test_story_rows_are_saved_as_to_dict_gives_them(db_path):
+    from samestory.models import to_dict
+
+    story = Story(id="s9", title="Quay", article_ids=("a", "b"), outlets=("X", ""), sources=2, independent_sources=1,
+                  first_published=None, last_published="2030-01-02", entities=("e",), keywords=())
+    with Store(db_path) as store:
+        with store.transaction():
+            store.save_story(story)
+        raw = store.conn.execute("SELECT data FROM stories WHERE id = 's9'").fetchone()[0]
+        assert json.loads(raw) == to_dict(story) and store.get_story("s9") == story

@@ -9,6 +9,7 @@ and leaves no half-written batch.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import sqlite3
 import threading
@@ -50,6 +51,19 @@ _ITER_SQL = {
     for key, cols in (((True, True), _ARTICLE_COLUMNS), ((True, False), _ARTICLE_COLUMNS),
                       ((False, True), _ARTICLE_COLUMNS_LIGHT), ((False, False), _ARTICLE_COLUMNS_HEAD))
 }
+
+
+_STORY_FIELDS = tuple(f.name for f in dataclasses.fields(Story))
+
+
+def _story_dict(story: Story) -> dict[str, Any]:
+    """``to_dict(story)`` without its generic recursion (a story's fields are flat: text, numbers,
+    tuples of text); saved for every touched story of every batch."""
+    out = {}
+    for name in _STORY_FIELDS:
+        v = getattr(story, name)
+        out[name] = list(v) if isinstance(v, tuple) else v
+    return out
 
 
 class Store:
@@ -331,7 +345,7 @@ class Store:
                 " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), ?)"
                 " ON CONFLICT(id) DO UPDATE SET data = excluded.data, last_published = excluded.last_published,"
                 " updated = excluded.updated, aggregate = excluded.aggregate",
-                (story.id, json.dumps(to_dict(story), ensure_ascii=False), story.last_published,
+                (story.id, json.dumps(_story_dict(story), ensure_ascii=False), story.last_published,
                  None if aggregate is None else json.dumps(aggregate, ensure_ascii=False)),
             )
 
