@@ -14,11 +14,14 @@ The state is JSON-serializable (``to_state`` / ``from_state``) so the store can 
 between runs; it holds hashes of lines, never article text. Re-observing the same article
 (same ``doc_key``, among the outlet's last ``max_docs_remembered``) does not count twice.
 
-The state is bounded per outlet, whatever the number of articles: when an outlet's table passes
-``max_lines_per_outlet`` lines, the least frequent are forgotten until at most half remain (most
-lines are seen once; a forgotten line that repeats is counted again). A line in a share
-``min_share`` of the outlet's articles is never among them: fewer than ``lines per article /
-min_share`` lines can be that frequent, far under half the table.
+The state is bounded per outlet, whatever the number of articles. Most lines are seen once:
+every ``FORGET_EVERY`` articles of an outlet, the lines seen in one article only are forgotten (a
+line in a share ``min_share`` of the outlet's articles is seen again long before: it loses at
+most a count or two; a forgotten line that repeats is counted again). A hard cap: past
+``max_lines_per_outlet`` lines, the least frequent go until at most half remain (fewer than
+``lines per article / min_share`` lines can be in that share of articles: never these). Document
+keys are kept for the last ``max_docs_remembered`` articles of the outlet: enough for the batches
+in flight, since the ingest skips articles it has stored before the miner sees them.
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ from samestory.clean.junk import normalize_line
 __all__ = ["BoilerplateMiner"]
 
 STATE_VERSION = 1
-# bounds of the state per outlet (was 50,000 and 5,000: megabytes per 100k articles, saved in every
-# few batches); states saved with larger bounds are loaded with these
+# bounds of the state per outlet (was 50,000 and 5,000, reached only after
+# hundreds of thousands of articles: megabytes, saved every few batches); states saved with larger bounds are loaded with these
 MAX_LINES_PER_OUTLET = 4_000
-MAX_DOCS_REMEMBERED = 1_000
+MAX_DOCS_REMEMBERED = 256
+FORGET_EVERY = 50  # articles of an outlet between two forgettings of its lines seen once
 
 
 def _key(outlet: str) -> str:
@@ -108,6 +112,8 @@ class BoilerplateMiner:
         stats.articles += 1
         for h in {_line_hash(ln) for ln in lines if self._countable(ln)}:
             stats.lines[h] = stats.lines.get(h, 0) + 1
+        if stats.articles % FORGET_EVERY == 0:
+            stats.lines = {h: n for h, n in stats.lines.items() if n > 1}
         if len(stats.lines) > self.max_lines_per_outlet:
             stats.lines = self._forget_rare(stats.lines)
         return True
