@@ -98,7 +98,8 @@ def test_a_story_holding_two_groups_is_split_and_logged():
     for aid, v in order:
         c.assign(feat(aid, v))
     founder = story_id_for("a1")
-    assert c.events_ == [{"kind": "split", "from": founder, "into": story_id_for("b1"), "at": "a4"}]
+    assert c.events_ == [{"kind": "split", "from": founder, "into": story_id_for("b1"), "at": "a4",
+                          "articles": ["b1", "b2", "b3", "b4"]}]  # what the store moves
     assert {c.story_of(x) for x in ("a1", "a2", "a3", "a4")} == {founder}
     assert {c.story_of(x) for x in ("b1", "b2", "b3", "b4")} == {story_id_for("b1")}
     assert c.resolve(founder) == founder  # a split keeps the founder's id

@@ -291,3 +291,78 @@ def test_boilerplate_miner_state_is_bounded_and_keeps_frequent_lines():
     restored = again.to_state()["outlets"]["quarry bay ledger"]
     assert len(restored["lines"]) <= MAX_LINES_PER_OUTLET and restored["docs"][-1] == "d4999"
     assert len(restored["docs"]) == MAX_DOCS_REMEMBERED and again.is_boilerplate("Quarry Bay Ledger", footer)
+
+
+# ---- splits: the store follows the clusterer when a story is split in two ----
+
+def _two_sided_stream(seed: int, n_events: int) -> list[Article]:
+    """Fictional events, each told from two sides: one named person and one topic throughout, but
+    embeddings leaning to one side or the other, so a lenient clusterer gathers an event into one
+    story and later splits it; events interleaved. Some articles reappear as copies from another
+    outlet after their original is stored (the ingest files those beside their canonical)."""
+    import dataclasses
+    import random
+
+    import numpy as np
+
+    from samestory.models import Entity, Span
+
+    r, g = random.Random(seed), np.random.default_rng(seed)
+
+    def unit(v):
+        return (v / np.linalg.norm(v)).astype(np.float32)
+
+    out = []
+    for e in range(n_events):
+        centre, lean = unit(g.standard_normal(384)), unit(g.standard_normal(384))
+        name = (r.choice(_SYL) + r.choice(_SYL)).capitalize() + " " + (r.choice(_SYL) * 2).capitalize()
+        topic = r.sample(_WORDS, 3)
+        for j in range(12):
+            text = (f"{name} spoke about the {topic[0]} on day {e}. "
+                    + " ".join(r.choice(_WORDS) for _ in range(12)).capitalize() + ".")
+            ents = (Entity(key=name.lower(), label="PERSON", name=name,
+                           mentions=(Span(text.find(name), text.find(name) + len(name)),)),)
+            side = 0.9 if j % 2 else -0.9
+            out.append(Article(id=f"sp{e}-{j}", outlet=f"Outlet {r.randrange(9)}", title=f"{name} and the {topic[j % 3]}",
+                               text=text, raw_text=text, published=f"2031-04-{1 + e:02d}T10:00:00+00:00", language="en",
+                               entities=ents,
+                               embedding=unit(centre + side * lean + 0.15 * unit(g.standard_normal(384)))))
+    r.shuffle(out)
+    for i in range(2, len(out), 5):  # copies, a few places later
+        out.insert(min(len(out), i + 4), dataclasses.replace(out[i], id=out[i].id + "-copy", outlet="Outlet copy"))
+    return out
+
+
+def test_a_split_moves_the_split_off_articles_in_the_store_as_in_the_clusterer(tmp_path):
+    """After every batch each stored article's story (resolved) is the clusterer's story for it
+    (a copy the ingest did not cluster: its canonical's), and every story row lists exactly the
+    articles filed under it; the old id of a split story still names itself, and the split is logged."""
+    from samestory.cluster import StoryClusterer
+    from samestory.workflow import IngestReport, _StoreArchive
+
+    stream = _two_sided_stream(1, 3)
+    with Store(tmp_path / "s.db") as store:
+        ing = Ingestor(store, batch_size=3)
+        # the real clusterer, made lenient (joins two-sided stories, then splits them)
+        ing.clusterer = StoryClusterer(threshold=1.2, split_threshold=0.6)
+        ing.clusterer.archive = _StoreArchive(store)
+        report = IngestReport()
+        for n, i in enumerate(range(0, len(stream), 3)):
+            ing._store_batch(ing._prepare(stream[i:i + 3], report), report)
+            known = ing.clusterer.assignments_
+            links = dict(store.conn.execute("SELECT article_id, story_id FROM story_articles").fetchall())
+            copies = dict(store.conn.execute("SELECT article_id, canonical_id FROM duplicates").fetchall())
+            for aid, sid in links.items():
+                clustered = aid if aid in known else copies[aid]  # a copy the ingest filed itself
+                assert store.resolve_story_id(sid) == ing.clusterer.story_of(clustered), f"batch {n}: {aid}"
+            rows = {s.id: set(s.article_ids) for s in store.stories()}
+            assert rows == {sid: {a for a, s in links.items() if s == sid} for sid in set(links.values())}, f"batch {n}"
+            for story in ing.clusterer.stories():
+                assert set(story.article_ids) == {a for a in rows[story.id] if a in known}, f"batch {n}: {story.id}"
+        logged = [e for e in store.story_events() if e["kind"] == "split"]
+        assert len(logged) >= 2 and report.copies >= 5
+        for ev in logged:  # the old story lives on: its id is not aliased away
+            assert store.resolve_story_id(ev["from"]) == ev["from"] != ev["into"]
+        # a copy filed by the ingest (not clustered) beside an article that a split moved went with it
+        split_off = {a for ev in logged for a in store.story_article_ids(ev["into"])}
+        assert any(c in split_off and c not in known for c in copies)

@@ -336,9 +336,9 @@ class Ingestor:
                 self.store.assign(a.id, story_id)
                 touched.add(story_id)
                 added.setdefault(story_id, []).append(a)
-            merged = self._apply_cluster_events()
-            touched |= merged
-            rebuild |= merged
+            regrouped = self._apply_cluster_events()  # merged or split: members changed
+            touched |= regrouped
+            rebuild |= regrouped
             self._save_stories(touched, added, rebuild)
             for f in failures:
                 self.store.record_failure(f)
@@ -356,25 +356,44 @@ class Ingestor:
         report.stories |= {self.store.resolve_story_id(s) for s in touched}
 
     def _apply_cluster_events(self) -> set[str]:
-        """Carry the clusterer's merges into the store: move articles, keep the old id as an alias."""
+        """Carry the clusterer's merges and splits into the store, in the order they happened.
+
+        A merge moves the old story's articles and keeps the old id as an alias (it resolves to
+        its successor); a split moves the split-off articles to the new story and leaves the old
+        one in place (no alias: the old id still names a story). Both are logged
+        (``Store.log_story_event``). Returns the stories whose members changed: their rows are
+        recomputed from the members, not extended from the saved aggregate."""
         events = getattr(self.clusterer, "events_", [])
         touched: set[str] = set()
         for ev in events[self._events_seen:]:
-            if ev.get("kind") == "merge":
+            kind = ev.get("kind")
+            if kind == "merge":
                 old, new = ev["from"], ev["into"]
                 for aid in self.store.story_article_ids(old):
                     self.store.assign(aid, new)
                 self.store.delete_story(old)
                 self.store.add_alias(old, new, "merge")
+                self.store.log_story_event("merge", old, new, ev.get("at"))
                 touched.add(new)
-        del events[:]  # carried into the store (aliases): the clusterer need not keep the history
+            elif kind == "split":
+                old, new = ev["from"], ev["into"]
+                moved = set(ev["articles"])
+                # copies the ingest stored beside their canonical without clustering them follow it
+                known = self.clusterer.assignments_
+                moved |= {aid for aid, canonical in self.store.story_copies(old).items()
+                          if canonical in moved and aid not in known}
+                for aid in sorted(moved):
+                    self.store.assign(aid, new)
+                self.store.log_story_event("split", old, new, ev.get("at"))
+                touched |= {old, new}
+        del events[:]  # carried into the store (aliases, the event log): the clusterer need not keep it
         self._events_seen = 0
         return touched
 
     def _save_stories(self, touched: set[str], added: dict[str, list[Article]], rebuild: set[str]) -> None:
         """Write the row of every touched story: from its saved aggregate plus the batch's new
         articles (O(new articles): no member is read back), or recomputed from its members'
-        metadata when a merge or a re-pointed duplicate link changed them, or no aggregate is saved."""
+        metadata when a merge, a split or a re-pointed duplicate link changed them, or no aggregate is saved."""
         resolve = self.store.resolve_story_id
         new: dict[str, list[Article]] = {}
         for sid, articles in added.items():
@@ -407,7 +426,7 @@ class _StoryAggregate:
     the fallback title (the first original's, else the first member's) with its rank.
 
     A batch adds its new articles (O(new) work and no member read back; the row itself lists
-    every member id); anything that changes existing members (a merge, a re-pointed duplicate
+    every member id); anything that changes existing members (a merge, a split, a re-pointed duplicate
     link) recomputes it from the members' metadata (``Store.story_members``): the same result."""
 
     VERSION = 1

@@ -643,7 +643,9 @@ class StoryClusterer:
         new = self._new_story(move[0], st.seq_last)
         for m in move[1:]:
             self._add(new, m, st.seq_last)
-        self.events_.append({"kind": "split", "from": st.id, "into": new.id, "at": at})
+        # the moved ids: the store moves exactly these (later events may change the new story)
+        self.events_.append({"kind": "split", "from": st.id, "into": new.id, "at": at,
+                             "articles": [m.article_id for m in move]})
 
     def _rebuild(self, st: _Story, members: list[ArticleFeatures]) -> None:
         self._unpost(st)
@@ -691,8 +693,10 @@ class StoryClusterer:
         return st.titles[best]
 
     def _story_record(self, st: _Story) -> Story:
-        ents = sorted(st.ent.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_ent_, kv[0])), kv[0]))
-        kws = sorted(st.kw.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_kw_, kv[0])), kv[0]))
+        # the top 8 only: nsmallest(n, key) is sorted(key)[:n] (the term makes every key unique),
+        # without sorting a story's whole profile on every batch that touches it
+        ents = heapq.nsmallest(8, st.ent.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_ent_, kv[0])), kv[0]))
+        kws = heapq.nsmallest(8, st.kw.items(), key=lambda kv: (-kv[1] * (1 + self._idf(self.df_kw_, kv[0])), kv[0]))
         last = _iso(st.t_last)
         return Story(
             id=st.id,
@@ -703,8 +707,8 @@ class StoryClusterer:
             independent_sources=len(st.indep_outlets),
             first_published=_iso(st.t_first),
             last_published=last,
-            entities=tuple(st.names.get(k, k) for k, _ in ents[:8]),
-            keywords=tuple(k for k, _ in kws[:8]),
+            entities=tuple(st.names.get(k, k) for k, _ in ents),
+            keywords=tuple(k for k, _ in kws),
             updated=last,
         )
 

@@ -56,6 +56,17 @@ _ITER_SQL = {
 _STORY_FIELDS = tuple(f.name for f in dataclasses.fields(Story))
 
 
+_STORY_EVENTS_DDL = """
+    CREATE TABLE IF NOT EXISTS story_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,                       -- merge | split
+        from_id TEXT NOT NULL,
+        into_id TEXT NOT NULL,
+        article_id TEXT,                          -- the article whose arrival caused it
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+    )"""
+
+
 def _story_dict(story: Story) -> dict[str, Any]:
     """``to_dict(story)`` without its generic recursion (a story's fields are flat: text, numbers,
     tuples of text); saved for every touched story of every batch."""
@@ -91,6 +102,8 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 migrate(self.conn)
+                # the story history log (merges, splits); TODO: move into a schema migration
+                self.conn.execute(_STORY_EVENTS_DDL)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
         self._lock = threading.RLock()
@@ -364,6 +377,12 @@ class Store:
             " LEFT JOIN duplicates d ON d.article_id = a.id"
             " WHERE sa.story_id = ? ORDER BY a.published, a.rowid", (story_id,))]
 
+    def story_copies(self, story_id: str) -> dict[str, str]:
+        """The story's members that are copies: article id -> its canonical article's id."""
+        return dict(self._query(
+            "SELECT sa.article_id, d.canonical_id FROM story_articles sa"
+            " JOIN duplicates d ON d.article_id = sa.article_id WHERE sa.story_id = ?", (story_id,)))
+
     def article_seqs(self, ids: Sequence[str]) -> dict[str, int]:
         """Insertion order (rowid) of stored articles, for ordering like ``story_article_ids``."""
         return dict(self._query("SELECT a.id, a.rowid FROM json_each(?) j JOIN articles a ON a.id = j.value",
@@ -379,6 +398,25 @@ class Store:
                 "INSERT OR REPLACE INTO story_aliases (old_id, new_id, reason) VALUES (?, ?, ?)",
                 (old_id, new_id, reason),
             )
+
+    def log_story_event(self, kind: str, from_id: str, into_id: str, article_id: str | None = None) -> None:
+        """Record a change of the story set ("merge": ``from_id`` merged into ``into_id``; "split":
+        ``into_id`` was split off ``from_id``, which lives on), with the article that caused it.
+        History only: ``resolve_story_id`` follows aliases, never this log."""
+        with self._lock:
+            self.conn.execute("INSERT INTO story_events (kind, from_id, into_id, article_id) VALUES (?, ?, ?, ?)",
+                              (kind, from_id, into_id, article_id))
+
+    def story_events(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        """The logged merges and splits (oldest first), all or those involving ``story_id``."""
+        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'story_events'"):
+            return []  # a read-only store written before the log existed
+        sql = "SELECT kind, from_id, into_id, article_id, at FROM story_events"
+        params: tuple = ()
+        if story_id is not None:
+            sql += " WHERE from_id = ? OR into_id = ?"
+            params = (story_id, story_id)
+        return [dict(zip(("kind", "from", "into", "article", "at"), r)) for r in self._query(sql + " ORDER BY id", params)]
 
     def resolve_story_id(self, story_id: str) -> str:
         """Follow merge aliases so an old story id still finds its story."""
