@@ -99,3 +99,16 @@ def test_article_text_is_escaped(tmp_path):
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
         assert json.loads(c.get("/articles/a-evil.json").text)["title"] == evil.title
+
+
+def test_story_history_lists_merges_and_splits(demo_db, tmp_path):
+    db = tmp_path / "h.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as store:
+        sid = store.stories(limit=1)[0].id
+        store.log_story_event("split", sid, "s-split-off", "a-<b>late</b>")
+    with TestClient(create_app(db)) as c:
+        data = c.get(f"/stories/{sid}.json").json()
+        assert data["history"][-1]["kind"] == "split" and data["history"][-1]["into"] == "s-split-off"
+        page = c.get(f"/stories/{sid}").text
+        assert "split off" in page and "a-&lt;b&gt;late&lt;/b&gt;" in page and "<b>late</b>" not in page

@@ -56,17 +56,6 @@ _ITER_SQL = {
 _STORY_FIELDS = tuple(f.name for f in dataclasses.fields(Story))
 
 
-_STORY_EVENTS_DDL = """
-    CREATE TABLE IF NOT EXISTS story_events (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        kind TEXT NOT NULL,                       -- merge | split
-        from_id TEXT NOT NULL,
-        into_id TEXT NOT NULL,
-        article_id TEXT,                          -- the article whose arrival caused it
-        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
-    )"""
-
-
 def _story_dict(story: Story) -> dict[str, Any]:
     """``to_dict(story)`` without its generic recursion (a story's fields are flat: text, numbers,
     tuples of text); saved for every touched story of every batch."""
@@ -102,8 +91,6 @@ class Store:
             self.conn.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 migrate(self.conn)
-                # the story history log (merges, splits); TODO: move into a schema migration
-                self.conn.execute(_STORY_EVENTS_DDL)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
         self._lock = threading.RLock()

@@ -184,3 +184,21 @@ def m004_story_aggregate() -> str:
     return """
         ALTER TABLE stories ADD COLUMN aggregate TEXT;  -- JSON; NULL: recompute from the members
         """
+
+
+@migration
+def m005_story_events() -> str:
+    # the history of the story set: merges (the old id also becomes an alias) and splits (the
+    # old story lives on, so a split is no alias); what ``samestory`` shows as a story's history
+    return """
+        CREATE TABLE story_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL,                       -- merge | split
+            from_id TEXT NOT NULL,
+            into_id TEXT NOT NULL,
+            article_id TEXT,                          -- the article whose arrival caused it
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX story_events_from ON story_events(from_id);
+        CREATE INDEX story_events_into ON story_events(into_id);
+        """

@@ -63,7 +63,7 @@ def story_page(store: Store, story_id: str, *, status: str = "") -> dict[str, An
     counts = Counter(g["status"] for g in cov.get("claims", []))
     status = status if status in ("shared", "unique", "conflicting") else ""
     return {**cov, "outlet_columns": outlets, "rows": rows, "status_filter": status, "counts": dict(counts),
-            "timeline": _timeline(cov)}
+            "timeline": _timeline(cov), "history": store.story_events(cov["story"]["id"])}
 
 
 def article_page(store: Store, article_id: str, *, hl: str = "") -> dict[str, Any]:
