@@ -79,3 +79,66 @@ def test_indexed_attribute_ruler_follows_added_patterns_and_falls_back_for_opera
     ruler.add([[{"LOWER": "the"}, {"LOWER": "ferry", "OP": "?"}]], {"POS": "X"})  # an operator: the Matcher runs
     assert ruler._index() is None
     assert [t.pos_ for t in nlp(text)][0] == "X"
+
+
+# ---------------------------------------------------------------- embedding precision
+
+# our own sentences: short and long, with names and numbers
+_EMBED_TEXTS = [
+    "Flood waters reached the old bridge in Carrow on Tuesday night.",
+    "The council said 214 homes had been evacuated and two schools would stay closed until Friday.",
+    "Ms Okafor, the harbour master, told reporters the ferry would not sail again this week.",
+    "A spokesman for the regional police declined to say how many officers had been sent north, "
+    "but confirmed that the motorway between the two towns remained shut in both directions.",
+    "Prices rose.",
+]
+
+
+def test_embedding_precision_is_chosen_from_the_environment(monkeypatch):
+    from samestory.enrich.models import _native_bf16, embedding_precision
+    from samestory.errors import ModelError
+
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    assert embedding_precision() == "fp32"
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "BF16")
+    assert embedding_precision() == "bf16"
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "auto")
+    assert embedding_precision() == ("bf16" if _native_bf16() else "fp32")
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "half")
+    with pytest.raises(ModelError, match="SAMESTORY_EMBED_PRECISION='half'"):
+        embedding_precision()
+
+
+@pytest.mark.parametrize("max_tokens", [None, 24])
+def test_bfloat16_embeddings_are_the_float32_ones_to_within_rounding(monkeypatch, max_tokens):
+    """Both paths of ``embed_texts`` (the model's own encode and the per-call cut) switch
+    precision, and the vectors barely move: cosine with float32 over 0.999 for every text."""
+    import numpy as np
+
+    from samestory.enrich.embed import embed_texts
+
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    exact = embed_texts(_EMBED_TEXTS, max_tokens=max_tokens)
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "bf16")
+    rounded = embed_texts(_EMBED_TEXTS, max_tokens=max_tokens)
+    assert not np.array_equal(exact, rounded)  # the switch took effect
+    assert rounded.dtype == np.float32
+    assert np.allclose(np.linalg.norm(rounded, axis=1), 1.0, atol=1e-5)
+    assert (exact * rounded).sum(axis=1).min() > 0.999
+    # what alignment and clustering read: the pairwise cosines
+    assert np.abs(exact @ exact.T - rounded @ rounded.T).max() < 0.01
+
+
+def test_compare_claim_vectors_follow_the_precision(monkeypatch):
+    import numpy as np
+
+    from samestory.compare import _nlp
+
+    monkeypatch.setattr(_nlp, "_vectors", type(_nlp._vectors)())
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    exact = _nlp.encode(_EMBED_TEXTS)
+    _nlp._vectors.clear()
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "bf16")
+    rounded = _nlp.encode(_EMBED_TEXTS)
+    assert not np.array_equal(exact, rounded)
+    assert (exact * rounded).sum(axis=1).min() > 0.999

@@ -171,11 +171,11 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     by_key = {text_key(t): t for t in texts}
 
     def run(new: list[bytes]) -> list[np.ndarray]:
-        from samestory.enrich.models import load_embedder
+        from samestory.enrich.models import embedding_inference, load_embedder
 
         model = load_embedder()
         batch = _capped(model, [by_key[k] for k in new], MAX_CLAIM_TOKENS)
-        with _torch_threads(encode_threads()):
+        with _torch_threads(encode_threads()), embedding_inference():
             vecs = model.encode(batch, batch_size=ENCODE_BATCH, convert_to_numpy=True, normalize_embeddings=True,
                                 show_progress_bar=False)
         return list(np.asarray(vecs, dtype=np.float32))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from samestory.enrich.models import load_embedder
+from samestory.enrich.models import embedding_inference, load_embedder
 from samestory.models import Article
 
 __all__ = ["DIM", "embed_texts", "lead_text", "article_vector", "LEAD_SENTENCES", "LEAD_MAX_TOKENS"]
@@ -34,7 +34,8 @@ def embed_texts(texts: Sequence[str], batch_size: int = 64, max_tokens: int | No
     model = load_embedder()
     texts = list(texts)
     if max_tokens is None or max_tokens >= model.max_seq_length:
-        vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
+        with embedding_inference():
+            vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
     else:
         vecs = _encode_truncated(model, texts, max(8, int(max_tokens)), batch_size)
     vecs = np.asarray(vecs, dtype=np.float32)
@@ -48,8 +49,6 @@ def embed_texts(texts: Sequence[str], batch_size: int = 64, max_tokens: int | No
 
 def _encode_truncated(model, texts: list[str], max_tokens: int, batch_size: int) -> np.ndarray:
     """``model.encode`` with the tokenizer cutting at ``max_tokens`` (no shared state touched)."""
-    import torch
-
     out = np.zeros((len(texts), DIM), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths pad less
     for start in range(0, len(order), batch_size):
@@ -57,7 +56,7 @@ def _encode_truncated(model, texts: list[str], max_tokens: int, batch_size: int)
         enc = model.tokenizer(
             [texts[i] for i in idx], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
         )
-        with torch.inference_mode():
+        with embedding_inference():
             emb = model(dict(enc))["sentence_embedding"]
         out[idx] = emb.float().cpu().numpy()
     return out
