@@ -27,6 +27,7 @@ from _common import EVAL, need, peak_rss_mb, record
 from samestory.cluster import FEATURE_NAMES, ArticleFeatures, StoryClusterer, featurize
 from samestory.cluster import _read_jsonl_minimal as read_records
 from samestory.enrich.embed import LEAD_MAX_TOKENS, LEAD_SENTENCES
+from samestory.enrich.models import embedding_precision
 
 DATA = EVAL / "ecbplus" / "ecbplus.jsonl"
 
@@ -269,7 +270,8 @@ def main() -> None:
         if cached:
             lines.append("(enrich CPU split below measured when the --features-cache was built; wall rate not measured)")
         lines.append(f"**throughput** (stages as the ingest runs them: read JSONL + enrich (spaCy; MiniLM on "
-                     f"headline + {LEAD_SENTENCES} lead sentences cut at {LEAD_MAX_TOKENS} word pieces) + features + "
+                     f"headline + {LEAD_SENTENCES} lead sentences cut at {LEAD_MAX_TOKENS} word pieces, "
+                     f"{embedding_precision()} matrix products) + features + "
                      f"cluster; clean/dedup not included; shared machine, load average at end "
                      f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall rates vary, CPU ms do not)")
         lines.append(f"- CPU ms per article: enrich spaCy {per['spacy']:.0f}, enrich embedding {per['embed']:.0f} "

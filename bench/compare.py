@@ -31,7 +31,7 @@ def main() -> None:
     path = need(EVAL / "ecbplus" / "ecbplus.jsonl")
     from samestory.compare import compare
     from samestory.enrich import enrich
-    from samestory.enrich.models import load_embedder, load_spacy
+    from samestory.enrich.models import embedding_precision, load_embedder, load_spacy
     from samestory.models import Article
 
     events: dict[str, list[dict]] = defaultdict(list)
@@ -117,6 +117,7 @@ def main() -> None:
         f"| 10-article story again, one article swapped (wall / CPU ms, mean) | "
         f"{statistics.mean(t[0] for t in grown):.0f} / {statistics.mean(t[1] for t in grown):.0f} |" if grown else "| | |",
         f"| torch threads for the encode at the end (load-dependent) | {_nlp.encode_threads()} |",
+        f"| embedding precision (bench/embedding.py) | {embedding_precision()} |",
         f"| load average (1 min) at start / end | {load_start:.1f} / {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (machine shared) |",
         f"| peak RSS | {peak_rss_mb():.0f} MiB |",
         "",
