@@ -105,6 +105,38 @@ def test_a_story_holding_two_groups_is_split_and_logged():
     assert c.resolve(founder) == founder  # a split keeps the founder's id
 
 
+def _lookalike_stream():
+    """Event A (3 reports and an off-angle one, all naming A's people) and look-alike event B
+    (4 reports naming others), close in embedding space (cosine 0.8): one story at a low threshold."""
+    a, b, odd = basis(0), mix(basis(0), basis(1), 0.8), mix(basis(0), basis(2), 0.3)
+    return ([(f"a{i}", a, ("alice ward", "kent")) for i in (1, 2, 3)] + [("a-odd", odd, ("alice ward", "kent"))]
+            + [(f"b{i}", b, ("bob frame", "leeds")) for i in (1, 2, 3, 4)])
+
+
+LOOKALIKE_WEIGHTS = dict(w_centroid=1.0, w_max=0.0, w_entities=1.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0,
+                         w_lead_missing=0.0, w_story_missing=0.0, w_year_conflict=0.0)
+
+
+def test_lookalike_events_in_one_story_are_split_by_their_scores_not_only_their_embeddings():
+    c = StoryClusterer(threshold=0.5, merge_threshold=None, split_score_threshold=1.2, **LOOKALIKE_WEIGHTS)
+    for aid, v, ents in _lookalike_stream():
+        c.assign(feat(aid, v, ents=ents))
+    founder = story_id_for("a1")
+    # the embedding halves are close (0.8 > split_threshold), but B's reports score ~0.8 against
+    # A's half; and the member farthest from the founder (a-odd) alone is no cut: the next seed is
+    assert c.events_ == [{"kind": "split", "from": founder, "into": story_id_for("b1"), "at": "b4",
+                          "articles": ["b1", "b2", "b3", "b4"]}]
+    assert {c.story_of(x) for x in ("a1", "a2", "a3", "a-odd")} == {founder}
+    assert {c.story_of(x) for x in ("b1", "b2", "b3", "b4")} == {story_id_for("b1")}
+
+
+def test_without_the_score_test_lookalikes_close_in_embedding_stay_together():
+    c = StoryClusterer(threshold=0.5, merge_threshold=None, split_score_threshold=None, **LOOKALIKE_WEIGHTS)
+    for aid, v, ents in _lookalike_stream():
+        c.assign(feat(aid, v, ents=ents))
+    assert c.events_ == [] and len(c.stories()) == 1
+
+
 def test_stories_close_after_the_window_and_are_not_joined():
     a, b = basis(0), basis(1)
     c = StoryClusterer(window_days=3, min_idle_articles=0, sweep_every=1, **EMBEDDING_ONLY)
