@@ -307,3 +307,22 @@ def test_take_changes_returns_only_what_changed():
     c.assign(feat("a2", basis(0)))
     _, stories, df = c.take_changes()
     assert [d["id"] for _, d in stories] == [story_id_for("a1")] and df == {}
+
+
+@pytest.mark.parametrize("text, day", [
+    ("2024-03-05T10:00:00Z", "2024-03-05"),
+    ("Published : 2012.08.08 09 : 01 AM", "2012-08-08"),
+    ("27 NOVEMBER, 2005", "2005-11-27"),
+    ("Posted : May 24, 2005 He led the team", "2005-05-24"),
+    ("Updated 12 / 2 / 2010 1 : 31 AM", "2010-12-02"),
+    ("The festival returns in 2014", None),  # a year alone: month and day would be invented
+    ("In 2008, the champion won in the 11th round.", None),
+    ("Tuesday afternoon", None),
+])
+def test_published_strings_give_a_time_only_when_they_state_a_date(text, day):
+    import datetime as dt
+
+    from samestory.cluster.features import parse_published
+
+    t = parse_published(text)
+    assert (None if t is None else dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).date().isoformat()) == day

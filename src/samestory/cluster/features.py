@@ -130,19 +130,23 @@ def _numbers(title: str, text: str) -> dict[str, float]:
 # ---------------------------------------------------------------- time
 
 _HAS_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+# a month by name or a numeric day-month-year: a year alone ("Oscars in 2014") is not a date
+_HAS_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,4}", re.I)
 
 
 def parse_published(value: str | None) -> float | None:
     """Epoch seconds of an ISO 8601 time, or of a free-text date that states its year; else None.
 
-    A date without a year is not guessed (a wrong year would push a story apart)."""
+    A date without a year is not guessed (a wrong year would push a story apart), nor one with
+    only a year (its month and day would be invented)."""
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
     try:
         dt = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        if not _HAS_YEAR.search(text):
+        if not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
             return None
         try:
             import warnings
