@@ -157,6 +157,19 @@ def test_undated_stories_close_after_max_idle_articles():
     assert len(c.open_story_ids()) <= 3
 
 
+@pytest.mark.parametrize("bar, joins", [(0.95, {"exact": True, "close": False}), (None, {"exact": False, "close": False})])
+def test_a_quiet_story_is_joined_only_by_a_match_over_the_quiet_bar(bar, joins):
+    a = basis(0)
+    for aid, v in (("exact", a), ("close", mix(a, basis(1), 0.9))):
+        c = StoryClusterer(threshold=0.5, window_days=3, quiet_join_threshold=bar, **EMBEDDING_ONLY)
+        first = c.assign(feat("a1", a, t=0.0))
+        late = c.assign(feat(aid, v, t=10 * DAY))  # 10 days on: the story is quiet for it
+        assert (late == first) is joins[aid], aid
+        # inside the window the same article joins at the ordinary threshold
+        c2 = StoryClusterer(threshold=0.5, window_days=3, quiet_join_threshold=bar, **EMBEDDING_ONLY)
+        assert c2.assign(feat("a1", a, t=0.0)) == c2.assign(feat(aid, v, t=1 * DAY))
+
+
 def test_time_gap_inside_the_window_is_a_soft_penalty():
     a = basis(0)
     c = StoryClusterer(window_days=10)

@@ -154,7 +154,7 @@ def test_a_quiet_story_is_not_joined(feats):
 
     late = dataclasses.replace(feats["fire-b3"], article_id="fire-b3-late",
                                time=feats["fire-b3"].time + 10 * 86400)
-    short = StoryClusterer(window_days=3)
+    short = StoryClusterer(window_days=3, quiet_join_threshold=None)
     short.assign(feats["fire-b1"])
     short.assign(feats["fire-b2"])
     assert short.assign(late) != story_id_for("fire-b1")
