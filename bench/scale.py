@@ -484,6 +484,36 @@ class Prepopulated:
         dst.close()
 
 
+def calibration_ms() -> float:
+    """CPU ms of a fixed workload shaped like the client's (dicts, hashing, an SQLite insert and
+    lookup, small numpy products), best of 3: this machine's speed varies by the minute, so each
+    probe is also given relative to it."""
+    import hashlib
+    import sqlite3
+
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    mat = rng.standard_normal((384, 400)).astype(np.float32)
+    vec = rng.standard_normal(384).astype(np.float32)
+    best = float("inf")
+    for _ in range(3):
+        t = time.process_time()
+        counts: dict[str, int] = {}
+        for i in range(40_000):
+            key = hashlib.sha1(str(i % 5000).encode()).hexdigest()[:12]
+            counts[key] = counts.get(key, 0) + 1
+        con = sqlite3.connect(":memory:")
+        con.execute("create table t (k text primary key, v integer)")
+        con.executemany("insert into t values (?, ?)", counts.items())
+        sum(con.execute("select v from t where k = ?", (k,)).fetchone()[0] for k in list(counts)[:2000])
+        con.close()
+        for _ in range(400):
+            (mat.T @ vec).argmax()
+        best = min(best, time.process_time() - t)
+    return best * 1000
+
+
 def child_probe(db: Path, start: int, probe: int, per_day: int, out: Path) -> None:
     """In a fresh process: open the store with Ingestor, ingest the next ``probe`` articles, time the
     client-side steps (clean and enrich run untimed in between, as an engine would run them)."""
@@ -534,6 +564,7 @@ def child_probe(db: Path, start: int, probe: int, per_day: int, out: Path) -> No
         timed(obj, attr, key)
     report = IngestReport()
     raws = [raw_doc(a) for a in stream.articles(start, start + probe)]
+    calibration = [calibration_ms()]
     client = 0.0
     for i in range(0, len(raws), BATCH):
         cleaned = clean_batch(raws[i:i + BATCH])
@@ -544,6 +575,7 @@ def child_probe(db: Path, start: int, probe: int, per_day: int, out: Path) -> No
         t0 = time.process_time()
         ing._store_batch(enriched, report)
         client += time.process_time() - t0
+    calibration.append(calibration_ms())
     story_sizes = [len(store.story_article_ids(s)) for s in report.stories]
     in_memory = sum(st is not None for st in ing.clusterer.stories_)
     result = {
@@ -555,7 +587,7 @@ def child_probe(db: Path, start: int, probe: int, per_day: int, out: Path) -> No
         "in_memory_stories": in_memory, "dedup_startup_s": dedup_load.get("s", 0.0),
         "dedup_rss_mb": dedup_load.get("rss_mb", 0.0), "dedup_arrays_mb": ing.dedup.memory_bytes() / 2**20,
         "miner_state_kb": len(json.dumps(ing.miner.to_state())) / 1024,
-        "peak_rss_mb": peak_rss(),
+        "peak_rss_mb": peak_rss(), "calibration_ms": sum(calibration) / len(calibration),
     }
     store.close()
     out.write_text(json.dumps(result))
@@ -589,6 +621,10 @@ def state_section(stream: SyntheticStream, sizes: list[int], probe: int, tmp: Pa
     return state_lines(results, probe), results
 
 
+def _relative(r: dict) -> float:
+    return r["client_ms"] / r["calibration_ms"]
+
+
 def state_lines(results: list[dict], probe: int) -> list[str]:
     """The section B table and notes from the probes' results (also: ``--table-from LOG``)."""
     keys = sorted({k for r in results for k in r["parts_ms"]},
@@ -617,6 +653,11 @@ def state_lines(results: list[dict], probe: int) -> list[str]:
         "- " + ", ".join(f"client CPU ms/article at {r['stored']:,} / at {first['stored']:,} stored:"
                          f" **{r['client_ms'] / first['client_ms']:.2f}x**" for r in results[1:])
         + " (flat would be ~1x)",
+        "- the same in units of a fixed CPU workload timed in each probe process before and after it"
+        " (`calibration_ms`: " + ", ".join(f"{r.get('calibration_ms', 0):.0f} ms at {r['stored']:,}" for r in results)
+        + "; the machine's speed drifts): " + ", ".join(
+            f"at {r['stored']:,} / at {first['stored']:,}: **{_relative(r) / _relative(first):.2f}x**" for r in results[1:])
+        if all(r.get("calibration_ms") for r in results) else "- (no calibration in these results)",
         f"- client memory for the loaded state (RSS after `Ingestor(store)`, before any model is loaded): "
         + ", ".join(f"{r['state_rss_mb']:.0f} MB at {r['stored']:,}" for r in results)
         + f"; ratio {last['stored']:,} / {first['stored']:,}: **{last['state_rss_mb'] / max(first['state_rss_mb'], 1):.1f}x**"
