@@ -671,10 +671,23 @@ class StoryClusterer:
     def _cross_score(self, a: list[ArticleFeatures], b: list[ArticleFeatures]) -> float:
         """Mean score of each side's members as articles against the other side as a story."""
         w = self.weights
-        side_a, side_b = _detached_story(a), _detached_story(b)
+        side_a, side_b = self._detached(a), self._detached(b)
         scores = [float(w @ self.pair_features(m, side_b)) for m in a]
         scores += [float(w @ self.pair_features(m, side_a)) for m in b]
         return sum(scores) / len(scores)
+
+    def _detached(self, members: list[ArticleFeatures]) -> _Story:
+        """A story of ``members`` for scoring only: not indexed, not posted, owns no article."""
+        st = _Story(-1, "", 0)
+        st.kept = np.stack([m.embedding for m in members]).astype(np.float32)
+        st.kept_n = st.n = len(members)
+        st.emb_sum = st.kept.sum(axis=0, dtype=np.float64)
+        for m in members:
+            self._add_profile(st, m)
+            if m.time is not None:
+                st.t_first = m.time if st.t_first is None else min(st.t_first, m.time)
+                st.t_last = m.time if st.t_last is None else max(st.t_last, m.time)
+        return st
 
     def _rebuild(self, st: _Story, members: list[ArticleFeatures]) -> None:
         self._unpost(st)
@@ -918,22 +931,6 @@ def _two_means(emb: np.ndarray, far: int) -> tuple[np.ndarray, float]:
                 v = part.sum(axis=0)
                 centers[c] = v / max(float(np.linalg.norm(v)), 1e-12)
     return labels, float(centers[0] @ centers[1])
-
-
-def _detached_story(members: list[ArticleFeatures]) -> _Story:
-    """A story of ``members`` for scoring only: not indexed, not posted, owns no article."""
-    st = _Story(-1, "", 0)
-    st.kept = np.stack([m.embedding for m in members]).astype(np.float32)
-    st.kept_n = st.n = len(members)
-    st.emb_sum = st.kept.sum(axis=0, dtype=np.float64)
-    for m in members:
-        for prof, src in ((st.ent, m.entities), (st.kw, m.keywords), (st.num, m.numbers)):
-            for term, w in src.items():
-                prof[term] = prof.get(term, 0.0) + w
-        if m.time is not None:
-            st.t_first = m.time if st.t_first is None else min(st.t_first, m.time)
-            st.t_last = m.time if st.t_last is None else max(st.t_last, m.time)
-    return st
 
 
 def _missing(salient: list[tuple[str, float]], prof: dict[str, float]) -> float:
