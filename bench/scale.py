@@ -232,10 +232,29 @@ def body_of(a: dict) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), spans
 
 
+def text_of(a: dict) -> str:
+    return a["text"] if "text" in a else body_of(a)[0]
+
+
+def ecb_articles(n: int) -> list[dict]:
+    """The first ``n`` ECB+ documents of 30 words or more as they are (real news length; ids,
+    titles and texts only, each its own outlet), for section A with ``--engine-texts ecb``."""
+    out = []
+    with open(ECB, encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            if len(d["text"].split()) >= 30:
+                out.append({"id": d["id"], "outlet": f"doc {d['id']}", "title": d.get("title") or "",
+                            "text": d["text"], "published": None})
+            if len(out) == n:
+                break
+    return out
+
+
 def raw_doc(a: dict):
     from samestory.models import RawDoc
 
-    return RawDoc(source=f"synthetic#{a['id']}", kind="text", content=body_of(a)[0], id=a["id"],
+    return RawDoc(source=f"synthetic#{a['id']}", kind="text", content=text_of(a), id=a["id"],
                   outlet=a["outlet"], title=a["title"], published=a["published"])
 
 
@@ -243,7 +262,7 @@ def write_jsonl(path: Path, arts) -> int:
     n = 0
     with open(path, "w") as f:
         for a in arts:
-            f.write(json.dumps({"id": a["id"], "outlet": a["outlet"], "title": a["title"], "text": body_of(a)[0],
+            f.write(json.dumps({"id": a["id"], "outlet": a["outlet"], "title": a["title"], "text": text_of(a),
                                 "published": a["published"]}) + "\n")
             n += 1
     return n
@@ -355,8 +374,9 @@ def run_engine(name: str, workers: int, raws: list, jsonl: Path, tmp: Path) -> d
         engine.close()
 
 
-def engine_section(stream: SyntheticStream, n: int, tmp: Path) -> tuple[list[str], dict]:
-    arts = list(stream.articles(0, n))
+def engine_section(stream: SyntheticStream, n: int, tmp: Path, texts: str = "synthetic") -> tuple[list[str], dict]:
+    arts = ecb_articles(n) if texts == "ecb" else list(stream.articles(0, n))
+    words = sum(len(text_of(a).split()) for a in arts) / max(1, len(arts))
     raws = [raw_doc(a) for a in arts]
     jsonl = tmp / "engine.jsonl"
     write_jsonl(jsonl, arts)
@@ -367,7 +387,8 @@ def engine_section(stream: SyntheticStream, n: int, tmp: Path) -> tuple[list[str
     same = len({json.dumps(stories_of(Path(r["db"])), sort_keys=True) for r in runs}) == 1
     by = {r["engine"]: r for r in runs}
     lines = [
-        f"### A. Engines: {n} synthetic articles, batches of {ENGINE_BATCH}, models loaded before timing",
+        f"### A. Engines: {len(arts)} {'ECB+ articles as published' if texts == 'ecb' else 'synthetic articles'}"
+        f" ({words:.0f} words on average), batches of {ENGINE_BATCH}, models loaded before timing",
         "",
         "| engine | phases only: articles/s | engine CPU s/article | end to end: articles/s | engine CPU s/article"
         " | client CPU s/article | peak RSS MB (client; workers) |",
@@ -767,6 +788,8 @@ def main() -> None:
     ap.add_argument("--probe", type=int, default=128, help="new articles timed at each size (B)")
     ap.add_argument("--warc-records", type=int, default=100_000, help="records in the WARC (C)")
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: engine, state, warc")
+    ap.add_argument("--engine-texts", choices=("synthetic", "ecb"), default="synthetic",
+                    help="A on the synthetic stream, or on real ECB+ documents (recorded as its own section)")
     ap.add_argument("--quick", action="store_true", help="64 engine articles, sizes 1k and 10k, probe 64, 20k-record WARC")
     ap.add_argument("--per-day", type=int, default=PER_DAY, help="synthetic articles per day of publication time")
     ap.add_argument("--child-probe", nargs=5, metavar=("DB", "START", "N", "PER_DAY", "OUT"), help=argparse.SUPPRESS)
@@ -792,13 +815,15 @@ def main() -> None:
     need(ECB)
     stream = SyntheticStream(ECB, per_day=args.per_day)
     t_all = time.perf_counter()
-    lines = [f"Synthetic variants of ECB+ texts (see the docstring of bench/scale.py); {load()} at the start"
+    source = ("Synthetic variants of ECB+ texts (see the docstring of bench/scale.py)" if args.engine_texts == "synthetic"
+              else "ECB+ documents as published (Cybulska & Vossen 2014; ../shared/eval/ecbplus), no dates")
+    lines = [f"{source}; {load()} at the start"
              " (the machine is shared: wall-clock rates drop when others run, CPU seconds per article do not).", ""]
     with tempfile.TemporaryDirectory(prefix="samestory-scale-") as d:
         tmp = Path(d)
         if "engine" not in skip:
             print("A. engines", flush=True)
-            part, _ = engine_section(stream, args.engine_articles, tmp)
+            part, _ = engine_section(stream, args.engine_articles, tmp, args.engine_texts)
             lines += part + [""]
         if "state" not in skip:
             print("B. client state vs corpus size", flush=True)
@@ -810,7 +835,7 @@ def main() -> None:
             lines += warc_section(args.warc_records, tmp) + [""]
     lines.append(f"Total run: {time.perf_counter() - t_all:.0f} s; {load()} at the end; peak RSS of the driver"
                  f" {peak_rss_mb():.0f} MB.")
-    record("scale", lines)
+    record("scale" if args.engine_texts == "synthetic" else "scale A on ECB+ articles", lines)
 
 
 if __name__ == "__main__":
