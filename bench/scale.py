@@ -50,6 +50,8 @@ articles of 32 consecutive events arrive shuffled together.
     .venv/bin/python bench/scale.py --quick               # a smaller look
     .venv/bin/python bench/scale.py --engine-articles 1000 --sizes 1000,10000,100000,300000
     .venv/bin/python bench/scale.py --skip engine,warc    # one part only
+    .venv/bin/python bench/scale.py --skip state,warc --engine-texts ecb --engine-articles 256
+                                                          # A on real ECB+ documents (news length)
 
 Dask starts worker processes that import modules: all driver code is under ``__main__``.
 """
