@@ -1,6 +1,7 @@
 """Sentence embeddings (all-MiniLM-L6-v2 through sentence-transformers), L2-normalized float32.
 
-MiniLM's cost is linear in tokens (~0.7 ms CPU per token per text here), so the article vector
+MiniLM's cost is linear in tokens (about 0.4 ms CPU per word piece in float32, 0.15 in bfloat16:
+bench/embedding.py), so the article vector
 embeds the headline and the first sentence or two only, cut at ``LEAD_MAX_TOKENS`` word pieces:
 the lead is where an outlet tells the event itself. The cut is per call (the tokenizer truncates);
 the shared model's own ``max_seq_length`` is never changed, so other users (compare's claims) are
