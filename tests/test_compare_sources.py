@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from samestory.compare import compare
-from samestory.compare.claims import source_keys
+from samestory.dedup import source_keys
 from samestory.models import Article
 
 # Fictional: the town, the storm and the outlets are invented for these tests.

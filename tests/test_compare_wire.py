@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samestory.compare import compare
-from samestory.compare.claims import source_keys
+from samestory.dedup import source_keys
 from samestory.dedup import independent_sources
 from samestory.models import Article
 

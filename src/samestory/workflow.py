@@ -422,7 +422,7 @@ class _StoryAggregate:
 
     ``m``: one ``[published, seq, id, outlet, canonical id, wire]`` per member, in
     ``Store.story_article_ids`` order (published, NULL first, then insertion order ``seq``); the
-    canonical id and wire are what ``independent_sources`` groups by (``source_roots``); ``t``:
+    id, outlet, canonical id and wire are what ``independent_sources`` groups by (``source_roots``); ``t``:
     the fallback title (the first original's, else the first member's) with its rank.
 
     A batch adds its new articles (O(new) work and no member read back; the row itself lists
@@ -491,7 +491,7 @@ class _StoryAggregate:
             article_ids=tuple(m[2] for m in members),
             outlets=tuple(dict.fromkeys(m[3] for m in members)),
             sources=len(members),
-            independent_sources=count_sources([(m[2], m[4], m[5]) for m in members]),
+            independent_sources=count_sources([(m[2], m[3], m[4], m[5]) for m in members]),
             first_published=published[0] if published else None,
             last_published=published[-1] if published else None,
             entities=base.entities if base else (),

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from samestory.dedup.sources import source_wire
+
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
 
 # spaCy labels that name who/where/what an event is about
@@ -48,6 +50,7 @@ class ArticleFeatures:
     time: float | None = None
     outlet: str = ""
     canonical_id: str | None = None  # set by dedup: join the canonical article's story
+    wire: str | None = None  # the agency the article counts under (dedup.source_wire)
 
 
 # ---------------------------------------------------------------- text pieces
@@ -298,6 +301,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
                 time=parse_published(a.published),
                 outlet=a.outlet or "",
                 canonical_id=a.duplicate.canonical_id if a.duplicate is not None else None,
+                wire=source_wire(a),
             )
         )
     return out

@@ -55,6 +55,7 @@ from collections import Counter
 import numpy as np
 
 from samestory.cluster.features import ArticleFeatures, featurize
+from samestory.dedup.sources import count_sources
 from samestory.errors import NotFoundError
 from samestory.models import Story
 
@@ -100,7 +101,7 @@ def _iso(ts: float | None) -> str | None:
 
 class _Story:
     __slots__ = (
-        "idx", "id", "seq_first", "seq_last", "article_ids", "outlets", "indep_outlets",
+        "idx", "id", "seq_first", "seq_last", "article_ids", "outlets", "source_members",
         "emb_sum", "n", "kept", "kept_n", "titles", "members", "ent", "names", "kw", "num",
         "t_first", "t_last", "clock_last", "status", "row", "norms", "tokens", "title",
     )
@@ -112,7 +113,8 @@ class _Story:
         self.seq_last = seq
         self.article_ids: list[str] = []
         self.outlets: list[str] = []
-        self.indep_outlets: set[str] = set()
+        # (id, outlet, canonical id, wire) per member: what dedup.count_sources counts
+        self.source_members: list[tuple] = []
         self.emb_sum = np.zeros(_DIM, dtype=np.float64)
         self.n = 0
         self.kept = np.zeros((0, _DIM), dtype=np.float32)
@@ -549,8 +551,7 @@ class StoryClusterer:
         st.article_ids.append(f.article_id)
         if f.outlet and f.outlet not in st.outlets:
             st.outlets.append(f.outlet)
-        if f.outlet and not f.canonical_id:
-            st.indep_outlets.add(f.outlet)
+        st.source_members.append((f.article_id, f.outlet, f.canonical_id, f.wire))
         st.emb_sum += f.embedding
         st.n += 1
         st.seq_last = seq
@@ -625,7 +626,7 @@ class StoryClusterer:
         for o in other.outlets:
             if o not in into.outlets:
                 into.outlets.append(o)
-        into.indep_outlets |= other.indep_outlets
+        into.source_members += other.source_members
         into.norms = None
         if into.row >= 0:
             self._matrix[into.row] = into.centroid()
@@ -746,7 +747,7 @@ class StoryClusterer:
             article_ids=tuple(st.article_ids),
             outlets=tuple(st.outlets),
             sources=st.n,
-            independent_sources=len(st.indep_outlets),
+            independent_sources=count_sources(st.source_members),
             first_published=_iso(st.t_first),
             last_published=last,
             entities=tuple(st.names.get(k, k) for k, _ in ents),
@@ -879,7 +880,7 @@ class StoryClusterer:
 def _story_to_dict(st: _Story) -> dict:
     d = {
         "id": st.id, "status": st.status, "seq_first": st.seq_first, "seq_last": st.seq_last,
-        "article_ids": st.article_ids, "outlets": st.outlets, "indep_outlets": sorted(st.indep_outlets),
+        "article_ids": st.article_ids, "outlets": st.outlets, "source_members": [list(m) for m in st.source_members],
         "n": st.n, "emb_sum": _b64(st.emb_sum, np.float64), "ent": st.ent, "names": st.names,
         "kw": st.kw, "num": st.num, "t_first": st.t_first, "t_last": st.t_last,
         "clock_last": st.clock_last, "title": st.title if st.status != "open" else "",
@@ -897,7 +898,9 @@ def _story_from_dict(idx: int, d: dict) -> _Story:
     st.status = d["status"]
     st.article_ids = list(d["article_ids"])
     st.outlets = list(d["outlets"])
-    st.indep_outlets = set(d["indep_outlets"])
+    # state saved before source_members: each independent outlet stands for one member
+    st.source_members = ([tuple(m) for m in d["source_members"]] if "source_members" in d
+                         else [(f"outlet:{o}", o, None, None) for o in d.get("indep_outlets", ())])
     st.n = d["n"]
     st.emb_sum = _unb64(d["emb_sum"], np.float64)
     st.ent, st.names, st.kw, st.num = dict(d["ent"]), dict(d["names"]), dict(d["kw"]), dict(d["num"])
@@ -955,7 +958,7 @@ def _features_to_dict(f: ArticleFeatures) -> dict:
     return {
         "article_id": f.article_id, "title": f.title, "entities": f.entities, "entity_names": f.entity_names,
         "keywords": f.keywords, "numbers": f.numbers, "time": f.time, "outlet": f.outlet,
-        "canonical_id": f.canonical_id,
+        "canonical_id": f.canonical_id, "wire": f.wire,
     }
 
 
@@ -963,5 +966,5 @@ def _features_from_dict(d: dict) -> ArticleFeatures:
     return ArticleFeatures(
         article_id=d["article_id"], title=d["title"], embedding=None, entities=dict(d["entities"]),
         entity_names=dict(d["entity_names"]), keywords=dict(d["keywords"]), numbers=dict(d["numbers"]),
-        time=d["time"], outlet=d["outlet"], canonical_id=d["canonical_id"],
+        time=d["time"], outlet=d["outlet"], canonical_id=d["canonical_id"], wire=d.get("wire"),
     )

@@ -15,7 +15,7 @@
 
 Independence is the dedup stage's (``samestory.dedup.source_groups``): linked copies and
 unlinked wire copy of one agency ("(Wire Press) —" in two outlets) are one source, and two
-articles of one outlet count once (``source_keys``). A claim only two outlets running the same
+articles of one outlet count once (``samestory.dedup.source_keys``). A claim only two outlets running the same
 wire story carry is therefore unique. Evidence keeps one span per outlet (a linked copy counts
 as its canonical's outlet, so an aggregator's scrape adds none); ``outlets`` lists every outlet
 that carried the claim.
@@ -32,6 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from samestory.compare import _nlp
+from samestory.dedup import source_keys
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "extract_claims",
     "align_claims",
     "source_key",
-    "source_keys",
 ]
 
 LONG_SENTENCE_WORDS = 35
@@ -259,40 +259,6 @@ def source_key(article: Article, by_id: dict[str, Article]) -> str:
             return "canonical:" + article.duplicate.canonical_id
         article = canonical
     return "outlet:" + (article.outlet or article.id).strip().lower()
-
-
-def source_keys(articles: Sequence[Article]) -> list[str]:
-    """The independence key of each article: articles of one dedup source group (linked copies,
-    wire copy of one agency: ``samestory.dedup.source_groups``) or of one outlet share a key."""
-    from samestory.dedup import source_groups
-
-    parent = list(range(len(articles)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(members: Sequence[int]) -> None:
-        for k in members[1:]:
-            a, b = find(members[0]), find(k)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-
-    index = {id(a): k for k, a in enumerate(articles)}
-    by_id = {a.id: a for a in articles}
-    by_outlet: dict[str, list[int]] = {}
-    for k, a in enumerate(articles):
-        # a linked copy counts as its canonical's outlet, as ``source_key`` says
-        by_outlet.setdefault(source_key(a, by_id), []).append(k)
-    for members in by_outlet.values():
-        union(members)
-    for group in source_groups(articles):
-        union([index[id(a)] for a in group.articles])
-    roots = {find(k) for k in range(len(articles))}
-    names = {r: source_key(articles[r], by_id) for r in roots}
-    return [names[find(k)] for k in range(len(articles))]
 
 
 def _clause_cuts(doc) -> list[int]:

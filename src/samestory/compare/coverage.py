@@ -10,12 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from samestory.compare.claims import Alignment, ConflictScorer, align_claims, source_key
+from samestory.compare.claims import Alignment, ConflictScorer, align_claims
 from samestory.compare.framing import analyze_framing
 from samestory.compare.numbers import number_table
 from samestory.compare.omissions import find_omissions
 from samestory.compare.quotes import group_quotes
 from samestory.compare.summary import summarize
+from samestory.dedup import independent_sources
 from samestory.errors import InputError
 from samestory.models import Article, Coverage, Story
 
@@ -28,17 +29,6 @@ def story_id_for(article_ids: Sequence[str]) -> str:
     return "s-" + h.hexdigest()[:16]
 
 
-def _independent_sources(articles: Sequence[Article]) -> int:
-    try:
-        from samestory.dedup import independent_sources  # type: ignore[attr-defined]
-    except ImportError:
-        independent_sources = None
-    if independent_sources is not None:
-        return int(independent_sources(articles))
-    by_id = {a.id: a for a in articles}
-    return len({source_key(a, by_id) for a in articles})
-
-
 def build_story(articles: Sequence[Article]) -> Story:
     """A Story for articles compared without one (``samestory compare PATH...``)."""
     dated = sorted((a.published, k) for k, a in enumerate(articles) if a.published)
@@ -49,7 +39,7 @@ def build_story(articles: Sequence[Article]) -> Story:
         article_ids=tuple(a.id for a in articles),
         outlets=tuple(dict.fromkeys(a.outlet for a in articles)),
         sources=len(articles),
-        independent_sources=_independent_sources(articles),
+        independent_sources=independent_sources(articles),
         first_published=dated[0][0] if dated else None,
         last_published=dated[-1][0] if dated else None,
     )

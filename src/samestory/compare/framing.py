@@ -613,7 +613,7 @@ def _clip(x: float) -> float:
 def _canonical_of(articles: Sequence[Article]) -> dict[str, str]:
     """Each article's independent source, as the claims stage counts them (``source_keys``: linked
     copies, one agency's wire copy in several outlets and one outlet's articles are one source)."""
-    from samestory.compare.claims import source_keys
+    from samestory.dedup import source_keys
 
     return {a.id: key for a, key in zip(articles, source_keys(articles))}
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
-from samestory.compare.claims import source_keys
+from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
 

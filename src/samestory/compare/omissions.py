@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from samestory.compare.claims import Alignment, source_keys
+from samestory.compare.claims import Alignment
+from samestory.dedup import source_keys
 from samestory.models import Article, Omission
 
 __all__ = ["find_omissions", "MOST"]

@@ -5,8 +5,11 @@ versions, wire-family members). Articles that *are* wire copy of the same agency
 dateline such as ``(AP) —``, an agency byline or copyright line: ``WireInfo.primary``) also count
 once, even when their texts were not close enough to be linked: ten outlets running AP's story
 are one source, AP. A mere "Reuters contributed to this report" does not collapse an outlet's
-own reporting into Reuters.
+own reporting into Reuters. Articles of one outlet count once: a story's independent sources
+are its distinct outlets after copies and wire families collapse.
 
+This module is the one definition of source identity: the clusterer, the store, the comparison
+(claims, numbers, omissions, framing) and the web all count through ``source_roots``.
 ``source_groups`` gives the collapsed groups themselves (a representative for the comparison to
 use as evidence, and every outlet that carried it), ``independent_sources`` their number.
 """
@@ -20,7 +23,7 @@ from samestory.dedup.wire import detect_wire
 from samestory.models import Article
 
 __all__ = ["SourceGroup", "source_groups", "independent_sources", "outlets_of", "source_wire", "source_wire_of", "source_roots",
-           "count_sources"]
+           "count_sources", "source_keys", "source_member", "outlet_key"]
 
 
 @dataclass(frozen=True)
@@ -55,11 +58,21 @@ def source_wire_of(text: str, link_wire: str | None = None) -> str | None:
     return link_wire if wire is None else wire
 
 
-def source_roots(members: Sequence[tuple[str, str | None, str | None]]) -> list[str]:
-    """For ``(article id, canonical id or None, wire or None)`` triples, the group each article
-    falls in (a root name per article; equal roots = one source). Copies join their canonical
-    article (even one outside ``members``: two copies of it are one source), wire copy of one
-    agency joins the agency."""
+def outlet_key(outlet: str | None) -> str:
+    """An outlet's identity: names that differ only in case or surrounding space are one outlet."""
+    return " ".join((outlet or "").split()).lower()
+
+
+def source_roots(members: Sequence[tuple[str, str | None, str | None, str | None]]) -> list[str]:
+    """For ``(article id, outlet, canonical id or None, wire or None)`` members, the source each
+    article counts as (a name per article; equal names = one independent source):
+
+    * a copy (a duplicate link) is its canonical article's source, whichever outlet ran it, even
+      when the canonical is not among ``members`` (two copies of it are one source);
+    * wire copy of one agency is one source, the agency (``wire:NAME``);
+    * any other article is its outlet's (``outlet:NAME``): one outlet counts once however many of
+      its own articles a story holds. An outlet's wire copy does not join its own reporting.
+    """
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -71,42 +84,59 @@ def source_roots(members: Sequence[tuple[str, str | None, str | None]]) -> list[
         return root
 
     def union(a: str, b: str) -> None:
+        parent.setdefault(a, a)
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[rb] = ra
 
-    for aid, canonical, wire in members:
-        parent.setdefault(aid, aid)
-        if canonical is not None:
-            parent.setdefault(canonical, canonical)
-            union(canonical, aid)
+    for aid, outlet, canonical, wire in members:
+        node = "article:" + aid
+        parent.setdefault(node, node)
+        if canonical is not None and canonical != aid:
+            union("article:" + canonical, node)
         if wire:
-            union(f"wire:{wire}", aid)
-    return [find(aid) for aid, _, _ in members]
+            union("wire:" + wire, node)
+        elif (canonical is None or canonical == aid) and outlet_key(outlet):
+            union("outlet:" + outlet_key(outlet), node)
+    # name each group by its most telling node: the agency, else the outlet, else the canonical
+    best: dict[str, str] = {}
+    rank = {"wire": 0, "outlet": 1, "article": 2}
+    for node in parent:
+        root = find(node)
+        kind = node.split(":", 1)[0]
+        if root not in best or (rank[kind], node) < (rank[best[root].split(":", 1)[0]], best[root]):
+            best[root] = node
+    return [best[find("article:" + aid)] for aid, _, _, _ in members]
 
 
-def count_sources(members: Sequence[tuple[str, str | None, str | None]]) -> int:
-    """How many independent sources the ``(id, canonical id, wire)`` triples are (``source_roots``):
-    what ``independent_sources`` gives for the articles they describe, without their texts."""
+def count_sources(members: Sequence[tuple[str, str | None, str | None, str | None]]) -> int:
+    """How many independent sources the ``(id, outlet, canonical id, wire)`` members are
+    (``source_roots``): what ``independent_sources`` gives for the articles, without their texts."""
     return len(set(source_roots(members)))
 
 
+def source_member(article: Article, *, by_wire_credit: bool = True) -> tuple[str, str, str | None, str | None]:
+    """The ``(id, outlet, canonical id, wire)`` that an article's source identity depends on."""
+    canonical = article.duplicate.canonical_id if article.duplicate is not None else None
+    return (article.id, article.outlet, canonical, source_wire(article) if by_wire_credit else None)
+
+
+def source_keys(articles: Sequence[Article], *, by_wire_credit: bool = True) -> list[str]:
+    """Each article's independent source (``source_roots``), in order: equal keys = one source."""
+    return source_roots([source_member(a, by_wire_credit=by_wire_credit) for a in articles])
+
+
 def source_groups(articles: Sequence[Article], *, by_wire_credit: bool = True) -> list[SourceGroup]:
-    """Collapse copies (``duplicate`` links) and wire copy of one agency into source groups."""
-    wires = [source_wire(a) if by_wire_credit else None for a in articles]
-    roots = source_roots([(a.id, a.duplicate.canonical_id if a.duplicate is not None else None, w)
-                          for a, w in zip(articles, wires)])
-    members: dict[str, list[tuple[Article, str | None]]] = {}
-    for a, w, root in zip(articles, wires, roots):
-        members.setdefault(root, []).append((a, w))
+    """The articles collapsed into independent sources (``source_keys``), in order of first member."""
+    members: dict[str, list[Article]] = {}
+    for a, key in zip(articles, source_keys(articles, by_wire_credit=by_wire_credit)):
+        members.setdefault(key, []).append(a)
     out = []
-    for pairs in members.values():
-        group = [a for a, _ in pairs]
+    for key, group in members.items():
         canonical_ids = {a.duplicate.canonical_id for a in group if a.duplicate is not None}
         rep = next((a for a in group if a.duplicate is None and a.id in canonical_ids), None)
         rep = rep or next((a for a in group if a.duplicate is None), None) or group[0]
-        named = [w for _, w in pairs if w]
-        wire = max(set(named), key=named.count) if named else None
+        wire = key.split(":", 1)[1] if key.startswith("wire:") else None
         out.append(SourceGroup(rep, tuple(group), wire))
     return out
 
