@@ -123,3 +123,21 @@ def test_cli_stories_and_story_count_two(flood_db):
     assert row["independent_sources"] == 2
     doc = json.loads(_cli("story", row["id"], "--db", str(flood_db), "--format", "json"))
     assert doc["story"]["independent_sources"] == 2
+
+
+def test_cli_and_web_read_one_cached_document(flood_db, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    import samestory.compare as compare_pkg
+    from samestory.web.app import create_app
+
+    with Store(flood_db) as store:
+        [story] = [s for s in store.stories() if s.sources == 3]
+    cli_doc = json.loads(_cli("story", story.id, "--db", str(flood_db), "--format", "json"))
+    web_doc = TestClient(create_app(str(flood_db))).get(f"/stories/{story.id}.json").json()
+    assert web_doc["schema_version"] == cli_doc["schema_version"]
+    assert web_doc["story"] == cli_doc["story"] and web_doc["claims"] == cli_doc["claims"]
+    # the web wrote the document to the store's cache: the CLI now renders it without comparing
+    monkeypatch.setattr(compare_pkg, "compare", lambda *a, **k: pytest.fail("compared a cached story again"))
+    again = json.loads(_cli("story", story.id, "--db", str(flood_db), "--format", "json"))
+    assert again == cli_doc

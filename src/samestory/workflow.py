@@ -31,7 +31,7 @@ from samestory.store import Store
 log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
-           "independent_count"]
+           "independent_count", "story_document"]
 
 
 @dataclass
@@ -155,13 +155,30 @@ def compare_paths(paths: Iterable[str], *, outlet: str | None = None, allow_priv
     return compare(articles)
 
 
-def story_coverage(store: Store, story_id: str) -> Coverage:
-    """The comparison of a stored story."""
+def story_document(store: Store, story_id: str) -> dict:
+    """A stored story's comparison as the versioned Coverage document (``report.coverage_document``,
+    docs/coverage-json.md): the one read path of the CLI and the web. Cached in the store per story
+    version (its ``updated`` stamp), so a story is compared again only after it changed; an id that
+    was merged away resolves to its successor."""
     from samestory.compare import compare
+    from samestory.report import coverage_document
+    from samestory.schema import SCHEMA_VERSION
 
     story = store.get_story(story_id)
+    cached = store.cached_coverage(story.id)
+    if cached is not None and cached.get("schema_version") == SCHEMA_VERSION:
+        return cached
     articles = store.get_articles(store.story_article_ids(story.id))
-    return compare(articles, story)
+    document = coverage_document(compare(articles, story))
+    store.cache_coverage(story.id, document)
+    return document
+
+
+def story_coverage(store: Store, story_id: str) -> Coverage:
+    """The comparison of a stored story, as a Coverage record (``story_document`` rebuilt)."""
+    from samestory.models import from_dict
+
+    return from_dict(Coverage, story_document(store, story_id))
 
 
 class Ingestor:

@@ -9,20 +9,14 @@ from markupsafe import Markup, escape
 
 from samestory.models import to_dict
 from samestory.store import Store
+from samestory.workflow import story_document
 
 PAGE_SIZE = 50
 
 
 def coverage_dict(store: Store, story_id: str) -> dict[str, Any]:
-    """A story's comparison as a dict, from the cache while the story is unchanged."""
-    cached = store.cached_coverage(story_id)
-    if cached is not None:
-        return cached
-    from samestory.workflow import story_coverage
-
-    data = to_dict(story_coverage(store, story_id))
-    store.cache_coverage(story_id, data)
-    return data
+    """A story's comparison: the versioned Coverage document the CLI prints (cached per story version)."""
+    return story_document(store, story_id)
 
 
 def stories_page(store: Store, *, q: str = "", page_no: int = 1) -> dict[str, Any]:
