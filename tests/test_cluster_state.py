@@ -339,3 +339,16 @@ def test_published_strings_give_a_time_only_when_they_state_a_date(text, day):
 
     t = parse_published(text)
     assert (None if t is None else dt.datetime.fromtimestamp(t, tz=dt.timezone.utc).date().isoformat()) == day
+
+
+def test_cluster_config_is_the_one_place_for_tunables():
+    import dataclasses
+
+    from samestory.cluster import ClusterConfig, StoryClusterer
+
+    c = StoryClusterer(window_days=3)
+    assert c.config == dataclasses.replace(ClusterConfig(), window_days=3)
+    assert c.get_params() == dataclasses.asdict(c.config)
+    assert StoryClusterer(ClusterConfig(threshold=2.5)).threshold == 2.5
+    with pytest.raises(TypeError):
+        StoryClusterer(no_such_knob=1)

@@ -17,11 +17,12 @@ import json
 from pathlib import Path
 
 from samestory.cluster.features import ArticleFeatures, featurize, parse_published
-from samestory.cluster.incremental import FEATURE_NAMES, StoryClusterer, story_id_for
+from samestory.cluster.incremental import FEATURE_NAMES, ClusterConfig, StoryClusterer, story_id_for
 from samestory.errors import IngestError
 from samestory.models import Article, Failure, Story, article_id_for, to_dict
 
 __all__ = [
+    "ClusterConfig",
     "StoryClusterer",
     "ArticleFeatures",
     "FEATURE_NAMES",

@@ -46,6 +46,7 @@ Learned state lives in attributes ending in ``_``; ``to_state``/``from_state`` p
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as _dt
 import hashlib
 import heapq
@@ -59,7 +60,7 @@ from samestory.dedup.sources import count_sources
 from samestory.errors import NotFoundError
 from samestory.models import Story
 
-__all__ = ["StoryClusterer", "story_id_for", "FEATURE_NAMES"]
+__all__ = ["ClusterConfig", "StoryClusterer", "story_id_for", "FEATURE_NAMES"]
 
 FEATURE_NAMES = (
     "centroid", "max", "entities", "keywords", "numbers",
@@ -77,6 +78,48 @@ _SPLIT_MIN_PART = 3
 _SMALL_STORY = 1  # stories this small (a lone report) may be absorbed at ``small_merge_threshold``
 _INDEXED_KEYWORDS = 8  # an article's top keywords that go into the inverted index
 _PROFILE_CAP = 600  # a story's sparse profiles are pruned back to half this size
+
+
+@dataclasses.dataclass(frozen=True)
+class ClusterConfig:
+    """Every tunable of the story clusterer, with its default and how it was chosen.
+
+    Weights and thresholds were fitted on the odd-numbered ECB+ topics (``bench/clustering.py
+    --tune``: logistic regression on article-vs-story features, then a threshold grid) and checked
+    on the even ones (held out); ``bench/clustering.py --grid`` reprints the grids.
+    """
+
+    threshold: float = 1.81  # score to join a story (threshold grid after the fit, odd topics)
+    # feature weights (logistic regression, odd topics); penalties are subtracted
+    w_centroid: float = 1.0
+    w_max: float = 0.92
+    w_entities: float = 0.78
+    w_keywords: float = 0.95
+    w_numbers: float = 1.27
+    w_time: float = 0.0  # fitted ~0: time acts through ``window_days`` instead
+    w_lead_missing: float = 0.13  # the article's most prominent entities absent from the story
+    w_story_missing: float = 0.20  # the story's absent from the article
+    w_year_conflict: float = 0.21  # no year in common, stated or published
+    merge_threshold: float | None = 2.11  # two stories merge at this score; None: never
+    # a lone report is absorbed at this score (best of 1.6-1.9, odd topics: F1 0.864 -> 0.877)
+    small_merge_threshold: float | None = 1.7
+    split_threshold: float = 0.35  # embedding gap between halves that makes a split candidate
+    # halves scoring below this against each other split (1.8 0.894, 1.9 0.900, 2.0 0.897, odd topics)
+    split_score_threshold: float | None = 1.9
+    split: bool = True
+    window_days: float = 7.0  # a story goes quiet for an article dated this far outside it
+    # ... and only this score joins it then (2.0-2.4 reached the best train F1; the most
+    # conservative was kept; ECB+ reports of one event span weeks)
+    quiet_join_threshold: float | None = 2.4
+    # cost bounds (bench/scale.py), not quality knobs
+    top_k: int = 10  # candidate stories scored per article
+    inverted_k: int = 10
+    max_postings: int = 500
+    rare_df: float = 0.05  # terms in more than this share of articles are not indexed
+    max_members_kept: int = 64  # members kept per story for max-similarity and splits
+    min_idle_articles: int = 1000  # a story idle this many articles may leave memory ...
+    max_idle_articles: int = 100_000  # ... and one idle this many always does
+    sweep_every: int = 256  # articles between sweeps for idle stories
 
 
 def story_id_for(article_id: str) -> str:
@@ -157,70 +200,16 @@ class StoryClusterer:
     absorbable, on the odd ECB+ topics: BCubed F1 0.864 -> 0.877, file order and 3 shuffles).
     """
 
-    def __init__(
-        self,
-        *,
-        threshold: float = 1.81,
-        w_centroid: float = 1.0,
-        w_max: float = 0.92,
-        w_entities: float = 0.78,
-        w_keywords: float = 0.95,
-        w_numbers: float = 1.27,
-        w_time: float = 0.0,
-        w_lead_missing: float = 0.13,
-        w_story_missing: float = 0.20,
-        w_year_conflict: float = 0.21,
-        merge_threshold: float | None = 2.11,
-        small_merge_threshold: float | None = 1.7,
-        split_threshold: float = 0.35,
-        split_score_threshold: float | None = 1.9,
-        split: bool = True,
-        window_days: float = 7.0,
-        quiet_join_threshold: float | None = 2.4,
-        top_k: int = 10,
-        inverted_k: int = 10,
-        max_postings: int = 500,
-        rare_df: float = 0.05,
-        max_members_kept: int = 64,
-        min_idle_articles: int = 1000,
-        max_idle_articles: int = 100_000,
-        sweep_every: int = 256,
-    ):
-        self.threshold = threshold
-        self.w_centroid = w_centroid
-        self.w_max = w_max
-        self.w_entities = w_entities
-        self.w_keywords = w_keywords
-        self.w_numbers = w_numbers
-        self.w_time = w_time
-        self.w_lead_missing = w_lead_missing
-        self.w_story_missing = w_story_missing
-        self.w_year_conflict = w_year_conflict
-        self.merge_threshold = merge_threshold
-        self.small_merge_threshold = small_merge_threshold
-        self.split_threshold = split_threshold
-        self.split_score_threshold = split_score_threshold
-        self.split = split
-        self.window_days = window_days
-        self.quiet_join_threshold = quiet_join_threshold
-        self.top_k = top_k
-        self.inverted_k = inverted_k
-        self.max_postings = max_postings
-        self.rare_df = rare_df
-        self.max_members_kept = max_members_kept
-        self.min_idle_articles = min_idle_articles
-        self.max_idle_articles = max_idle_articles
-        self.sweep_every = sweep_every
+    def __init__(self, config: ClusterConfig | None = None, **overrides) -> None:
+        # ``StoryClusterer(window_days=3)`` overrides one field of the default ``ClusterConfig``
+        self.config = dataclasses.replace(config or ClusterConfig(), **overrides)
+        for name in self._CONFIG:
+            setattr(self, name, getattr(self.config, name))
         self._reset()
 
     # ------------------------------------------------------------ config / state
 
-    _CONFIG = (
-        "threshold", "w_centroid", "w_max", "w_entities", "w_keywords", "w_numbers", "w_time",
-        "w_lead_missing", "w_story_missing", "w_year_conflict", "merge_threshold", "small_merge_threshold", "split_threshold", "split_score_threshold", "split", "window_days", "quiet_join_threshold", "top_k", "inverted_k",
-        "max_postings", "rare_df", "max_members_kept", "min_idle_articles", "max_idle_articles",
-        "sweep_every",
-    )
+    _CONFIG = tuple(f.name for f in dataclasses.fields(ClusterConfig))
 
     def get_params(self) -> dict:
         return {name: getattr(self, name) for name in self._CONFIG}
