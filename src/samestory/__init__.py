@@ -39,7 +39,7 @@ from samestory.models import (
 from samestory.pipeline import Pipeline, Stage
 from samestory.store import Store
 
-__version__ = "0.1.0"
+from samestory._version import __version__
 
 # name -> module that defines it, imported on first access
 _LAZY = {

@@ -41,7 +41,7 @@ from urllib.parse import urljoin, urlsplit
 import httpcore
 import httpx
 
-from samestory import __version__
+from samestory._version import __version__
 from samestory.errors import FetchError
 from samestory.ingest._common import DEFAULT_MAX_BYTES, content_type_charset, decode_bytes, html_meta_charset, mb
 
