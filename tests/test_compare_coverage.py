@@ -6,12 +6,13 @@ import pytest
 
 from _compare_story import COURIER, GAZETTE, HERALD, STORY, group_with
 from samestory.compare import build_story, compare, story_id_for
+from samestory.enrich import enrich
 from samestory.errors import InputError
 
 
 @pytest.fixture(scope="module")
 def coverage(embedder, nlp):
-    return compare(STORY)
+    return compare(enrich(STORY, embed=False))
 
 
 def test_story_is_built_from_the_articles(coverage):
@@ -26,7 +27,7 @@ def test_story_is_built_from_the_articles(coverage):
 
 def test_given_story_is_kept(embedder, nlp):
     story = build_story([COURIER, HERALD])
-    assert compare([COURIER, HERALD], story).story is story
+    assert compare(enrich([COURIER, HERALD], embed=False), story).story is story
 
 
 def test_omissions_weighted_by_how_many_carry_them(coverage):
@@ -71,3 +72,11 @@ def test_claims_mark_the_acceptance_kinds(coverage):
 def test_bad_input_is_named(bad, reason):
     with pytest.raises(InputError, match=reason):
         compare(bad)
+
+
+def test_compare_takes_enriched_articles_only():
+    from samestory.models import Article
+
+    raw = Article(id="raw-1", outlet="Hill Post", title="Bridge shut", text="The old bridge was shut on Monday.")
+    with pytest.raises(InputError, match="not enriched"):
+        compare([raw])

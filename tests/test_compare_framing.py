@@ -231,9 +231,10 @@ def test_seeds_rigged_claim_group_modes(seeds, seed_framing):
 def test_seeds_rigged_through_the_real_claim_alignment(seed_framing):
     """End to end: the claims stage aligns the two crackdown sentences; framing classifies each."""
     from samestory.compare import compare
+    from samestory.enrich import enrich
 
     tabloid, other, _ft, _fo = seed_framing
-    coverage = compare([tabloid, other])
+    coverage = compare(enrich([tabloid, other], embed=False))
     rigged = {g.id for g in coverage.claims if len(g.evidence) > 1 and all("rigged" in e.text for e in g.evidence)}
     assert rigged, "the claims stage should align the two crackdown sentences"
     rows = [d for f in coverage.framing for d in f.attributions if d["claim_group"] in rigged]

@@ -11,6 +11,7 @@ import json
 import pytest
 
 from samestory.compare import compare
+from samestory.enrich import enrich
 from samestory.models import Article
 from samestory.report import render
 from samestory.schema import validate
@@ -30,7 +31,7 @@ def _load(paths) -> list[Article]:
 
 @pytest.fixture(scope="module")
 def seed_coverage(seeds, nlp, embedder):
-    return compare(_load(seeds))
+    return compare(enrich(_load(seeds), embed=False))
 
 
 def _outlets(cov):

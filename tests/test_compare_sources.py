@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from samestory.compare import compare
+from samestory.enrich import enrich
 from samestory.dedup import source_keys
 from samestory.models import Article
 
@@ -26,7 +27,7 @@ STORY = [ASHBY, KELM, OWN]
 
 @pytest.fixture(scope="module")
 def coverage(nlp, embedder):
-    return compare(STORY)
+    return compare(enrich(STORY, embed=False))
 
 
 def test_the_wire_outlets_are_one_source():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samestory.compare import compare
+from samestory.enrich import enrich
 from samestory.dedup import source_keys
 from samestory.dedup import independent_sources
 from samestory.models import Article
@@ -40,7 +41,7 @@ STORY = [BAYSIDE, UPLAND, HARBOUR]
 
 @pytest.fixture(scope="module")
 def coverage(nlp, embedder):
-    return compare(STORY)
+    return compare(enrich(STORY, embed=False))
 
 
 def test_wire_copies_share_one_independence_key():

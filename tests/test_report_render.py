@@ -9,6 +9,7 @@ import pytest
 
 from _compare_story import COURIER, GAZETTE, STORY
 from samestory.compare import compare
+from samestory.enrich import enrich
 from samestory.models import Article, Removal
 from samestory.report import render
 from samestory.schema import SCHEMA_ID, SCHEMA_VERSION, load_schema, validate
@@ -27,12 +28,12 @@ EVIL = Article(
 
 @pytest.fixture(scope="module")
 def coverage(embedder, nlp):
-    return compare(STORY)
+    return compare(enrich(STORY, embed=False))
 
 
 @pytest.fixture(scope="module")
 def evil_coverage(embedder, nlp):
-    return compare([COURIER, GAZETTE, EVIL])
+    return compare(enrich([COURIER, GAZETTE, EVIL], embed=False))
 
 
 def test_schema_is_versioned_draft_2020_12():

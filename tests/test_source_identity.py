@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from samestory.cli import main
 from samestory.cluster import StoryClusterer
 from samestory.compare import compare
+from samestory.enrich import enrich
 from samestory.dedup import count_sources, independent_sources, source_keys
 from samestory.models import Article, DuplicateLink
 from samestory.store import Store
@@ -62,7 +63,7 @@ def test_copies_wire_and_outlets_collapse_together():
 
 @pytest.fixture(scope="module")
 def coverage(nlp, embedder):
-    return compare(FLOOD)
+    return compare(enrich(FLOOD, embed=False))
 
 
 def test_compare_counts_two_independent_sources(coverage):

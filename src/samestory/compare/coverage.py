@@ -2,7 +2,7 @@
 
 Ties the parts together: claims aligned across outlets (claims.py), quote groups (quotes.py),
 the number table (numbers.py), omissions (omissions.py), framing (framing.py) and the cited
-summary (summary.py). Articles that enrich has not seen yet are enriched first.
+summary (summary.py). It takes enriched articles: no stage re-runs an earlier one.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from samestory.compare.omissions import find_omissions
 from samestory.compare.quotes import group_quotes
 from samestory.compare.summary import summarize
 from samestory.dedup import independent_sources
+from samestory.enrich import apply_story_keys
 from samestory.errors import InputError
 from samestory.models import Article, Coverage, Story
 
@@ -56,22 +57,16 @@ def _validated(articles: Sequence[Article]) -> list[Article]:
         if a.id in seen:
             raise InputError("compare", f"article id {a.id!r} is given twice", record=a.id)
         seen.add(a.id)
+    for a in items:
+        if not a.enriched and a.text.strip():
+            raise InputError("compare", f"article {a.id!r} is not enriched: run samestory.enrich.enrich on the "
+                             "articles first (samestory.read_articles does)", record=a.id)
     return items
 
 
-def _enriched(articles: list[Article]) -> list[Article]:
-    """Enrich the articles that are not enriched yet (sentences, entities, quotes, quantities),
-    then give the story's articles shared entity keys ("Lukashenko" = "Alexander Lukashenko")."""
-    try:
-        from samestory.enrich import apply_story_keys, enrich
-    except ImportError:  # without enrich, claims.py finds sentences itself
-        return articles
-    out = list(articles)
-    todo = [k for k, a in enumerate(out) if not a.enriched and a.text.strip()]
-    if todo:
-        for k, a in zip(todo, enrich([out[k] for k in todo], embed=False)):
-            out[k] = a
-    return list(apply_story_keys(out)) if len(out) > 1 else out
+def _with_story_keys(articles: list[Article]) -> list[Article]:
+    """Give the story's articles shared entity keys ("Lukashenko" = "Alexander Lukashenko")."""
+    return list(apply_story_keys(articles)) if len(articles) > 1 else articles
 
 
 def compare(
@@ -81,9 +76,10 @@ def compare(
     conflict_scorer: ConflictScorer | None = None,
 ) -> Coverage:
     """Compare the articles of one story: claims (shared / unique / conflicting), quotes,
-    numbers, omissions, framing and a cited summary. Raises ``InputError`` for no articles,
-    non-Article items or repeated ids."""
-    items = _enriched(_validated(articles))
+    numbers, omissions, framing and a cited summary, over enriched articles (``enrich.enrich``).
+    Raises ``InputError`` for no articles, non-Article items, repeated ids or an article that
+    was not enriched."""
+    items = _with_story_keys(_validated(articles))
     story = story or build_story(items)
     alignment: Alignment = align_claims(items, conflict_scorer=conflict_scorer)
     return Coverage(
