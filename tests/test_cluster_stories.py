@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from samestory.cluster import StoryClusterer, cluster_articles, cluster_jsonl, featurize, story_id_for
+from samestory.cluster import StoryClusterer, cluster_articles, featurize, story_id_for
+from samestory.workflow import cluster_jsonl
 from samestory.models import Article
 
 

@@ -213,7 +213,7 @@ def duplicates(db, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the default and only format).")
 def cluster(path, as_json):
     """Cluster the articles of a JSONL file into stories, without a database."""
-    from samestory.cluster import cluster_jsonl
+    from samestory.workflow import cluster_jsonl
 
     _print_json(cluster_jsonl(path))
 

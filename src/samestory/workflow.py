@@ -31,7 +31,8 @@ from samestory.store import Store
 log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
-           "independent_count", "story_document"]
+           "independent_count", "story_document", "cluster_jsonl",
+           "read_jsonl_articles"]
 
 
 @dataclass
@@ -140,6 +141,33 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
     if enrich and articles:
         articles = _enrich_many(articles)
     return articles
+
+
+def read_jsonl_articles(path: str | Path) -> tuple[list[Article], list[Failure]]:
+    """Articles from a JSONL file, read and cleaned (no dedup, no enrich); bad lines come back as
+    Failures and the rest go on."""
+    from samestory.ingest import read_inputs
+
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    for item in CLEAN.pipe(read_inputs([str(path)])):
+        (failures if isinstance(item, Failure) else articles).append(item)
+    return articles, failures
+
+
+def cluster_jsonl(path: str | Path, **config) -> dict:
+    """``{"assignments": {article_id: story_id}, "stories": [...]}`` for a JSONL file, no database
+    (``samestory cluster FILE.jsonl --json``). A ``"failures"`` list is added when some lines could
+    not be read."""
+    from samestory.cluster import cluster_articles
+    from samestory.models import to_dict
+
+    articles, failures = read_jsonl_articles(path)
+    assignments, stories = cluster_articles(articles, **config)
+    out = {"assignments": assignments, "stories": [to_dict(s) for s in stories]}
+    if failures:
+        out["failures"] = [str(f) for f in failures]
+    return out
 
 
 def compare_paths(paths: Iterable[str], *, outlet: str | None = None, allow_private: bool = False,

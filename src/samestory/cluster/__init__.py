@@ -1,6 +1,6 @@
 """Cluster articles into stories, incrementally, with stable story ids.
 
-    from samestory.cluster import StoryClusterer, cluster_articles, cluster_jsonl
+    from samestory.cluster import StoryClusterer, cluster_articles
 
     assignments, stories = cluster_articles(articles)          # one batch, fresh state
     clusterer = StoryClusterer(window_days=2)                  # or keep one running:
@@ -8,18 +8,15 @@
     state = clusterer.to_state()                               # JSON, for the store
     clusterer = StoryClusterer.from_state(state)               # continue next run
 
-``cluster_jsonl(path)`` is what ``samestory cluster FILE.jsonl --json`` prints (no database).
+``samestory.workflow.cluster_jsonl(path)`` is what ``samestory cluster FILE.jsonl --json`` prints
+(read, clean and cluster, no database): reading is the job layer's, not this stage's.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from samestory.cluster.features import ArticleFeatures, featurize, parse_published
 from samestory.cluster.incremental import FEATURE_NAMES, ClusterConfig, StoryClusterer, story_id_for
-from samestory.errors import IngestError
-from samestory.models import Article, Failure, Story, article_id_for, to_dict
+from samestory.models import Story
 
 __all__ = [
     "ClusterConfig",
@@ -30,8 +27,6 @@ __all__ = [
     "parse_published",
     "story_id_for",
     "cluster_articles",
-    "cluster_jsonl",
-    "read_jsonl_articles",
 ]
 
 
@@ -45,71 +40,3 @@ def cluster_articles(articles, **config) -> tuple[dict[str, str], list[Story]]:
     clusterer.assign_many(articles)
     assignments = {a.id: clusterer.story_of(a.id) for a in articles}
     return assignments, clusterer.stories()
-
-
-def read_jsonl_articles(path: str | Path) -> tuple[list[Article], list[Failure]]:
-    """Articles from a JSONL file through ingest + clean when those stages exist, else a minimal
-    reader (one JSON object a line: ``id``, ``title``, ``text``, optional ``published``,
-    ``outlet``, ``url``). Bad lines are reported as Failures; the rest go on."""
-    try:  # the real stages, once they exist
-        from samestory.clean import clean
-        from samestory.ingest import read_inputs
-    except ImportError:
-        return _read_jsonl_minimal(path)
-    articles, failures = [], []
-    for item in read_inputs([str(path)]):
-        if isinstance(item, Failure):
-            failures.append(item)
-            continue
-        try:
-            result = clean(item)
-        except Exception as exc:  # a bad record must not stop the batch
-            failures.append(Failure(source=item.source, reason=str(exc), stage="clean", record=item.id))
-            continue
-        if isinstance(result, Failure):
-            failures.append(result)
-        elif isinstance(result, Article):
-            articles.append(result)
-    return articles, failures
-
-
-def _read_jsonl_minimal(path: str | Path) -> tuple[list[Article], list[Failure]]:
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot read the file ({exc.strerror or exc})") from exc
-    articles, failures = [], []
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            if not isinstance(rec, dict):
-                raise ValueError("a line must hold a JSON object")
-            title = str(rec.get("title") or "").strip()
-            text = str(rec.get("text") or rec.get("content") or "").strip()
-            if not (title or text):
-                raise ValueError("no title and no text")
-            outlet = str(rec.get("outlet") or rec.get("source") or "")
-            url = rec.get("url")
-            aid = str(rec.get("id") or article_id_for(outlet, url, title, text))
-            articles.append(
-                Article(id=aid, outlet=outlet, title=title, text=text, url=url,
-                        published=rec.get("published"), source=f"{path}#{lineno}")
-            )
-        except ValueError as exc:
-            failures.append(Failure(source=str(path), reason=str(exc), stage="ingest", record=f"line {lineno}"))
-    return articles, failures
-
-
-def cluster_jsonl(path: str | Path, **config) -> dict:
-    """``{"assignments": {article_id: story_id}, "stories": [...]}`` for a JSONL file, no database.
-
-    A ``"failures"`` list is added when some lines could not be read."""
-    articles, failures = read_jsonl_articles(path)
-    assignments, stories = cluster_articles(articles, **config)
-    out = {"assignments": assignments, "stories": [to_dict(s) for s in stories]}
-    if failures:
-        out["failures"] = [str(f) for f in failures]
-    return out
