@@ -31,7 +31,7 @@ from samestory.store import Store
 log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
-           "independent_count", "story_document", "cluster_jsonl",
+           "independent_count", "story_document", "article_document", "cluster_jsonl",
            "read_jsonl_articles"]
 
 
@@ -200,6 +200,23 @@ def story_document(store: Store, story_id: str) -> dict:
     document = coverage_document(compare(articles, story))
     store.cache_coverage(story.id, document)
     return document
+
+
+def article_document(store: Store, article_id: str) -> dict:
+    """A stored article as a dict (``models.to_dict``) with its story id, the loaded words framing
+    finds in its body (``loaded``; the headline's are marked ``in_headline``) and its copies: what
+    the web's article page and its JSON twin show."""
+    from samestory.compare.framing import analyze_framing
+    from samestory.models import to_dict
+
+    article = store.get_article(article_id)
+    data = to_dict(article)
+    data["story_id"] = store.story_of(article.id)
+    framing = analyze_framing([article])
+    data["loaded"] = to_dict(framing[0].loaded) if framing else []
+    data["copies"] = [{"id": aid, **to_dict(link)} for aid, link in store.duplicate_links()
+                      if link.canonical_id == article.id]
+    return data
 
 
 def story_coverage(store: Store, story_id: str) -> Coverage:

@@ -9,7 +9,7 @@ from markupsafe import Markup, escape
 
 from samestory.models import to_dict
 from samestory.store import Store
-from samestory.workflow import story_document
+from samestory.workflow import article_document, story_document
 
 PAGE_SIZE = 50
 
@@ -61,33 +61,22 @@ def story_page(store: Store, story_id: str, *, status: str = "") -> dict[str, An
 
 
 def article_page(store: Store, article_id: str, *, hl: str = "") -> dict[str, Any]:
-    article = store.get_article(article_id)
-    data = to_dict(article)
-    data["story_id"] = store.story_of(article.id)
+    data = article_document(store, article_id)
+    text = data["text"]
     highlight = None
     if hl:
         try:
             start, end = (int(x) for x in hl.split("-", 1))
-            if 0 <= start < end <= len(article.text):
+            if 0 <= start < end <= len(text):
                 highlight = (start, end)
         except ValueError:
             highlight = None
-    marks = [(q.span.start, q.span.end, "quote") for q in article.quotes]
-    for ent in article.entities:
-        marks += [(m.start, m.end, f"ent ent-{ent.label.lower()}") for m in ent.mentions]
-    try:
-        from samestory.compare.framing import analyze_framing
-
-        framing = analyze_framing([article])
-        loaded = framing[0].loaded if framing else ()
-        marks += [(w.evidence.start, w.evidence.end, "loaded") for w in loaded if not w.in_headline]
-        data["loaded"] = to_dict(loaded)
-    except ImportError:
-        data["loaded"] = []
+    marks = [(q["span"]["start"], q["span"]["end"], "quote") for q in data["quotes"]]
+    for ent in data["entities"]:
+        marks += [(m["start"], m["end"], f"ent ent-{ent['label'].lower()}") for m in ent["mentions"]]
+    marks += [(w["evidence"]["start"], w["evidence"]["end"], "loaded") for w in data["loaded"] if not w["in_headline"]]
     data["marks"] = marks
     data["highlight"] = highlight
-    links = store.duplicate_links()
-    data["copies"] = [{"id": aid, **to_dict(link)} for aid, link in links if link.canonical_id == article.id]
     return data
 
 
