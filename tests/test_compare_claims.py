@@ -13,6 +13,7 @@ from samestory.compare.claims import (
     extract_claims,
     numbers_in,
 )
+from samestory.enrich import enrich
 from samestory.models import Article
 
 
@@ -62,7 +63,7 @@ def test_long_sentences_split_at_semicolons_and_clauses(nlp):
             "The mayor of Veldmoor visited the harbour on Wednesday to speak with the fishermen who had lost their boats, "
             "and the regional governor promised that every family in the valley would receive full compensation before the first winter storms arrive.")
     art = Article(id="x", outlet="X", title="t", text=text)
-    claims = extract_claims([art])[0]
+    claims = extract_claims(enrich([art], embed=False))[0]
     texts = [c.text for c in claims]
     assert texts[0] == "The river rose by two metres overnight;" or texts[0].startswith("The river rose")
     assert any(t.startswith("the council opened") for t in texts)
@@ -73,7 +74,7 @@ def test_long_sentences_split_at_semicolons_and_clauses(nlp):
 
 @pytest.fixture(scope="module")
 def alignment(embedder, nlp):
-    return align_claims(STORY)
+    return align_claims(enrich(STORY, embed=False))
 
 
 def test_shared_claims_need_two_independent_outlets(alignment):
@@ -137,7 +138,7 @@ def test_conflict_scorer_is_pluggable(embedder, nlp):
         calls.append((a.outlet, b.outlet))
         return "disputed by a test scorer"
 
-    al = align_claims([COURIER, HERALD], conflict_scorer=everything_conflicts)
+    al = align_claims(enrich([COURIER, HERALD], embed=False), conflict_scorer=everything_conflicts)
     multi = [g for g in al.groups if len(g.evidence) >= 2]
     assert multi and all(g.status == "conflicting" and g.note == "disputed by a test scorer" for g in multi)
     assert calls

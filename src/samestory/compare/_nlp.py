@@ -1,7 +1,6 @@
 """The model calls the comparison needs, kept in one small place so they are easy to swap.
 
-* ``sentence_spans``: the article's sentences (``Article.sentences`` once enrich has run,
-  else spaCy's sentence boundaries).
+* ``sentence_spans``: the article's sentences (``Article.sentences``, from enrich), cut at line breaks.
 * ``parse_sentences``: a dependency parse (tagger + parser) of sentences: the long ones claims
   split into clauses and the ones framing finds a lexicon word in. One cache per process keyed by
   text, so a sentence both need is parsed once, and a story compared again is not parsed again.
@@ -63,16 +62,9 @@ def encode_threads() -> int:
 
 
 def sentence_spans(articles: Sequence[Article]) -> list[tuple[Span, ...]]:
-    """Sentence spans for each article; spaCy runs only on articles enrich has not seen."""
-    out: list[tuple[Span, ...] | None] = [a.sentences or None for a in articles]
-    todo = [i for i, spans in enumerate(out) if spans is None]
-    if todo:
-        from samestory.enrich.models import load_spacy
-
-        nlp = load_spacy(disable=("ner", "lemmatizer"))
-        for i, doc in zip(todo, nlp.pipe([articles[i].text for i in todo], batch_size=16)):
-            out[i] = tuple(_trimmed(articles[i].text, s.start_char, s.end_char) for s in doc.sents)
-    return [tuple(_split_lines(a.text, spans)) for a, spans in zip(articles, out)]  # type: ignore[arg-type]
+    """Each article's sentences: enrich's (``Article.sentences``; compare takes enriched articles),
+    cut at line breaks."""
+    return [tuple(_split_lines(a.text, a.sentences)) for a in articles]
 
 
 def _split_lines(text: str, spans: tuple[Span, ...]):
