@@ -27,7 +27,7 @@ import numpy as np
 from _common import EVAL, need, peak_rss_mb, record
 
 from samestory.cluster import FEATURE_NAMES, ArticleFeatures, StoryClusterer, featurize
-from samestory.cluster import _read_jsonl_minimal as read_records
+from samestory.workflow import read_jsonl_articles as read_records
 from samestory.enrich.embed import LEAD_MAX_TOKENS, LEAD_SENTENCES
 from samestory.enrich.models import embedding_precision
 
@@ -235,7 +235,8 @@ def main() -> None:
     # ingest+clean: ingest's JSONL reader rejects ECB+'s free-text dates and title-only records
     # (half the corpus, nearly all of the dated look-alike events), which would make this too easy.
     t0 = time.perf_counter()
-    articles, failures = read_records(DATA)  # Articles carry id/title/text/published only, never topic/event
+    # the ingest users run (read + clean, as `samestory cluster`); records carry id/title/text/published: never topic/event
+    articles, failures = read_records(DATA)
     t_read = time.perf_counter() - t0
     t0 = time.perf_counter()
     cached = bool(args.features_cache) and os.path.exists(args.features_cache)
