@@ -21,6 +21,7 @@ from typing import Any, BinaryIO
 
 from samestory.errors import InputError, IngestError
 from samestory.models import Failure, RawDoc
+from samestory.text.dates import published_iso
 
 # One document larger than this is refused (a 50 MB page is almost always a dump, not an article).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -357,7 +358,8 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
             continue
         if key == "published":
             try:
-                v = check_iso_date(v, source, where, record)
+                # a free-text dateline that states its year and month is read, not refused
+                v = published_iso(v) or check_iso_date(v, source, where, record)
             except IngestError as exc:
                 if not lenient_dates:
                     raise
