@@ -85,11 +85,11 @@ def _read_jsonl_minimal(path: str | Path) -> tuple[list[Article], list[Failure]]
         try:
             rec = json.loads(line)
             if not isinstance(rec, dict):
-                raise ValueError("a line must hold a JSON object")
+                raise IngestError(str(path), "a line must hold a JSON object", record=f"line {lineno}")
             title = str(rec.get("title") or "").strip()
             text = str(rec.get("text") or rec.get("content") or "").strip()
             if not (title or text):
-                raise ValueError("no title and no text")
+                raise IngestError(str(path), "no title and no text", record=f"line {lineno}")
             outlet = str(rec.get("outlet") or rec.get("source") or "")
             url = rec.get("url")
             aid = str(rec.get("id") or article_id_for(outlet, url, title, text))
@@ -97,7 +97,9 @@ def _read_jsonl_minimal(path: str | Path) -> tuple[list[Article], list[Failure]]
                 Article(id=aid, outlet=outlet, title=title, text=text, url=url,
                         published=rec.get("published"), source=f"{path}#{lineno}")
             )
-        except ValueError as exc:
+        except IngestError as exc:
+            failures.append(Failure(source=str(path), reason=exc.reason, stage="ingest", record=f"line {lineno}"))
+        except ValueError as exc:  # bad JSON
             failures.append(Failure(source=str(path), reason=str(exc), stage="ingest", record=f"line {lineno}"))
     return articles, failures
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from samestory.errors import ArgumentError
+
 __all__ = ["BandLSH", "candidate_probability"]
 
 _U64 = np.uint64
@@ -55,9 +57,9 @@ class BandLSH:
 
     def __init__(self, bands: int = 32, rows: int = 2, num_perm: int = 128, dict_limit: int = 256) -> None:
         if bands < 1 or rows < 1:
-            raise ValueError(f"bands and rows must be positive, got bands={bands} rows={rows}")
+            raise ArgumentError("bands, rows", f"must be positive, got bands={bands} rows={rows}")
         if bands * rows > num_perm:
-            raise ValueError(f"bands * rows = {bands * rows} is more than num_perm = {num_perm}")
+            raise ArgumentError("bands, rows", f"bands * rows = {bands * rows} is more than num_perm = {num_perm}")
         self.bands = bands
         self.rows = rows
         self.num_perm = num_perm
