@@ -47,14 +47,11 @@ def cluster_articles(articles, **config) -> tuple[dict[str, str], list[Story]]:
 
 
 def read_jsonl_articles(path: str | Path) -> tuple[list[Article], list[Failure]]:
-    """Articles from a JSONL file through ingest + clean when those stages exist, else a minimal
-    reader (one JSON object a line: ``id``, ``title``, ``text``, optional ``published``,
-    ``outlet``, ``url``). Bad lines are reported as Failures; the rest go on."""
-    try:  # the real stages, once they exist
-        from samestory.clean import clean
-        from samestory.ingest import read_inputs
-    except ImportError:
-        return _read_jsonl_minimal(path)
+    """Articles from a JSONL file through ingest + clean (one JSON object a line: ``id``, ``title``,
+    ``text``, optional ``published``, ``outlet``, ``url``). Bad lines are reported as Failures; the rest go on."""
+    from samestory.clean import clean
+    from samestory.ingest import read_inputs
+
     articles, failures = [], []
     for item in read_inputs([str(path)]):
         if isinstance(item, Failure):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from samestory.compare.claims import Alignment, ConflictScorer, align_claims, source_key
+from samestory.compare.claims import Alignment, ConflictScorer, align_claims
 from samestory.compare.framing import analyze_framing
 from samestory.compare.numbers import number_table
 from samestory.compare.omissions import find_omissions
@@ -29,14 +29,9 @@ def story_id_for(article_ids: Sequence[str]) -> str:
 
 
 def _independent_sources(articles: Sequence[Article]) -> int:
-    try:
-        from samestory.dedup import independent_sources  # type: ignore[attr-defined]
-    except ImportError:
-        independent_sources = None
-    if independent_sources is not None:
-        return int(independent_sources(articles))
-    by_id = {a.id: a for a in articles}
-    return len({source_key(a, by_id) for a in articles})
+    from samestory.dedup import independent_sources  # here: dedup is heavier than compare
+
+    return int(independent_sources(articles))
 
 
 def build_story(articles: Sequence[Article]) -> Story:
@@ -72,10 +67,8 @@ def _validated(articles: Sequence[Article]) -> list[Article]:
 def _enriched(articles: list[Article]) -> list[Article]:
     """Enrich the articles that are not enriched yet (sentences, entities, quotes, quantities),
     then give the story's articles shared entity keys ("Lukashenko" = "Alexander Lukashenko")."""
-    try:
-        from samestory.enrich import apply_story_keys, enrich
-    except ImportError:  # without enrich, claims.py finds sentences itself
-        return articles
+    from samestory.enrich import apply_story_keys, enrich  # here: loads spaCy only when needed
+
     out = list(articles)
     todo = [k for k, a in enumerate(out) if not a.enriched and a.text.strip()]
     if todo:

@@ -81,15 +81,12 @@ def article_page(store: Store, article_id: str, *, hl: str = "") -> dict[str, An
     marks = [(q.span.start, q.span.end, "quote") for q in article.quotes]
     for ent in article.entities:
         marks += [(m.start, m.end, f"ent ent-{ent.label.lower()}") for m in ent.mentions]
-    try:
-        from samestory.compare.framing import analyze_framing
+    from samestory.compare.framing import analyze_framing
 
-        framing = analyze_framing([article])
-        loaded = framing[0].loaded if framing else ()
-        marks += [(w.evidence.start, w.evidence.end, "loaded") for w in loaded if not w.in_headline]
-        data["loaded"] = to_dict(loaded)
-    except ImportError:
-        data["loaded"] = []
+    framing = analyze_framing([article])
+    loaded = framing[0].loaded if framing else ()
+    marks += [(w.evidence.start, w.evidence.end, "loaded") for w in loaded if not w.in_headline]
+    data["loaded"] = to_dict(loaded)
     data["marks"] = marks
     data["highlight"] = highlight
     links = store.duplicate_links()
