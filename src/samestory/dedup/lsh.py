@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from samestory.dedup.fingerprint import _fmix64
 from samestory.errors import ArgumentError
 
 __all__ = ["BandLSH", "candidate_probability"]
@@ -42,14 +43,6 @@ def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     offsets = np.cumsum(counts) - counts
     return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets, counts)
-
-
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
 
 
 class BandLSH:
