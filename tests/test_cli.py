@@ -82,3 +82,26 @@ def test_missing_story_is_a_clear_error(tmp_path):
     run("ingest", str(EXAMPLES / "demo" / "other-events.jsonl"), "--db", db)
     result = CliRunner().invoke(main, ["story", "s-nope", "--db", db])
     assert result.exit_code == 1 and "no story" in result.output
+
+
+def _one_error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("samestory: error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+def test_bad_interval_is_one_line_not_a_traceback(tmp_path):
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("http://127.0.0.1:1/feed\n")
+    result = run("watch", str(feeds), "--every", "5x", "--db", str(tmp_path / "w.db"))
+    assert result.exit_code == 2
+    assert "--every" in _one_error_line(result) and "5x" in result.stderr
+    assert not (tmp_path / "w.db").exists()  # rejected before the store is opened
+
+
+def test_bad_option_value_and_samestory_error_are_one_line(tmp_path):
+    result = run("story", "s1", "--format", "xx")
+    assert result.exit_code == 2 and "--format" in _one_error_line(result)
+    result = run("story", "s1", "--db", str(tmp_path / "none.db"))
+    assert result.exit_code == 1 and "no such database" in _one_error_line(result)

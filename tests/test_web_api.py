@@ -56,6 +56,18 @@ def test_one_error_shape(client):
     assert html.status_code == 404 and "text/html" in html.headers["content-type"]
 
 
+def test_store_failure_is_a_server_error(client, monkeypatch):
+    from samestory.errors import StoreError
+
+    def broken(self, *a, **kw):
+        raise StoreError("database is locked")
+
+    monkeypatch.setattr(Store, "stories", broken)
+    r = client.get("/stories.json")
+    assert r.status_code == 503
+    assert r.json()["error"] == {"status": 503, "title": "Service unavailable", "detail": "database is locked"}
+
+
 def test_search(client):
     word = first_story(client)["title"].split()[-1].strip(".,:;!?")
     data = client.get("/stories.json", params={"q": word}).json()

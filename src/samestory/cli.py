@@ -24,7 +24,7 @@ def db_option(fn):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.secho(f"error: {message}", fg="red", err=True)
+    click.secho(f"samestory: error: {message}", fg="red", err=True)
     sys.exit(code)
 
 
@@ -53,6 +53,27 @@ class Group(click.Group):
             return super().invoke(ctx)
         except SamestoryError as exc:
             _fail(str(exc))
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # click prints usage errors as several lines; a user error gets one line here.
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except click.Abort:
+            _fail("aborted")
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _every(ctx, param, value):
+    from samestory.ingest.watch import parse_every
+
+    try:
+        return parse_every(value)
+    except SamestoryError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -234,18 +255,18 @@ def analyze(paths, as_json, outlet):
 @main.command()
 @click.argument("feeds_file", type=click.Path(exists=True, dir_okay=False))
 @db_option
-@click.option("--every", default="10m", show_default=True, help="Time between polls: 90s, 10m, 1h.")
+@click.option("--every", default="10m", show_default=True, callback=_every, help="Time between polls: 90s, 10m, 1h.")
 @click.option("--polls", type=int, help="Stop after this many polls (default: run until interrupted).")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
 def watch(feeds_file, db, every, polls, allow_private):
     """Poll the feeds listed in FEEDS_FILE (one URL a line) and ingest only their new entries."""
     from samestory.ingest.fetch import Fetcher
-    from samestory.ingest.watch import FeedWatcher, parse_every, read_feeds_file, watch_loop
+    from samestory.ingest.watch import FeedWatcher, read_feeds_file, watch_loop
     from samestory.store import Store
     from samestory.workflow import Ingestor
 
     feeds = read_feeds_file(feeds_file)
-    interval = parse_every(every)
+    interval = every  # seconds, parsed by _every
     with Store(db) as store:
         fetcher = Fetcher(allow_private=allow_private)
         watcher = FeedWatcher(feeds, fetcher, store.load_state("watch") or {})

@@ -5,6 +5,9 @@
     │   ├── IngestError     unreadable file, archive, feed or JSONL record
     │   ├── FetchError      a URL could not or must not be fetched (refused, too big, timed out)
     │   └── ExtractError    no article text could be extracted from a page
+    ├── ArgumentError       an argument or option value that is unknown or out of range (also a ValueError)
+    │   └── ArgumentTypeError   an argument of the wrong type (also a TypeError)
+    ├── StateError          a saved state of another version or shape (also a ValueError)
     ├── StoreError          the database could not be opened, migrated or written
     ├── ModelError          a required model package is missing or failed to load
     └── NotFoundError       a story, article or outlet id that is not in the store
@@ -20,6 +23,9 @@ __all__ = [
     "IngestError",
     "FetchError",
     "ExtractError",
+    "ArgumentError",
+    "ArgumentTypeError",
+    "StateError",
     "StoreError",
     "ModelError",
     "NotFoundError",
@@ -51,6 +57,27 @@ class FetchError(InputError):
 
 class ExtractError(InputError):
     """A page from which no article text could be extracted."""
+
+
+class ArgumentError(SamestoryError, ValueError):
+    """An argument or option value that is unknown or out of range. ``name`` names it.
+
+    Also a ValueError, so code that caught the ValueError it used to be still catches it."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        self.name = name
+        self.reason = reason
+        super().__init__(f"{name}: {reason}")
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of the wrong type (also a TypeError, as it used to be)."""
+
+
+class StateError(SamestoryError, ValueError):
+    """A saved state (dedup index, boilerplate miner, clusterer) of another version or shape.
+
+    Also a ValueError: loaders catch that to rebuild the state from scratch."""
 
 
 class StoreError(SamestoryError):

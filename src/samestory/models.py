@@ -19,6 +19,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from samestory.errors import ArgumentError
+
 __all__ = [
     "Span",
     "Evidence",
@@ -57,7 +59,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if not (0 <= self.start <= self.end):
-            raise ValueError(f"bad span [{self.start}, {self.end}): need 0 <= start <= end")
+            raise ArgumentError("span", f"bad span [{self.start}, {self.end}): need 0 <= start <= end")
 
     def of(self, text: str) -> str:
         return text[self.start : self.end]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from samestory.errors import InputError
+from samestory.errors import ArgumentError, InputError
 from samestory.models import Failure
 
 log = logging.getLogger("samestory")
@@ -49,7 +49,7 @@ class Pipeline:
     def __init__(self, stages: Sequence[Stage]) -> None:
         names = [s.name for s in stages]
         if len(set(names)) != len(names):
-            raise ValueError(f"stage names must be unique, got {names}")
+            raise ArgumentError("stages", f"stage names must be unique, got {names}")
         self.stages = tuple(stages)
 
     @property

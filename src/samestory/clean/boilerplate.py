@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from samestory.clean.junk import normalize_line
+from samestory.errors import ArgumentError, StateError
 
 __all__ = ["BoilerplateMiner"]
 
@@ -81,9 +82,9 @@ class BoilerplateMiner:
         max_docs_remembered: int = MAX_DOCS_REMEMBERED,
     ) -> None:
         if min_articles < 2:
-            raise ValueError(f"min_articles must be >= 2 (a line seen once is not repeated), got {min_articles}")
+            raise ArgumentError("min_articles", f"must be >= 2 (a line seen once is not repeated), got {min_articles}")
         if not 0.0 < min_share <= 1.0:
-            raise ValueError(f"min_share must be in (0, 1], got {min_share}")
+            raise ArgumentError("min_share", f"must be in (0, 1], got {min_share}")
         self.min_articles = min_articles
         self.min_share = min_share
         self.max_line_chars = max_line_chars
@@ -177,7 +178,7 @@ class BoilerplateMiner:
     def from_state(cls, state: dict[str, Any]) -> BoilerplateMiner:
         if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
             got = state.get("version") if isinstance(state, dict) else type(state).__name__
-            raise ValueError(f"boilerplate miner state: expected version {STATE_VERSION}, got {got!r}")
+            raise StateError(f"boilerplate miner state: expected version {STATE_VERSION}, got {got!r}")
         params = dict(state.get("params", {}))
         for name, bound in (("max_lines_per_outlet", MAX_LINES_PER_OUTLET), ("max_docs_remembered", MAX_DOCS_REMEMBERED)):
             params[name] = min(int(params.get(name, bound)), bound)

@@ -57,7 +57,7 @@ import numpy as np
 
 from samestory.cluster.features import ArticleFeatures, featurize
 from samestory.dedup.sources import count_sources
-from samestory.errors import NotFoundError
+from samestory.errors import NotFoundError, StateError
 from samestory.models import Story
 
 __all__ = ["ClusterConfig", "StoryClusterer", "story_id_for", "FEATURE_NAMES"]
@@ -771,7 +771,7 @@ class StoryClusterer:
     def from_state(cls, state: dict) -> StoryClusterer:
         """Rebuild a clusterer from ``to_state()``; it continues exactly where that one stopped."""
         if not isinstance(state, dict) or state.get("version") != 1:
-            raise ValueError("not a StoryClusterer state (expected a dict with version 1)")
+            raise StateError("not a StoryClusterer state (expected a dict with version 1)")
         self = cls(**state["config"])
         self.n_articles_ = state["n_articles"]
         self.clock_ = state["clock"]
@@ -843,7 +843,7 @@ class StoryClusterer:
         """Rebuild from a ``take_changes`` header, the open stories' rows ``[(index, state)]`` and
         the document frequencies; closed stories stay in ``archive`` (read back on demand)."""
         if not isinstance(header, dict) or header.get("version") != 2:
-            raise ValueError("not a StoryClusterer row header (expected a dict with version 2)")
+            raise StateError("not a StoryClusterer row header (expected a dict with version 2)")
         self = cls(**header["config"])
         self.archive = archive
         self.n_articles_ = header["n_articles"]

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from samestory.compare import _nlp
+from samestory.errors import IngestError
 from samestory.models import Article, ClaimGroup, Evidence, Framing, LoadedWord
 
 __all__ = [
@@ -150,7 +151,8 @@ def load_lexicon(path: str | None = None) -> Lexicon:
             continue
         cols = line.split("\t")
         if len(cols) != 5:
-            raise ValueError(f"{src}:{lineno}: need 5 tab-separated columns (term, category, polarity, scope, pos), got {len(cols)}")
+            raise IngestError(str(src), f"need 5 tab-separated columns (term, category, polarity, scope, pos), got {len(cols)}",
+                              record=f"line {lineno}")
         term, category, polarity, scope, pos = cols
         entries.append(LexiconEntry(term.strip(), category.strip(), float(polarity), scope.strip(), pos.strip()))
     return Lexicon(entries)

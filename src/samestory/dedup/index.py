@@ -73,6 +73,7 @@ from rapidfuzz.utils import default_process
 from samestory.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, FingerprintBatch, fingerprint_batch, normalize
 from samestory.dedup.lsh import BandLSH
 from samestory.dedup.versions import version_diff
+from samestory.errors import ArgumentError, StateError
 from samestory.models import Article, DuplicateLink
 
 __all__ = [
@@ -124,9 +125,9 @@ class DedupConfig:
         for name in ("near", "containment", "containment_min_jaccard", "wire", "version"):
             v = getattr(self, name)
             if not 0.0 < v <= 1.0:
-                raise ValueError(f"DedupConfig.{name} must be in (0, 1], got {v}")
+                raise ArgumentError(f"DedupConfig.{name}", f"must be in (0, 1], got {v}")
         if self.bands * self.rows > NUM_PERM:
-            raise ValueError(f"DedupConfig: bands * rows = {self.bands * self.rows} exceeds num_perm {NUM_PERM}")
+            raise ArgumentError("DedupConfig.bands, rows", f"bands * rows = {self.bands * self.rows} exceeds num_perm {NUM_PERM}")
 
 
 @dataclass(frozen=True)
@@ -444,7 +445,7 @@ class DedupIndex:
         """Rebuild from ``to_state`` output and the stored articles (their metadata and links),
         without fingerprinting again; articles missing from the state are fingerprinted."""
         if state.get("version") != 1:
-            raise ValueError(f"dedup state version {state.get('version')!r} is not supported (expected 1)")
+            raise StateError(f"dedup state version {state.get('version')!r} is not supported (expected 1)")
         index = cls(DedupConfig(**state["config"]))
         ids = state["ids"]
         pos = {aid: i for i, aid in enumerate(ids)}

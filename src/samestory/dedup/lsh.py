@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from samestory.dedup.fingerprint import _fmix64
+from samestory.errors import ArgumentError
+
 __all__ = ["BandLSH", "candidate_probability"]
 
 _U64 = np.uint64
@@ -42,22 +45,14 @@ def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts.astype(np.int64) - offsets, counts)
 
 
-def _fmix64(h: np.ndarray) -> np.ndarray:
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> _U64(33))
-    h = h * _U64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> _U64(33))
-
-
 class BandLSH:
     """Banded LSH index from integer ids to band keys."""
 
     def __init__(self, bands: int = 32, rows: int = 2, num_perm: int = 128, dict_limit: int = 256) -> None:
         if bands < 1 or rows < 1:
-            raise ValueError(f"bands and rows must be positive, got bands={bands} rows={rows}")
+            raise ArgumentError("bands, rows", f"must be positive, got bands={bands} rows={rows}")
         if bands * rows > num_perm:
-            raise ValueError(f"bands * rows = {bands * rows} is more than num_perm = {num_perm}")
+            raise ArgumentError("bands, rows", f"bands * rows = {bands * rows} is more than num_perm = {num_perm}")
         self.bands = bands
         self.rows = rows
         self.num_perm = num_perm

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from samestory.enrich.entities import EntityIndex, apply_story_keys, build_entities, merge_entities_across
 from samestory.enrich.nlp import parse_docs, sentences_of
+from samestory.errors import ArgumentTypeError
 from samestory.models import Article, to_dict
 
 __all__ = ["enrich", "enrich_one", "analyze", "analyze_json", "merge_entities_across", "apply_story_keys"]
@@ -39,7 +40,7 @@ def enrich(articles: Sequence[Article], *, batch_size: int = 32, embed: bool = T
     articles = list(articles)
     for a in articles:
         if not isinstance(a, Article):
-            raise TypeError(f"enrich() takes Article records, got {type(a).__name__}")
+            raise ArgumentTypeError("articles", f"enrich() takes Article records, got {type(a).__name__}")
     docs = parse_docs([a.text for a in articles], batch_size=batch_size)
     out = [_enrich_doc(a, d) for a, d in zip(articles, docs, strict=True)]
     if embed and out:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from samestory.enrich.models import load_spacy
+from samestory.errors import ArgumentError, ArgumentTypeError
 from samestory.models import Span
 
 __all__ = ["DISABLED", "Mention", "Parsed", "get_nlp", "parse", "parse_docs", "sentences_of", "mentions_of"]
@@ -73,9 +74,9 @@ def parse_docs(texts: Sequence[str], *, batch_size: int = 32) -> list:
     """spaCy ``Doc`` for each text, in order, through ``nlp.pipe``."""
     for i, text in enumerate(texts):
         if not isinstance(text, str):
-            raise TypeError(f"text #{i} is {type(text).__name__}, not str")
+            raise ArgumentTypeError(f"text #{i}", f"is {type(text).__name__}, not str")
         if len(text) > MAX_CHARS:
-            raise ValueError(f"text #{i} has {len(text)} characters; the limit is {MAX_CHARS}")
+            raise ArgumentError(f"text #{i}", f"has {len(text)} characters; the limit is {MAX_CHARS}")
     nlp = get_nlp()
     return list(nlp.pipe(texts, batch_size=batch_size))
 

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from samestory.errors import IngestError, InputError
+from samestory.errors import ArgumentError, IngestError, InputError
 from samestory.ingest._common import decode_bytes, failure_from
 from samestory.ingest.feeds import FULL_TEXT_MIN_CHARS, entry_to_doc, parse_feed
 from samestory.ingest.fetch import Fetcher
@@ -58,11 +58,11 @@ def parse_every(value: str | float | int) -> float:
         else:
             parts = re.findall(r"(\d+(?:\.\d+)?)\s*([smhd])", text)
             if not parts or re.sub(r"(\d+(?:\.\d+)?)\s*([smhd])", "", text).strip():
-                raise ValueError(f"not an interval: {value!r} (write e.g. 90s, 10m, 1h)")
+                raise ArgumentError("interval", f"{value!r} is not an interval (write e.g. 90s, 10m, 1h)")
             unit = {"s": 1, "m": 60, "h": 3600, "d": 86400}
             seconds = sum(float(n) * unit[u] for n, u in parts)
     if seconds <= 0:
-        raise ValueError(f"the interval must be positive, got {value!r}")
+        raise ArgumentError("interval", f"must be positive, got {value!r}")
     return seconds
 
 
@@ -131,7 +131,7 @@ class FeedWatcher:
         """Write the state as JSON (atomically: a crash never leaves half a file)."""
         target = Path(path) if path else self.state_path
         if target is None:
-            raise ValueError("no state path: pass one to save() or to FeedWatcher(state=PATH)")
+            raise ArgumentError("path", "no state path: pass one to save() or to FeedWatcher(state=PATH)")
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".watch-", suffix=".json", dir=target.parent)
         try:

@@ -10,6 +10,7 @@ Article text is untrusted: every renderer escapes it.
 
 from __future__ import annotations
 
+from samestory.errors import ArgumentError
 from samestory.models import Coverage
 from samestory.report.html_report import render_html
 from samestory.report.json_report import coverage_document, render_json
@@ -22,7 +23,7 @@ _ALIASES = {"markdown": "md", "htm": "html"}
 
 
 def render(coverage: Coverage, fmt: str = "json") -> str:
-    """``coverage`` as JSON, Markdown or HTML text. Raises ValueError for an unknown format."""
+    """``coverage`` as JSON, Markdown or HTML text. Raises ArgumentError (a ValueError) for an unknown format."""
     key = _ALIASES.get(fmt.lower(), fmt.lower())
     if key == "json":
         return render_json(coverage)
@@ -30,4 +31,4 @@ def render(coverage: Coverage, fmt: str = "json") -> str:
         return render_markdown(coverage)
     if key == "html":
         return render_html(coverage)
-    raise ValueError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
+    raise ArgumentError("format", f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -16,6 +16,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from samestory.errors import ArgumentError
+
 log = logging.getLogger("samestory")
 
 __all__ = ["LocalEngine", "DaskEngine", "make_engine"]
@@ -108,4 +110,4 @@ def make_engine(name: str = "local", *, scheduler: str | None = None, workers: i
         return LocalEngine()
     if name == "dask":
         return DaskEngine(scheduler, workers=workers)
-    raise ValueError(f"unknown engine {name!r}: use 'local' or 'dask'")
+    raise ArgumentError("engine", f"unknown engine {name!r}: use 'local' or 'dask'")

@@ -18,6 +18,8 @@ import re
 from importlib import resources
 from typing import Any
 
+from samestory.errors import ArgumentError
+
 __all__ = ["SCHEMA_VERSION", "SCHEMA_ID", "load_schema", "validate"]
 
 SCHEMA_VERSION = "1.0.0"
@@ -53,7 +55,7 @@ def validate(instance: Any, schema: dict | None = None) -> list[str]:
 
 def _resolve(ref: str, root: dict) -> dict:
     if not ref.startswith("#/"):
-        raise ValueError(f"only local $ref is supported, got {ref!r}")
+        raise ArgumentError("$ref", f"only local references (#/...) are supported, got {ref!r}")
     node: Any = root
     for part in ref[2:].split("/"):
         node = node[part.replace("~1", "/").replace("~0", "~")]

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samestory import __version__
-from samestory.errors import NotFoundError, SamestoryError
+from samestory.errors import ModelError, NotFoundError, SamestoryError, StoreError
 from samestory.models import to_dict
 from samestory.store import Store
 from samestory.web import views
@@ -121,6 +121,9 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
 
     @app.exception_handler(SamestoryError)
     async def _samestory_error(request: Request, exc: SamestoryError):
+        # the store or a model failing is the server's fault, not the request's
+        if isinstance(exc, (StoreError, ModelError)):
+            return error_response(request, 503, "Service unavailable", str(exc))
         return error_response(request, 400, "Bad request", str(exc))
 
     @app.get("/", include_in_schema=False)
