@@ -18,13 +18,14 @@ computed in batches, in parallel or ahead of time.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from samestory.text.dates import published_timestamp
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
 
@@ -129,56 +130,10 @@ def _numbers(title: str, text: str) -> dict[str, float]:
 
 # ---------------------------------------------------------------- time
 
-_HAS_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-# a month by name or a numeric day-month-year: a year alone ("Oscars in 2014") is not a date
-_HAS_MONTH = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,4}", re.I)
-
-
 def parse_published(value: str | None) -> float | None:
-    """Epoch seconds of an ISO 8601 time, or of a free-text date that states its year; else None.
-
-    A date without a year is not guessed (a wrong year would push a story apart), nor one with
-    only a year (its month and day would be invented)."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        dt = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        if not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
-            return None
-        try:
-            import warnings
-
-            from dateutil import parser as _parser
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                dt = _parser.parse(_clean_date(text), fuzzy=True, default=_dt.datetime(2000, 1, 1))
-        except (ValueError, OverflowError, TypeError):
-            return None
-        if str(dt.year) not in text and not re.search(rf"/\s*{dt.year % 100:02d}\b", text):
-            return None  # the parser invented the year
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_dt.timezone.utc)
-    return dt.timestamp()
-
-
-_DATEISH = re.compile(
-    r"(\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}"
-    r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}"
-    r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})",
-    re.I,
-)
-
-
-def _clean_date(text: str) -> str:
-    """The first date-looking piece of a free-text dateline ("Posted : May 24, 2005 He led ...")."""
-    m = _DATEISH.search(text)
-    if m:
-        return re.sub(r"\s*([-/])\s*", r"\1", m.group(1))
-    return text[:40]
+    """Epoch seconds of a published date (``samestory.text.dates``): a date that does not state
+    its year, month and day is not guessed (a wrong year would push a story apart)."""
+    return published_timestamp(value)
 
 
 # ---------------------------------------------------------------- entities

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import codecs
-import datetime as _dt
 import json
 import os
 import re
@@ -21,6 +20,7 @@ from typing import Any, BinaryIO
 
 from samestory.errors import InputError, IngestError
 from samestory.models import Failure, RawDoc
+from samestory.text.dates import parse_iso
 
 # One document larger than this is refused (a 50 MB page is almost always a dump, not an article).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -370,14 +370,12 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
 
 def check_iso_date(value: str, source: str, where: str, record: str | None = None) -> str:
     """``value`` unchanged when it is ISO 8601 (date or date-time, with or without timezone)."""
-    try:
-        _dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-    except ValueError:
+    if parse_iso(value) is None:
         raise IngestError(
             source,
             f"{where}: field 'published' is not an ISO 8601 date: {value[:60]!r} (write e.g. 2024-03-01 or 2024-03-01T09:30:00+00:00)",
             record,
-        ) from None
+        )
     return value
 
 

@@ -1,0 +1,10 @@
+"""Shared language code: the ground floor every stage builds on.
+
+It imports only ``samestory.models``, ``samestory.errors``, the standard library and third-party
+packages, never another stage, so any stage may use it. One home for each concept:
+
+- ``samestory.text.dates``: reading a published date (ISO 8601 or free text) into a datetime,
+  a calendar day, epoch seconds or a normalized ISO string.
+- ``samestory.text.words``: stop word lists (spaCy's English list plus each user's named extension).
+- ``samestory.text.unionfind``: a small union-find (disjoint sets) over indices.
+"""
