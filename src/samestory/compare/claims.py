@@ -33,6 +33,7 @@ import numpy as np
 
 from samestory.compare import _nlp
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
+from samestory.text.unionfind import UnionFind
 
 __all__ = [
     "LONG_SENTENCE_WORDS",
@@ -664,26 +665,20 @@ def _group(scores: np.ndarray, infos: Sequence[ClaimInfo]) -> list[list[int]]:
     """Greedy agglomeration over pairs above threshold, strongest first; at most one claim per
     article in a group; two multi-claim groups merge only if their mean pair score holds."""
     n = len(infos)
-    parent = list(range(n))
+    sets = UnionFind(n)
     members = {i: [i] for i in range(n)}
     arts = {i: {infos[i].article_index} for i in range(n)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     iu, ju = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
     order = np.argsort(-scores[iu, ju], kind="stable")
     for k in order:
-        a, b = find(int(iu[k])), find(int(ju[k]))
+        a, b = sets.find(int(iu[k])), sets.find(int(ju[k]))
         if a == b or arts[a] & arts[b]:
             continue
         if len(members[a]) > 1 and len(members[b]) > 1:
             if scores[np.ix_(members[a], members[b])].mean() < GROUP_MEAN_THRESHOLD:
                 continue
-        parent[b] = a
+        sets.union(a, b)
         members[a].extend(members.pop(b))
         arts[a] |= arts.pop(b)
     return [sorted(m) for m in members.values()]
