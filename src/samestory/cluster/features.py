@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from samestory.text.dates import published_timestamp
+from samestory.text.words import CLUSTER_STOP
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
 
@@ -70,23 +71,7 @@ def lead_text(title: str, text: str, limit: int = LEAD_CHARS) -> str:
     return f"{title}. {lead}".strip(". ") if title else lead
 
 
-def _stop_words() -> frozenset[str]:
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        words = set(STOP_WORDS)
-    except ImportError:  # pragma: no cover - spaCy is a dependency
-        words = set()
-    words |= {
-        "said", "says", "say", "told", "according", "report", "reported", "reports", "news", "new",
-        "year", "years", "day", "days", "time", "week", "people", "including", "like", "just",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
-        "published", "posted", "am", "pm", "et", "gmt", "edt", "est", "pdt", "bst", "story", "article",
-    }
-    return frozenset(words)
-
-
-STOP = _stop_words()
+STOP = CLUSTER_STOP
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(million|billion|thousand|m|bn|k)\b)?", re.I)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}

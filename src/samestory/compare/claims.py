@@ -34,6 +34,7 @@ import numpy as np
 from samestory.compare import _nlp
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
 from samestory.text.unionfind import UnionFind
+from samestory.text.words import CLAIM_STOP
 
 __all__ = [
     "LONG_SENTENCE_WORDS",
@@ -75,11 +76,7 @@ ATTACH_CONTAINMENT = 0.6
 _WORD = re.compile(r"[A-Za-z0-9][\w’'\-]*")
 _POSSESSIVE = re.compile(r"[’']s$")
 
-try:  # spaCy's English stop words: a plain set, cheap to import
-    from spacy.lang.en.stop_words import STOP_WORDS as _STOP
-except ImportError:  # pragma: no cover
-    _STOP = frozenset()
-_STOP = frozenset(_STOP) | {"said", "says", "say", "told", "according", "also", "just", "mr", "mrs", "ms"}
+_STOP = CLAIM_STOP
 
 
 # ---------------------------------------------------------------- typed numbers
