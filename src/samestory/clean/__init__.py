@@ -15,7 +15,6 @@ Public: ``clean``, ``clean_text``, ``normalize_date``, ``detect_language``, ``Bo
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import re
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from samestory.clean.junk import clean_text as _clean_units
 from samestory.clean.junk import split_units
 from samestory.errors import ExtractError
 from samestory.models import Article, RawDoc, Removal, article_id_for
+from samestory.text.dates import normalize_published
 
 __all__ = [
     "clean",
@@ -69,39 +69,14 @@ def detect_language(text: str) -> str | None:
     return lang
 
 
-_TZINFOS = {  # abbreviations dateutil does not know by itself (unambiguous ones only)
-    "GMT": 0, "UTC": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800,
-    "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600, "PST": -28800,
-    "PDT": -25200, "JST": 32400, "AEST": 36000, "AEDT": 39600,
-}
-_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
-
-
 def normalize_date(value: str | None) -> str | None:
-    """ISO 8601 form of a publication date, or None when it cannot be read.
+    """ISO 8601 form of a publication date, or None when it cannot be read (``samestory.text.dates``).
 
     - with a time and a zone (offset or a known abbreviation): ``2024-01-29T10:15:00+00:00``
     - with a time but no zone: left naive, ``2024-01-29T10:15:00`` (we never guess a zone)
-    - a day only: ``2024-01-29``
+    - a day only: ``2024-01-29``; a date missing its year, month or day is not guessed
     """
-    if not value or not str(value).strip():
-        return None
-    s = str(value).strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
-            return _dt.date.fromisoformat(s).isoformat()
-        return _dt.datetime.fromisoformat(s.replace("z", "Z")).isoformat()
-    except ValueError:
-        pass
-    from dateutil import parser as _dp
-
-    try:
-        parsed = _dp.parse(s, tzinfos=_TZINFOS)
-    except (ValueError, OverflowError, TypeError):
-        return None
-    if not _HAS_TIME.search(s):
-        return parsed.date().isoformat()
-    return parsed.isoformat()
+    return normalize_published(value)
 
 
 def outlet_from_url(url: str | None) -> str | None:

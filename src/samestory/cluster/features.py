@@ -18,7 +18,6 @@ computed in batches, in parallel or ahead of time.
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
 import re
 from collections import Counter
@@ -28,6 +27,7 @@ import numpy as np
 
 from samestory.dedup.sources import source_wire
 from samestory.text.dates import published_timestamp
+from samestory.text.words import CLUSTER_STOP
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
 
@@ -73,23 +73,7 @@ def lead_text(title: str, text: str, limit: int = LEAD_CHARS) -> str:
     return f"{title}. {lead}".strip(". ") if title else lead
 
 
-def _stop_words() -> frozenset[str]:
-    try:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        words = set(STOP_WORDS)
-    except ImportError:  # pragma: no cover - spaCy is a dependency
-        words = set()
-    words |= {
-        "said", "says", "say", "told", "according", "report", "reported", "reports", "news", "new",
-        "year", "years", "day", "days", "time", "week", "people", "including", "like", "just",
-        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
-        "published", "posted", "am", "pm", "et", "gmt", "edt", "est", "pdt", "bst", "story", "article",
-    }
-    return frozenset(words)
-
-
-STOP = _stop_words()
+STOP = CLUSTER_STOP
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?:\s*(million|billion|thousand|m|bn|k)\b)?", re.I)
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
@@ -133,7 +117,10 @@ def _numbers(title: str, text: str) -> dict[str, float]:
 
 # ---------------------------------------------------------------- time
 
-parse_published = published_timestamp  # the one date parser lives in samestory.text.dates
+def parse_published(value: str | None) -> float | None:
+    """Epoch seconds of a published date (``samestory.text.dates``): a date that does not state
+    its year, month and day is not guessed (a wrong year would push a story apart)."""
+    return published_timestamp(value)
 
 
 # ---------------------------------------------------------------- entities

@@ -34,6 +34,8 @@ import numpy as np
 from samestory.compare import _nlp
 from samestory.dedup import source_keys
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
+from samestory.text.unionfind import UnionFind
+from samestory.text.words import CLAIM_STOP
 
 __all__ = [
     "LONG_SENTENCE_WORDS",
@@ -74,11 +76,7 @@ ATTACH_CONTAINMENT = 0.6
 _WORD = re.compile(r"[A-Za-z0-9][\w’'\-]*")
 _POSSESSIVE = re.compile(r"[’']s$")
 
-try:  # spaCy's English stop words: a plain set, cheap to import
-    from spacy.lang.en.stop_words import STOP_WORDS as _STOP
-except ImportError:  # pragma: no cover
-    _STOP = frozenset()
-_STOP = frozenset(_STOP) | {"said", "says", "say", "told", "according", "also", "just", "mr", "mrs", "ms"}
+_STOP = CLAIM_STOP
 
 
 # ---------------------------------------------------------------- typed numbers
@@ -630,26 +628,20 @@ def _group(scores: np.ndarray, infos: Sequence[ClaimInfo]) -> list[list[int]]:
     """Greedy agglomeration over pairs above threshold, strongest first; at most one claim per
     article in a group; two multi-claim groups merge only if their mean pair score holds."""
     n = len(infos)
-    parent = list(range(n))
+    sets = UnionFind(n)
     members = {i: [i] for i in range(n)}
     arts = {i: {infos[i].article_index} for i in range(n)}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
 
     iu, ju = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
     order = np.argsort(-scores[iu, ju], kind="stable")
     for k in order:
-        a, b = find(int(iu[k])), find(int(ju[k]))
+        a, b = sets.find(int(iu[k])), sets.find(int(ju[k]))
         if a == b or arts[a] & arts[b]:
             continue
         if len(members[a]) > 1 and len(members[b]) > 1:
             if scores[np.ix_(members[a], members[b])].mean() < GROUP_MEAN_THRESHOLD:
                 continue
-        parent[b] = a
+        sets.union(a, b)
         members[a].extend(members.pop(b))
         arts[a] |= arts.pop(b)
     return [sorted(m) for m in members.values()]

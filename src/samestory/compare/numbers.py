@@ -28,6 +28,7 @@ from samestory.compare import _nlp
 from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
+from samestory.text.words import COUNT_STOP
 
 __all__ = ["number_table", "GROWING_LEMMAS"]
 
@@ -47,11 +48,7 @@ _LEMMA_CLASS = {
 }
 # Head nouns that say nothing about what is counted ("12 people died" vs "4 people detained").
 _GENERIC = frozenset("people person man woman number total figure least some".split())
-_STOP = frozenset(
-    """the a an of in on at to for by with from and or but as than that this these those its his her their
-    our be is are was were been being have has had some least at more less about around nearly almost over
-    under up down since until ago after before who which what when where year years""".split()
-)
+_STOP = COUNT_STOP
 
 
 @dataclass

@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import datetime as _dt
 import functools
 import math
 import re
@@ -75,6 +74,7 @@ from samestory.dedup.lsh import BandLSH
 from samestory.dedup.versions import version_diff
 from samestory.errors import ArgumentError, StateError
 from samestory.models import Article, DuplicateLink
+from samestory.text.dates import published_timestamp
 
 __all__ = [
     "DedupConfig",
@@ -207,18 +207,8 @@ def _outlet_key(outlet: str | None) -> str:
 
 @functools.lru_cache(maxsize=8192)
 def _timestamp(published: str | None) -> float:
-    if not published:
-        return math.inf
-    try:
-        d = _dt.datetime.fromisoformat(published.strip())
-    except ValueError:
-        try:
-            d = _dt.datetime.fromisoformat(published.strip()[:10])
-        except ValueError:
-            return math.inf
-    if d.tzinfo is None:
-        d = d.replace(tzinfo=_dt.timezone.utc)
-    return d.timestamp()
+    t = published_timestamp(published)
+    return math.inf if t is None else t  # undated sorts last
 
 
 class _Entry:

@@ -22,6 +22,7 @@ import re
 
 from samestory.enrich.entities import EntityIndex, entity_key
 from samestory.models import Quantity, Span
+from samestory.text.dates import published_date
 
 __all__ = ["parse_number", "published_date", "resolve_date", "extract_quantities"]
 
@@ -62,15 +63,6 @@ def parse_number(text: str) -> float | None:
         elif w in _ORDINALS:
             return float(_ORDINALS[w])
     return total if seen else None
-
-
-def published_date(published: str | None) -> dt.date | None:
-    if not published:
-        return None
-    try:
-        return dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
 
 
 def resolve_date(phrase: str, pub: dt.date | None, *, future: bool = False) -> tuple[str, str | None, float | None]:

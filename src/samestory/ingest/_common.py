@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import codecs
-import datetime as _dt
 import json
 import os
 import re
@@ -21,7 +20,7 @@ from typing import Any, BinaryIO
 
 from samestory.errors import InputError, IngestError
 from samestory.models import Failure, RawDoc
-from samestory.text.dates import published_iso
+from samestory.text.dates import normalize_published, parse_iso
 
 # One document larger than this is refused (a 50 MB page is almost always a dump, not an article).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -342,8 +341,9 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
                  *, lenient_dates: bool = False) -> dict[str, Any]:
     """Validate the optional string fields of an article record; raises IngestError on a wrong type.
 
-    With ``lenient_dates`` a ``published`` that is not ISO 8601 does not cost the article: it is
-    left unset and the value kept as ``published_unparsed`` (exports carry free-text dates)."""
+    A free-text ``published`` that states its day is read as ISO 8601 (``text.dates``). With
+    ``lenient_dates`` one that states no day does not cost the article: it is left unset and the
+    value kept as ``published_unparsed``."""
     out: dict[str, Any] = {}
     for key in keys:
         if key not in data or data[key] is None:
@@ -358,8 +358,8 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
             continue
         if key == "published":
             try:
-                # a free-text dateline that states its year and month is read, not refused
-                v = published_iso(v) or check_iso_date(v, source, where, record)
+                # ISO is kept as written; a free-text dateline that states its day is read as ISO
+                v = v if parse_iso(v) else (normalize_published(v) or check_iso_date(v, source, where, record))
             except IngestError as exc:
                 if not lenient_dates:
                     raise
@@ -372,14 +372,12 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
 
 def check_iso_date(value: str, source: str, where: str, record: str | None = None) -> str:
     """``value`` unchanged when it is ISO 8601 (date or date-time, with or without timezone)."""
-    try:
-        _dt.datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
-    except ValueError:
+    if parse_iso(value) is None:
         raise IngestError(
             source,
             f"{where}: field 'published' is not an ISO 8601 date: {value[:60]!r} (write e.g. 2024-03-01 or 2024-03-01T09:30:00+00:00)",
             record,
-        ) from None
+        )
     return value
 
 

@@ -1,7 +1,10 @@
-"""The ground floor of language code that every stage shares: one home for each concept.
+"""Shared language code: the ground floor every stage builds on.
 
-    dates.py    published dates: ISO 8601 or free-text datelines, one parser
+It imports only ``samestory.models``, ``samestory.errors``, the standard library and third-party
+packages, never another stage, so any stage may use it. One home for each concept:
 
-Modules here import only ``samestory.models``, ``samestory.errors``, the standard library and
-third-party packages, never another stage.
+- ``samestory.text.dates``: reading a published date (ISO 8601 or free text) into a datetime,
+  a calendar day, epoch seconds or a normalized ISO string.
+- ``samestory.text.words``: stop word lists (spaCy's English list plus each user's named extension).
+- ``samestory.text.unionfind``: a small union-find (disjoint sets) over indices.
 """

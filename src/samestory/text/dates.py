@@ -1,86 +1,135 @@
-"""Published dates: the one parser of the date an article carries (ISO 8601 or a free-text
-dateline such as "Updated Thu 6 May 2010, 9 : 03am AEST"). Ingest normalizes what it can read to
-ISO 8601 with it and the clusterer reads times with it.
+"""Published dates: one parser, several views.
 
-A date is read only when it states its year and its month: a year alone ("In 2008, ...") is
-not a date (its month and day would be invented), nor is a date with no year (a wrong year would
-push a story apart).
+``parse_published`` reads ISO 8601 or a free-text dateline ("Posted : May 24, 2005 He led ...").
+A free-text date counts only when it states its year, month and day: a parser that fills in a
+missing part invents it (a wrong year pushes a story apart, "in 2014" is not January 1st).
+
+Views: ``published_date`` (the calendar day as written), ``published_timestamp`` (epoch
+seconds), ``normalize_published`` (ISO string, naive stays naive) and ``parse_iso`` (strict ISO
+8601 only, for inputs whose format promises it).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import warnings
 
-__all__ = ["parse_published", "published_timestamp", "published_iso"]
+__all__ = ["parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published"]
 
-
+_TZINFOS = {  # abbreviations dateutil does not know by itself (unambiguous ones only)
+    "GMT": 0, "UTC": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800,
+    "EST": -18000, "EDT": -14400, "CST": -21600, "CDT": -18000, "MST": -25200, "MDT": -21600, "PST": -28800,
+    "PDT": -25200, "JST": 32400, "AEST": 36000, "AEDT": 39600,
+}
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}|T\d{2}")
 _HAS_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # a month by name or a numeric day-month-year: a year alone ("Oscars in 2014") is not a date
 _HAS_MONTH = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,4}\s*[./-]\s*\d{1,2}\s*[./-]\s*\d{1,4}", re.I)
-
-
-def parse_published(value: str | None) -> _dt.datetime | None:
-    """An ISO 8601 time, or a free-text date that states its year and month, as an aware datetime
-    (UTC when no zone is given); else None.
-
-    A date without a year is not guessed (a wrong year would push a story apart), nor one with
-    only a year (its month and day would be invented)."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        dt = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        if not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
-            return None
-        try:
-            import warnings
-
-            from dateutil import parser as _parser
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                dt = _parser.parse(_clean_date(text), fuzzy=True, default=_dt.datetime(2000, 1, 1))
-        except (ValueError, OverflowError, TypeError):
-            return None
-        if str(dt.year) not in text and not re.search(rf"/\s*{dt.year % 100:02d}\b", text):
-            return None  # the parser invented the year
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=_dt.timezone.utc)
-    return dt
-
-
-def published_timestamp(value: str | None) -> float | None:
-    """Epoch seconds of ``parse_published(value)`` (None when it is not a date)."""
-    dt = parse_published(value)
-    return None if dt is None else dt.timestamp()
-
-
-def published_iso(value: str | None) -> str | None:
-    """``value`` itself when it is ISO 8601, else the free-text date it states in ISO 8601
-    (``"April 28, 2009"`` -> ``"2009-04-28T00:00:00+00:00"``); None when it states none."""
-    if not value or not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return text
-    except ValueError:
-        dt = parse_published(text)
-        return None if dt is None else dt.isoformat()
-
-
 _DATEISH = re.compile(
     r"(\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}"
     r"|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{2,4}"
     r"|(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})",
     re.I,
 )
+# two defaults that differ in year, month and day: a field that differs between them was invented
+_DEFAULTS = (_dt.datetime(2000, 1, 1), _dt.datetime(2001, 2, 2))
 
 
-def _clean_date(text: str) -> str:
+def parse_iso(value: str | None) -> _dt.datetime | None:
+    """The datetime of an ISO 8601 date or date-time (naive when it names no zone), else None."""
+    if not value or not isinstance(value, str):
+        return None
+    found = _iso(value.strip())
+    return found[0] if found else None
+
+
+def parse_published(value: str | None) -> _dt.datetime | None:
+    """Aware datetime of a published date, keeping its stated offset (no zone: UTC), else None."""
+    found = _parse(value) if value and isinstance(value, str) else None
+    if found is None:
+        return None
+    dt = found[0]
+    return dt.replace(tzinfo=_dt.timezone.utc) if dt.tzinfo is None else dt
+
+
+def published_date(value: str | None) -> _dt.date | None:
+    """The calendar day as written (not moved to UTC: "yesterday" means the writer's yesterday)."""
+    dt = parse_published(value)
+    return None if dt is None else dt.date()
+
+
+def published_timestamp(value: str | None) -> float | None:
+    """Epoch seconds of a published date (no zone: UTC), else None."""
+    dt = parse_published(value)
+    return None if dt is None else dt.timestamp()
+
+
+def normalize_published(value: str | None) -> str | None:
+    """ISO 8601 form: ``2024-01-29T10:15:00+00:00`` with a zone, ``2024-01-29T10:15:00`` with a
+    time but no zone (a zone is never guessed), ``2024-01-29`` for a day only; else None."""
+    found = _parse(str(value)) if value is not None else None
+    if found is None:
+        return None
+    dt, has_time = found
+    return dt.isoformat() if has_time else dt.date().isoformat()
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse(value: str) -> tuple[_dt.datetime, bool] | None:
+    """(datetime as read, naive when no zone; whether a time was stated), or None."""
+    text = value.strip()
+    if not text:
+        return None
+    found = _iso(text)
+    if found is not None:
+        return found
+    if not _HAS_YEAR.search(text) or not _HAS_MONTH.search(text):
+        return None
+    # the whole string first (keeps its time and zone), then its first date-looking piece
+    for piece, fuzzy in ((text, False), (_date_piece(text), True)):
+        dt = _dateutil(piece, fuzzy)
+        if dt is not None:
+            if str(dt.year) not in text and not re.search(rf"/\s*{dt.year % 100:02d}\b", text):
+                return None  # the parser read some other number as the year
+            return dt, bool(_HAS_TIME.search(piece))
+    return None
+
+
+def _iso(text: str) -> tuple[_dt.datetime, bool] | None:
+    try:
+        day = _dt.date.fromisoformat(text)
+        return _dt.datetime(day.year, day.month, day.day), False
+    except ValueError:
+        pass
+    for s in (text, re.sub(r"[zZ]$", "+00:00", text)):
+        try:
+            return _dt.datetime.fromisoformat(s), True
+        except ValueError:
+            pass
+    return None
+
+
+def _dateutil(text: str, fuzzy: bool) -> _dt.datetime | None:
+    from dateutil import parser as _dp
+
+    got = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown zone names: read as naive
+        for default in _DEFAULTS:
+            try:
+                got.append(_dp.parse(text, fuzzy=fuzzy, default=default, tzinfos=_TZINFOS))
+            except (ValueError, OverflowError, TypeError):
+                return None
+    a, b = got
+    if (a.year, a.month, a.day) != (b.year, b.month, b.day):
+        return None  # year, month or day was filled in from the default
+    return a
+
+
+def _date_piece(text: str) -> str:
     """The first date-looking piece of a free-text dateline ("Posted : May 24, 2005 He led ...")."""
     m = _DATEISH.search(text)
     if m:

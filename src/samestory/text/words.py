@@ -1,0 +1,33 @@
+"""Stop words: spaCy's English list as the base, plus each user's named extension."""
+
+from __future__ import annotations
+
+__all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP"]
+
+try:  # spaCy's English stop words: a plain set, cheap to import
+    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY
+except ImportError:  # pragma: no cover - spaCy is a dependency
+    _SPACY = frozenset()
+
+ENGLISH_STOP = frozenset(_SPACY)
+# attribution verbs: every article says them, they say nothing about the story
+REPORTING = frozenset({"said", "says", "say", "told", "according", "just"})
+
+# claims: plus honorifics and "also", which claim wording varies on freely
+CLAIM_STOP = ENGLISH_STOP | REPORTING | {"also", "mr", "mrs", "ms"}
+
+# clustering keywords: plus dateline and page furniture words every story's lead carries
+CLUSTER_STOP = ENGLISH_STOP | REPORTING | {
+    "report", "reported", "reports", "news", "new",
+    "year", "years", "day", "days", "time", "week", "people", "including", "like",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
+    "published", "posted", "am", "pm", "et", "gmt", "edt", "est", "pdt", "bst", "story", "article",
+}
+
+# words around a count ("12 of the people"): a narrow function-word list, not spaCy's, which
+# also holds number words and heads the counted-thing finder must keep
+COUNT_STOP = frozenset(
+    """the a an of in on at to for by with from and or but as than that this these those its his her their
+    our be is are was were been being have has had some least at more less about around nearly almost over
+    under up down since until ago after before who which what when where year years""".split()
+)
