@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from samestory.dedup.wire import detect_wire
 from samestory.models import Article
+from samestory.text.unionfind import UnionFind
 
 __all__ = ["SourceGroup", "source_groups", "independent_sources", "outlets_of", "source_wire", "source_wire_of", "source_roots",
            "count_sources", "source_keys", "source_member", "outlet_key"]
@@ -73,40 +74,30 @@ def source_roots(members: Sequence[tuple[str, str | None, str | None, str | None
     * any other article is its outlet's (``outlet:NAME``): one outlet counts once however many of
       its own articles a story holds. An outlet's wire copy does not join its own reporting.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root = x
-        while parent.get(root, root) != root:
-            root = parent[root]
-        while parent.get(x, x) != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    def union(a: str, b: str) -> None:
-        parent.setdefault(a, a)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-
+    index: dict[str, int] = {}  # node name -> index in the union-find
+    links: list[tuple[str, str]] = []
     for aid, outlet, canonical, wire in members:
         node = "article:" + aid
-        parent.setdefault(node, node)
+        index.setdefault(node, len(index))
         if canonical is not None and canonical != aid:
-            union("article:" + canonical, node)
+            links.append(("article:" + canonical, node))
         if wire:
-            union("wire:" + wire, node)
+            links.append(("wire:" + wire, node))
         elif (canonical is None or canonical == aid) and outlet_key(outlet):
-            union("outlet:" + outlet_key(outlet), node)
+            links.append(("outlet:" + outlet_key(outlet), node))
+    for a, _ in links:
+        index.setdefault(a, len(index))
+    sets = UnionFind(len(index))
+    for a, b in links:
+        sets.union(index[a], index[b])
     # name each group by its most telling node: the agency, else the outlet, else the canonical
-    best: dict[str, str] = {}
     rank = {"wire": 0, "outlet": 1, "article": 2}
-    for node in parent:
-        root = find(node)
-        kind = node.split(":", 1)[0]
-        if root not in best or (rank[kind], node) < (rank[best[root].split(":", 1)[0]], best[root]):
-            best[root] = node
-    return [best[find("article:" + aid)] for aid, _, _, _ in members]
+    best: dict[int, tuple[int, str]] = {}
+    for node, i in index.items():
+        root, key = sets.find(i), (rank[node.split(":", 1)[0]], node)
+        if root not in best or key < best[root]:
+            best[root] = key
+    return [best[sets.find(index["article:" + aid])][1] for aid, _, _, _ in members]
 
 
 def count_sources(members: Sequence[tuple[str, str | None, str | None, str | None]]) -> int:
