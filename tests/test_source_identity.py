@@ -142,3 +142,19 @@ def test_cli_and_web_read_one_cached_document(flood_db, monkeypatch):
     monkeypatch.setattr(compare_pkg, "compare", lambda *a, **k: pytest.fail("compared a cached story again"))
     again = json.loads(_cli("story", story.id, "--db", str(flood_db), "--format", "json"))
     assert again == cli_doc
+
+
+def test_rows_counted_before_v2_are_recounted_by_the_next_ingest(flood_db, tmp_path):
+    import dataclasses
+    import shutil
+
+    path = tmp_path / "old.db"
+    shutil.copy(flood_db, path)
+    with Store(path) as store:  # make it look like a store written by the old count
+        [story] = [s for s in store.stories() if s.sources == 3]
+        store.save_story(dataclasses.replace(story, independent_sources=3), store.story_aggregate(story.id))
+        store.conn.execute("DELETE FROM state WHERE name = ?", (Ingestor.STATE_SOURCES,))
+    with Store(path) as store:
+        assert store.get_story(story.id).independent_sources == 3
+        Ingestor(store)
+        assert store.get_story(story.id).independent_sources == 2

@@ -237,6 +237,7 @@ class Ingestor:
 
     STATE_MINER = "boilerplate"
     STATE_CLUSTER = "clusterer"  # the former one-blob clusterer state, converted to rows on first open
+    STATE_SOURCES = "sources"  # which source-identity version the story rows were counted with
     STATE_DEDUP = "dedup"  # the dedup index's fingerprints, so start-up need not re-hash every text
     DEDUP_STALE = 0.1  # re-save them when more than this share of the indexed articles is not in them
     DEDUP_MIN = 256  # ... and more than this many
@@ -267,6 +268,24 @@ class Ingestor:
         self._miner_unsaved = False
         self._in_flight: set[str] = set()
         self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
+        self._recount_sources()
+
+    def _recount_sources(self) -> None:
+        """Once per store: story rows saved before one outlet counted once (source identity v2)
+        get their ``independent_sources`` recomputed from their saved aggregates."""
+        from samestory.dedup import count_sources
+
+        if self.store.readonly or self.store.load_state(self.STATE_SOURCES) is not None:
+            return
+        with self.store.transaction():
+            for story in self.store.stories():
+                agg = self.store.story_aggregate(story.id)
+                if not agg or agg.get("v") != _StoryAggregate.VERSION:
+                    continue
+                n = count_sources([(m[2], m[3], m[4], m[5]) for m in agg["m"]])
+                if n != story.independent_sources:
+                    self.store.save_story(dataclasses.replace(story, independent_sources=n), agg)
+            self.store.save_state(self.STATE_SOURCES, {"version": 2})
 
     def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
         """Read files, folders, URLs or ``-`` and ingest what they hold."""
