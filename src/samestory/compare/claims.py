@@ -32,7 +32,7 @@ from typing import Protocol
 import numpy as np
 
 from samestory.compare import _nlp
-from samestory.dedup import source_keys
+from samestory.dedup import outlet_key, source_keys
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
 from samestory.text.unionfind import UnionFind
 from samestory.text.words import CLAIM_STOP
@@ -249,14 +249,14 @@ class ClaimInfo:
 
 
 def source_key(article: Article, by_id: dict[str, Article]) -> str:
-    """Independence key: copies and wire rewrites count as their canonical's outlet; one
-    outlet counts once however many of its articles are in the story."""
+    """The outlet an article's evidence stands for (one evidence span per outlet): a copy stands
+    for its canonical's outlet. Independence itself is ``samestory.dedup.source_keys``."""
     if article.duplicate is not None and article.duplicate.canonical_id != article.id:
         canonical = by_id.get(article.duplicate.canonical_id)
         if canonical is None:
             return "canonical:" + article.duplicate.canonical_id
         article = canonical
-    return "outlet:" + (article.outlet or article.id).strip().lower()
+    return "outlet:" + (outlet_key(article.outlet) or article.id)
 
 
 def _clause_cuts(doc) -> list[int]:

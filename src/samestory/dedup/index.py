@@ -71,6 +71,7 @@ from rapidfuzz.utils import default_process
 
 from samestory.dedup.fingerprint import NUM_PERM, SHINGLE, Fingerprint, FingerprintBatch, fingerprint_batch, normalize
 from samestory.dedup.lsh import BandLSH
+from samestory.dedup.sources import outlet_key
 from samestory.dedup.versions import version_diff
 from samestory.errors import ArgumentError, StateError
 from samestory.models import Article, DuplicateLink
@@ -197,12 +198,6 @@ def _aggregator_name(name: str) -> bool:
     return low.strip() in _AGGREGATOR_EXACT or _AGGREGATOR_RE.search(low) is not None
 
 
-@functools.lru_cache(maxsize=8192)
-def _outlet_key(outlet: str | None) -> str:
-    o = (outlet or "").strip().lower()
-    o = re.sub(r"^(?:https?://)?(?:www\.)?", "", o)
-    o = re.sub(r"^the\s+", "", o)
-    return o
 
 
 @functools.lru_cache(maxsize=8192)
@@ -218,7 +213,7 @@ class _Entry:
     def __init__(self, article: Article, exact: str, size: int, wire: str | None, lead: int | None) -> None:
         self.id = article.id
         self.outlet = article.outlet or ""
-        self.okey = _outlet_key(article.outlet)
+        self.okey = outlet_key(article.outlet)
         self.url = (url_key(article.canonical_url) or url_key(article.url)) if article.url or article.canonical_url else None
         self.title = article.title or ""
         self.tkey = normalize(self.title)

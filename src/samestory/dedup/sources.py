@@ -16,6 +16,8 @@ use as evidence, and every outlet that carried it), ``independent_sources`` thei
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -59,9 +61,13 @@ def source_wire_of(text: str, link_wire: str | None = None) -> str | None:
     return link_wire if wire is None else wire
 
 
+@functools.lru_cache(maxsize=8192)
 def outlet_key(outlet: str | None) -> str:
-    """An outlet's identity: names that differ only in case or surrounding space are one outlet."""
-    return " ".join((outlet or "").split()).lower()
+    """An outlet's identity: case, spacing, a URL scheme, ``www.`` and a leading "The" do not
+    make another outlet ("The Daily Lantern" = "daily  lantern"). Dedup's same-outlet rules use it too."""
+    o = " ".join((outlet or "").split()).lower()
+    o = re.sub(r"^(?:https?://)?(?:www\.)?", "", o)
+    return re.sub(r"^the\s+", "", o)
 
 
 def source_roots(members: Sequence[tuple[str, str | None, str | None, str | None]]) -> list[str]:
@@ -79,11 +85,12 @@ def source_roots(members: Sequence[tuple[str, str | None, str | None, str | None
     for aid, outlet, canonical, wire in members:
         node = "article:" + aid
         index.setdefault(node, len(index))
-        if canonical is not None and canonical != aid:
+        is_copy = canonical is not None and canonical != aid
+        if is_copy:
             links.append(("article:" + canonical, node))
         if wire:
             links.append(("wire:" + wire, node))
-        elif (canonical is None or canonical == aid) and outlet_key(outlet):
+        elif not is_copy and outlet_key(outlet):
             links.append(("outlet:" + outlet_key(outlet), node))
     for a, _ in links:
         index.setdefault(a, len(index))
