@@ -32,7 +32,7 @@ log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
            "independent_count", "story_document", "article_document", "cluster_jsonl",
-           "read_jsonl_articles"]
+           "read_jsonl_articles", "select_stories"]
 
 
 @dataclass
@@ -607,3 +607,51 @@ def default_corpus() -> Path:
     from samestory.errors import IngestError
 
     raise IngestError("examples/demo", "the demo corpus was not found beside the package; pass --corpus DIR")
+
+
+def select_stories(store: Store, *, outlet: str | None = None, side: str | None = None, since: str | None = None,
+                   until: str | None = None, min_outlets: int = 0, profiles=None, limit: int | None = None,
+                   offset: int = 0) -> tuple[list[Story], int]:
+    """Stories (most recent first) that match every filter given, and how many match in all:
+    ``outlet`` covers it (outlet identity, ``dedup.outlet_key``); ``side`` (left, centre, right)
+    is the leaning of at least one of its outlets under ``profiles``; ``since`` / ``until``
+    (ISO days, inclusive) overlap its publication span; at least ``min_outlets`` outlets.
+    Raises ArgumentError for a bad side or date, or a side without profiles."""
+    from samestory.dedup.sources import outlet_key
+    from samestory.errors import ArgumentError
+    from samestory.report.profiles import SIDES
+    from samestory.text.dates import parse_iso, published_date
+
+    if side and side not in SIDES:
+        raise ArgumentError("side", f"unknown side {side!r}: use one of {', '.join(SIDES)}")
+    if side and not profiles:
+        raise ArgumentError("side", "filtering by side needs outlet profiles (--profiles FILE or `samestory profiles import`)")
+    bounds = []
+    for name, value in (("since", since), ("until", until)):
+        day = parse_iso(value).date() if value and parse_iso(value) else None
+        if value and day is None:
+            raise ArgumentError(name, f"{value!r} is not a date (use YYYY-MM-DD)")
+        bounds.append(day)
+    lo, hi = bounds
+    wanted = outlet_key(outlet) if outlet else None
+    if not (wanted or side or lo or hi or min_outlets > 0):
+        return store.stories(limit=limit, offset=offset), store.count_stories()
+    matched = []
+    for s in store.stories():
+        keys = {outlet_key(o) for o in s.outlets}
+        if wanted and wanted not in keys:
+            continue
+        if len(keys) < min_outlets:
+            continue
+        if side and not any(profiles.side(o) == side for o in s.outlets):
+            continue
+        first, last = published_date(s.first_published), published_date(s.last_published)
+        if (lo or hi) and first is None:
+            continue  # undated: cannot be in a date range
+        if lo and (last or first) < lo:
+            continue
+        if hi and first > hi:
+            continue
+        matched.append(s)
+    end = None if limit is None else offset + limit
+    return matched[offset:end], len(matched)
