@@ -297,7 +297,7 @@ def _framing(coverage: Coverage) -> list[str]:
         for note in getattr(f, "notes", ()):
             items.append(f"<li>{e(note[:1].upper() + note[1:])}.</li>")
         if not items:
-            items.append("<li>No loaded words, and it presents shared claims as the others do.</li>")
+            items.append("<li>No loaded words found.</li>")
         out.append(f"<h3>{e(f.outlet)}</h3><ul>" + "".join(items) + "</ul>")
     return out
 

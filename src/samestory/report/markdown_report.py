@@ -166,7 +166,7 @@ def render_markdown(coverage: Coverage, profiles=None) -> str:
             lines.append(f"- {md(finding.sentence)}{cite}")
         for note in getattr(f, "notes", ()):
             lines.append(f"- {md(note[:1].upper() + note[1:])}.")
-        out += lines or ["- No loaded words, and it presents shared claims as the others do."]
+        out += lines or ["- No loaded words found."]
         out.append("")
 
     out += ["## Articles", ""]

@@ -87,29 +87,31 @@ def _loaded_in_headline(coverage: Coverage) -> dict[str, int]:
 def neutral_title(coverage: Coverage) -> str:
     """The story's title for people: the headline closest to what the outlets share.
 
-    Rule: among the original articles (copies left out: they repeat their source's headline),
-    a headline with no loaded word (framing's ``headline_loaded``) beats one with loaded words;
-    then the highest mean word overlap (Jaccard of content words) with the other headlines; then
-    the earliest. With one headline, that one; with none, the story's stored title."""
+    Rule: candidates are the original articles' headlines (a copy repeats its source's). A
+    headline with no loaded word (framing's ``headline_loaded``) beats one with loaded words;
+    then the highest score, the mean word overlap (Jaccard of content words) with every other
+    article's headline, copies included (a headline several outlets ran is shared), plus the
+    share of its words found in the shared claims; then the earliest. With one candidate, that
+    one; with none, the story's stored title."""
     copies = copy_outlets(coverage)
-    originals = [a for a in coverage.articles if a.id not in copies and (a.title or "").strip()]
+    titled = [a for a in coverage.articles if (a.title or "").strip()]
+    originals = [a for a in titled if a.id not in copies]
     if not originals:
         return coverage.story.title
     if len(originals) == 1:
         return originals[0].title
-    words = {a.id: _words(a.title) for a in originals}
+    words = {a.id: _words(a.title) for a in titled}
+    shared = set().union(*(_words(ev.text) for g in coverage.claims if g.status != "unique" for ev in g.evidence))
     loaded = _loaded_in_headline(coverage)
 
-    def mean_overlap(a: Article) -> float:
+    def score(a: Article) -> float:
         mine = words[a.id]
-        scores = []
-        for b in originals:
-            if b.id != a.id:
-                union = mine | words[b.id]
-                scores.append(len(mine & words[b.id]) / len(union) if union else 0.0)
-        return sum(scores) / len(scores)
+        overlaps = [len(mine & words[b.id]) / len(mine | words[b.id]) if mine | words[b.id] else 0.0
+                    for b in titled if b.id != a.id]
+        in_shared = len(mine & shared) / len(mine) if mine else 0.0
+        return sum(overlaps) / len(overlaps) + in_shared
 
-    best = min(originals, key=lambda a: (loaded.get(a.id, 0) > 0, -mean_overlap(a), a.published or "9999"))
+    best = min(originals, key=lambda a: (loaded.get(a.id, 0) > 0, -score(a), a.published or "9999"))
     return best.title
 
 
