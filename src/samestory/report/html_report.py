@@ -53,7 +53,7 @@ mark.loaded{background:#ffe08a;padding:0 .1rem}mark.loaded.headline{background:#
 .scroll{overflow-x:auto;max-width:100%}table.claims{min-width:720px}table.claims td{min-width:9rem}
 .headlines{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.6rem;margin:.6rem 0}
 .headline{border:1px solid #ddd;border-radius:6px;padding:.45rem .6rem;background:#fcfcfd}.headline .outlet{font-weight:600;font-size:.85rem}
-.headline .title{display:block;margin:.2rem 0}.headline.copy{background:#f6f6f6;color:#555}.headline time{font-size:.8rem;color:#666;white-space:nowrap}
+.headline .title{display:block;margin:.2rem 0}.headline.copy{background:#f6f6f6;color:#555}.headline time{display:block;font-size:.8rem;color:#666}
 .balance{display:flex;height:1.2rem;border-radius:4px;overflow:hidden;max-width:36rem;margin:.3rem 0;border:1px solid #ccc}
 .balance span{display:block;flex:1;border-right:1px solid #fff;font-size:.75rem;line-height:1.2rem;text-align:center;color:#fff;white-space:nowrap;overflow:hidden}
 .balance .left{background:#2f6db5}.balance .centre{background:#8a8a8a}.balance .right{background:#c0392b}.balance .unknown{background:#d8d8d8;color:#333}
