@@ -32,7 +32,7 @@ def anchor_id(article_pos: int, start: int, end: int) -> str:
 
 
 CSS = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1240px;padding:1rem 1.5rem;color:#1d1d1f;background:#fff}
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1240px;box-sizing:border-box;padding:1rem 1.5rem;color:#1d1d1f;background:#fff}
 h1{font-size:1.6rem;margin:.2rem 0 .4rem}h2{margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
 .meta{color:#555;overflow-wrap:anywhere}.meta b{color:#111}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}
