@@ -177,3 +177,23 @@ def test_blindspot_rule():
     assert balance(["L1", "Unknown"], profiles).blindspot is None  # one profiled outlet says too little
     assert balance(["C1", "L1", "l1"], profiles).counts == {"left": 1, "centre": 1, "right": 0, "unknown": 0}
     assert balance(["L1"], None) is None
+
+
+def test_attribution_findings_find_the_planted_contrast_and_no_reported_speech_as_fact(demo_db):
+    from samestory.report.people import _QUOTE_MARKS, _REPORTED, attribution_findings
+    from samestory.store import Store
+    from samestory.workflow import story_coverage
+
+    with Store(demo_db, readonly=True) as store:
+        main = max(store.stories(), key=lambda s: s.sources)
+        coverage = story_coverage(store, main.id)
+    findings = attribution_findings(coverage)
+    # PLANTED.md, "One claim, three framings": the Lantern states as fact what the wire attributes
+    lantern = [f.sentence for f in findings.get("The Daily Lantern", [])]
+    assert any("sirens" in s and "Harbour Courier attributes" in s for s in lantern), lantern
+    assert "NewsHeap" not in findings and "Northgate Evening Star" not in findings  # copies present as their source
+    for items in findings.values():
+        for f in items:
+            assert f.evidence is not None and f.evidence.outlet == f.outlet
+            if " states as fact " in f.sentence.split(" the claim ")[0]:
+                assert not _QUOTE_MARKS.search(f.evidence.text) and not _REPORTED.search(f.evidence.text)
