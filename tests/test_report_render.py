@@ -66,7 +66,7 @@ def test_markdown_has_every_section(coverage):
     md = render(coverage, "md")
     for heading in ("## Summary", "## Claims", "## Quotes", "## Numbers", "## Omissions", "## Framing", "## Articles"):
         assert heading in md
-    assert "4 articles, 3 independent" in md
+    assert "4 articles from 3 independent sources" in md
     assert "conflicting" in md
 
 

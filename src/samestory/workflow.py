@@ -32,7 +32,7 @@ log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
            "independent_count", "story_document", "article_document", "cluster_jsonl",
-           "read_jsonl_articles"]
+           "read_jsonl_articles", "select_stories"]
 
 
 @dataclass
@@ -121,7 +121,8 @@ def independent_count(articles: Sequence[Article]) -> int:
 
 
 def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bool = True,
-                  allow_private: bool = False, on_failure: Callable[[Failure], None] | None = None) -> list[Article]:
+                  allow_private: bool = False, on_failure: Callable[[Failure], None] | None = None,
+                  outlets=None) -> list[Article]:
     """Read, clean, deduplicate and (optionally) enrich the given inputs, in memory (no store)."""
     from samestory.dedup import DedupIndex
     from samestory.ingest import read_inputs
@@ -129,7 +130,7 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
     index = DedupIndex()
     articles: list[Article] = []
     seen: set[str] = set()
-    for item in CLEAN.pipe(read_inputs(paths, outlet=outlet, allow_private=allow_private)):
+    for item in CLEAN.pipe(read_inputs(paths, outlet=outlet, outlets=outlets, allow_private=allow_private)):
         if isinstance(item, Failure):
             if on_failure:
                 on_failure(item)
@@ -138,6 +139,10 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
             continue
         seen.add(item.id)
         articles.append(index.add(item))
+    # an original read after its copy re-points the copy's link to it (the Ingestor does the same)
+    repointed = index.take_repointed()
+    if repointed:
+        articles = [dataclasses.replace(a, duplicate=repointed[a.id]) if a.id in repointed else a for a in articles]
     if enrich and articles:
         articles = _enrich_many(articles)
     return articles
@@ -171,11 +176,12 @@ def cluster_jsonl(path: str | Path, **config) -> dict:
 
 
 def compare_paths(paths: Iterable[str], *, outlet: str | None = None, allow_private: bool = False,
-                  on_failure: Callable[[Failure], None] | None = None) -> Coverage:
+                  on_failure: Callable[[Failure], None] | None = None, outlets=None) -> Coverage:
     """The one-shot comparison: the given articles, cleaned, compared as one story."""
     from samestory.compare import compare
 
-    articles = read_articles(paths, outlet=outlet, allow_private=allow_private, on_failure=on_failure)
+    articles = read_articles(paths, outlet=outlet, allow_private=allow_private, on_failure=on_failure,
+                             outlets=outlets)
     if not articles:
         from samestory.errors import IngestError
 
@@ -247,7 +253,8 @@ class Ingestor:
     MINER_BYTES_PER_BATCH = 256 * 1024
 
     def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
-                 allow_private: bool = False, fetcher=None, engine=None) -> None:
+                 allow_private: bool = False, fetcher=None, engine=None, outlets=None,
+                 compare_stories: bool = False) -> None:
         from samestory.clean.boilerplate import BoilerplateMiner
         from samestory.cluster import StoryClusterer
         from samestory.dedup import DedupIndex
@@ -255,6 +262,8 @@ class Ingestor:
 
         self.store = store
         self.outlet = outlet
+        self.outlets = outlets  # per-input outlet names (read_inputs' ``outlets``)
+        self.compare_stories = compare_stories  # store each touched story's Coverage document at the end
         self.batch_size = batch_size
         self.allow_private = allow_private
         self.fetcher = fetcher
@@ -287,16 +296,21 @@ class Ingestor:
                     self.store.save_story(dataclasses.replace(story, independent_sources=n), agg)
             self.store.save_state(self.STATE_SOURCES, {"version": 2})
 
-    def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None) -> IngestReport:
+    def ingest(self, paths: Iterable[str], *, progress: Callable[[int], None] | None = None,
+               compared: Callable[[int, int], None] | None = None) -> IngestReport:
         """Read files, folders, URLs or ``-`` and ingest what they hold."""
         from samestory.ingest import read_inputs
 
-        stream = read_inputs(paths, outlet=self.outlet, fetcher=self.fetcher, allow_private=self.allow_private)
-        return self.ingest_docs(stream, progress=progress)
+        stream = read_inputs(paths, outlet=self.outlet, outlets=self.outlets, fetcher=self.fetcher,
+                             allow_private=self.allow_private)
+        return self.ingest_docs(stream, progress=progress, compared=compared)
 
     def ingest_docs(self, stream: Iterable[RawDoc | Failure], *,
-                    progress: Callable[[int], None] | None = None) -> IngestReport:
-        """Ingest documents already read (a feed watcher's new entries, say)."""
+                    progress: Callable[[int], None] | None = None,
+                    compared: Callable[[int, int], None] | None = None) -> IngestReport:
+        """Ingest documents already read (a feed watcher's new entries, say). With
+        ``compare_stories`` the touched stories are compared at the end and their Coverage
+        documents stored, so the first page view reads them (``compared(done, total)`` reports)."""
         report = IngestReport()
         cleaned = self.engine.map_ordered(clean_batch, batched(stream, self.batch_size))
         prepared = (self._prepare(batch, report) for batch in cleaned)
@@ -309,7 +323,23 @@ class Ingestor:
                 self.store.save_state(self.STATE_MINER, self.miner.to_state())
             self._miner_unsaved = False
         self._save_dedup_if_stale()
+        if self.compare_stories:
+            self.store_documents(report.stories, compared)
         return report
+
+    def store_documents(self, story_ids: Iterable[str], compared: Callable[[int, int], None] | None = None) -> None:
+        """Compare these stories now and cache their Coverage documents (``story_document``).
+        A story that fails to compare is logged and left for its first view."""
+        from samestory.errors import SamestoryError
+
+        ids = sorted(set(story_ids))
+        for k, sid in enumerate(ids, 1):
+            try:
+                story_document(self.store, sid)
+            except SamestoryError as exc:
+                log.warning("story %s not compared ahead: %s", sid, exc)
+            if compared:
+                compared(k, len(ids))
 
     def _load_dedup(self, cls):
         """The dedup index from its saved fingerprints plus the stored articles' metadata and
@@ -607,3 +637,51 @@ def default_corpus() -> Path:
     from samestory.errors import IngestError
 
     raise IngestError("examples/demo", "the demo corpus was not found beside the package; pass --corpus DIR")
+
+
+def select_stories(store: Store, *, outlet: str | None = None, side: str | None = None, since: str | None = None,
+                   until: str | None = None, min_outlets: int = 0, profiles=None, limit: int | None = None,
+                   offset: int = 0) -> tuple[list[Story], int]:
+    """Stories (most recent first) that match every filter given, and how many match in all:
+    ``outlet`` covers it (outlet identity, ``dedup.outlet_key``); ``side`` (left, centre, right)
+    is the leaning of at least one of its outlets under ``profiles``; ``since`` / ``until``
+    (ISO days, inclusive) overlap its publication span; at least ``min_outlets`` outlets.
+    Raises ArgumentError for a bad side or date, or a side without profiles."""
+    from samestory.dedup.sources import outlet_key
+    from samestory.errors import ArgumentError
+    from samestory.report.profiles import SIDES
+    from samestory.text.dates import parse_iso, published_date
+
+    if side and side not in SIDES:
+        raise ArgumentError("side", f"unknown side {side!r}: use one of {', '.join(SIDES)}")
+    if side and not profiles:
+        raise ArgumentError("side", "filtering by side needs outlet profiles (--profiles FILE or `samestory profiles import`)")
+    bounds = []
+    for name, value in (("since", since), ("until", until)):
+        day = parse_iso(value).date() if value and parse_iso(value) else None
+        if value and day is None:
+            raise ArgumentError(name, f"{value!r} is not a date (use YYYY-MM-DD)")
+        bounds.append(day)
+    lo, hi = bounds
+    wanted = outlet_key(outlet) if outlet else None
+    if not (wanted or side or lo or hi or min_outlets > 0):
+        return store.stories(limit=limit, offset=offset), store.count_stories()
+    matched = []
+    for s in store.stories():
+        keys = {outlet_key(o) for o in s.outlets}
+        if wanted and wanted not in keys:
+            continue
+        if len(keys) < min_outlets:
+            continue
+        if side and not any(profiles.side(o) == side for o in s.outlets):
+            continue
+        first, last = published_date(s.first_published), published_date(s.last_published)
+        if (lo or hi) and first is None:
+            continue  # undated: cannot be in a date range
+        if lo and (last or first) < lo:
+            continue
+        if hi and first > hi:
+            continue
+        matched.append(s)
+    end = None if limit is None else offset + limit
+    return matched[offset:end], len(matched)

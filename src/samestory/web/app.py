@@ -75,18 +75,27 @@ def wants_json(request: Request, suffix: bool) -> bool:
     return suffix or ("application/json" in accept and "text/html" not in accept)
 
 
-def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None = None) -> FastAPI:
-    """The app over database ``db``. With ``allow_writes``, ``token`` (or $SAMESTORY_TOKEN) guards writes."""
+def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None = None, profiles=None) -> FastAPI:
+    """The app over database ``db``. With ``allow_writes``, ``token`` (or $SAMESTORY_TOKEN) guards writes.
+    ``profiles`` (``report.profiles.Profiles``) default to those imported into the store, if any."""
     token = token if token is not None else os.environ.get("SAMESTORY_TOKEN")
     if allow_writes and not token:
         raise SamestoryError("--allow-writes needs a token: set SAMESTORY_TOKEN")
     store = Store(db)  # opening migrates; the web only reads except for the guarded write routes
-    app = FastAPI(title="samestory", version=__version__,
+    if profiles is None:
+        from samestory.report.profiles import STATE_NAME, Profiles
+
+        profiles = Profiles.from_state(store.load_state(STATE_NAME)) or None
+    # no Swagger UI: it loads its script from a CDN the CSP blocks; the OpenAPI document stays
+    app = FastAPI(title="samestory", version=__version__, docs_url=None, redoc_url=None,
                   description="Stories across outlets, compared claim by claim. Every page has a .json twin.")
     app.state.store = store
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.globals.update(version=__version__, allow_writes=allow_writes)
     templates.env.filters["annotate"] = views.annotate
+    from samestory.report.people import readable_date
+
+    templates.env.filters["readable_date"] = readable_date
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def page(request: Request, template: str, data: dict[str, Any], as_json: bool) -> Response:
@@ -131,12 +140,17 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         return RedirectResponse("/stories", status_code=307)
 
     @app.get("/stories", summary="Stories, newest first; ?q= searches titles and texts")
-    def stories(request: Request, q: str = "", page_no: int = 1) -> Response:
-        return page(request, "stories.html", views.stories_page(store, q=q, page_no=page_no), False)
+    def stories(request: Request, q: str = "", page_no: int = 1, outlet: str = "", side: str = "", since: str = "",
+                until: str = "", min_outlets: int = 0) -> Response:
+        data = views.stories_page(store, q=q, page_no=page_no, outlet=outlet, side=side, since=since, until=until,
+                                  min_outlets=min_outlets, profiles=profiles)
+        return page(request, "stories.html", data, False)
 
-    @app.get("/stories.json", summary="Stories as JSON")
-    def stories_json(request: Request, q: str = "", page_no: int = 1) -> Response:
-        return JSONResponse(views.stories_page(store, q=q, page_no=page_no))
+    @app.get("/stories.json", summary="Stories as JSON (the same filters)")
+    def stories_json(request: Request, q: str = "", page_no: int = 1, outlet: str = "", side: str = "",
+                     since: str = "", until: str = "", min_outlets: int = 0) -> Response:
+        return JSONResponse(views.stories_page(store, q=q, page_no=page_no, outlet=outlet, side=side, since=since,
+                                               until=until, min_outlets=min_outlets, profiles=profiles))
 
     rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
 
@@ -150,7 +164,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         key = (sid, status, wants_json(request, as_json), store.story_updated(sid))
         hit = rendered.get(key)
         if hit is None:  # a first view compares the story: off the event loop
-            data = await run_in_threadpool(views.story_page, store, sid, status=status)
+            data = await run_in_threadpool(views.story_page, store, sid, status=status, profiles=profiles)
             response = page(request, "story.html", data, as_json)
             hit = (response.body, response.media_type)  # template and JSON responses render at construction
             rendered[key] = hit
@@ -167,7 +181,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
     @app.get("/outlets/{outlet}", summary="One outlet: its articles, what it leaves out, its loaded-language rate")
     def outlet(request: Request, outlet: str) -> Response:
         name, as_json = _split_json(outlet)
-        return page(request, "outlet.html", views.outlet_page(store, name), as_json)
+        return page(request, "outlet.html", views.outlet_page(store, name, profiles=profiles), as_json)
 
     async def check_token(authorization: str | None) -> None:
         if not allow_writes:

@@ -7,11 +7,17 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from samestory.models import to_dict
-from samestory.store import Store
-from samestory.workflow import article_document, story_document
+from dataclasses import asdict
+
+from samestory.models import Coverage, from_dict, to_dict
+from samestory.report import people
+from samestory.store import Store, split_snippet
+from samestory.workflow import article_document, select_stories, story_document
 
 PAGE_SIZE = 50
+# an outlet page says what the outlet tends to leave out only over at least this many of its
+# stories compared with other outlets: fewer is one story's accident, not a habit
+MIN_OUTLET_STORIES = 3
 
 
 def coverage_dict(store: Store, story_id: str) -> dict[str, Any]:
@@ -19,16 +25,57 @@ def coverage_dict(store: Store, story_id: str) -> dict[str, Any]:
     return story_document(store, story_id)
 
 
-def stories_page(store: Store, *, q: str = "", page_no: int = 1) -> dict[str, Any]:
+def search_hits(store: Store, q: str) -> list[dict[str, Any]]:
+    """Search hits, one per story (its best-ranked article, with how many of its articles match);
+    each snippet as plain text and as (text, matched) pieces."""
+    hits: list[dict[str, Any]] = []
+    by_story: dict[str, dict[str, Any]] = {}
+    for h in store.search(q):
+        parts = split_snippet(h["snippet"] or "")
+        hit = {**h, "snippet": "".join(t for t, _ in parts), "snippet_parts": [list(p) for p in parts], "matches": 1}
+        key = h.get("story_id") or h["id"]
+        if key in by_story:
+            by_story[key]["matches"] += 1
+            continue
+        by_story[key] = hit
+        hits.append(hit)
+    return hits
+
+
+def stories_page(store: Store, *, q: str = "", page_no: int = 1, outlet: str = "", side: str = "", since: str = "",
+                 until: str = "", min_outlets: int = 0, profiles=None) -> dict[str, Any]:
     page_no = max(1, page_no)
-    data: dict[str, Any] = {"q": q, "page": page_no}
-    if q:
-        data["hits"] = store.search(q)
-    rows = store.stories(limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+    filters = {"outlet": outlet, "side": side, "since": since, "until": until, "min_outlets": min_outlets}
+    data: dict[str, Any] = {"q": q, "page": page_no, "filters": filters, "sides": list(people_sides(profiles))}
+    if q:  # a search shows its hits, not the unfiltered story list under them
+        data["hits"] = search_hits(store, q)
+        data["stories"], data["total"], data["has_next"] = [], 0, False
+        return data
+    rows, total = select_stories(store, outlet=outlet or None, side=side or None, since=since or None,
+                                 until=until or None, min_outlets=min_outlets, profiles=profiles,
+                                 limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
     data["stories"] = to_dict(rows)
-    data["total"] = store.count_stories()
-    data["has_next"] = page_no * PAGE_SIZE < data["total"]
+    if profiles:
+        for row, story in zip(data["stories"], rows):
+            bal = people.balance(story.outlets, profiles)
+            row["balance"] = _balance_dict(bal)
+    data["total"] = total
+    data["has_next"] = page_no * PAGE_SIZE < total
     return data
+
+
+def people_sides(profiles) -> tuple[str, ...]:
+    from samestory.report.profiles import SIDES
+
+    return SIDES if profiles else ()
+
+
+def _balance_dict(bal) -> dict[str, Any] | None:
+    if bal is None:
+        return None
+    blocks = [{"side": side, "outlet": name} for side in ("left", "centre", "right", "unknown") for name in bal.outlets[side]]
+    return {"counts": bal.counts, "blindspot": bal.blindspot, "sentence": bal.sentence(), "blocks": blocks,
+            "rule": people.BLINDSPOT_RULE}
 
 
 def _timeline(cov: dict[str, Any]) -> list[dict[str, Any]]:
@@ -45,19 +92,37 @@ def _timeline(cov: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["published"] or "9999", r["article_id"]))
 
 
-def story_page(store: Store, story_id: str, *, status: str = "") -> dict[str, Any]:
+def story_page(store: Store, story_id: str, *, status: str = "", profiles=None) -> dict[str, Any]:
     cov = coverage_dict(store, story_id)
+    coverage = from_dict(Coverage, cov)
     outlets = list(dict.fromkeys(a["outlet"] for a in cov["articles"]))
+    # a column whose outlet only copies another's shows "copy of X" where the original has evidence
+    copies = people.copy_outlets(coverage)
+    copy_of: dict[str, str] = {}
+    for a in coverage.articles:
+        if a.id in copies and all(b.id in copies for b in coverage.articles if b.outlet == a.outlet):
+            copy_of[a.outlet] = copies[a.id]
     rows = []
     for group in cov.get("claims", []):
         cells: dict[str, list[dict]] = defaultdict(list)
         for ev in group["evidence"]:
             cells[ev.get("outlet") or ""].append(ev)
-        rows.append({**group, "cells": [cells.get(o, []) for o in outlets]})
+        row_cells = []
+        for o in outlets:
+            found = cells.get(o, [])
+            source = copy_of.get(o)
+            row_cells.append({"evidence": found, "copy_of": source if not found and source and cells.get(source) else None})
+        rows.append({**group, "cells": row_cells})
     counts = Counter(g["status"] for g in cov.get("claims", []))
     status = status if status in ("shared", "unique", "conflicting") else ""
-    return {**cov, "outlet_columns": outlets, "rows": rows, "status_filter": status, "counts": dict(counts),
-            "timeline": _timeline(cov), "history": store.story_events(cov["story"]["id"])}
+    published = {k: people.readable_date(cov["story"].get(k)) for k in ("first_published", "last_published")}
+    return {**cov, "title": people.neutral_title(coverage), "outlet_columns": outlets, "copy_of": copy_of,
+            "rows": rows, "status_filter": status, "counts": dict(counts), "published": published,
+            "headlines": [asdict(h) for h in people.headlines(coverage)],
+            "balance": _balance_dict(people.balance(coverage, profiles)),
+            "omissions_shown": to_dict(people.omissions_shown(coverage)),
+            "timeline": [{"day": d.day, "items": [asdict(i) for i in d.items]} for d in people.timeline(coverage)],
+            "history": store.story_events(cov["story"]["id"])}
 
 
 def article_page(store: Store, article_id: str, *, hl: str = "") -> dict[str, Any]:
@@ -80,7 +145,10 @@ def article_page(store: Store, article_id: str, *, hl: str = "") -> dict[str, An
     return data
 
 
-def outlet_page(store: Store, outlet: str, *, max_stories: int = 20) -> dict[str, Any]:
+def outlet_page(store: Store, outlet: str, *, max_stories: int = 20, profiles=None) -> dict[str, Any]:
+    """An outlet's articles, its stories, and what it tends to leave out: the claims most other
+    outlets carried in its stories and it did not, counted over its stories with at least one
+    other independent source; shown only when there are ``MIN_OUTLET_STORIES`` of them."""
     articles = store.article_summaries(outlet=outlet)
     if not articles:
         from samestory.errors import NotFoundError
@@ -88,23 +156,40 @@ def outlet_page(store: Store, outlet: str, *, max_stories: int = 20) -> dict[str
         raise NotFoundError(f"no articles from outlet {outlet!r}")
     left_out: Counter[str] = Counter()
     loaded = words = 0
-    story_ids = list(dict.fromkeys(a["story_id"] for a in articles if a["story_id"]))[:max_stories]
-    for sid in story_ids:
+    story_ids = list(dict.fromkeys(a["story_id"] for a in articles if a["story_id"]))
+    stories = []
+    compared = 0
+    for sid in story_ids[:max_stories]:
         cov = coverage_dict(store, sid)
-        for om in cov.get("omissions", []):
-            if om["outlet"] == outlet:
-                left_out[om["text"]] += 1
+        coverage = from_dict(Coverage, cov)
+        stories.append({"id": cov["story"]["id"], "title": people.neutral_title(coverage),
+                        "outlets": len(cov["story"].get("outlets") or []),
+                        "published": people.readable_date(cov["story"].get("last_published"))})
+        if cov["story"].get("independent_sources", 0) > 1:
+            compared += 1
+        for om in people.omissions_shown(coverage):
+            if om.outlet == outlet:
+                left_out[om.text] += 1
         ids = {a["id"] for a in cov["articles"] if a["outlet"] == outlet}
         for fr in cov.get("framing", []):
             if fr["article_id"] in ids:
                 loaded += len(fr.get("loaded", []))
         words += sum(len(a["text"].split()) for a in cov["articles"] if a["id"] in ids)
+    enough = compared >= MIN_OUTLET_STORIES
+    profile = profiles.get(outlet) if profiles else None
+    for a in articles:
+        a["published_readable"] = people.readable_date(a.get("published"))
     return {
         "outlet": outlet,
+        "profile": profile.to_dict() if profile else None,
         "articles": articles,
-        "left_out": [{"text": t, "stories": n} for t, n in left_out.most_common(20)],
+        "stories": stories,
+        "left_out": [{"text": t, "stories": n} for t, n in left_out.most_common(20)] if enough else [],
+        "left_out_shown": enough,
+        "stories_compared": compared,
+        "min_stories": MIN_OUTLET_STORIES,
         "loaded_per_1000_words": round(1000 * loaded / words, 2) if words else None,
-        "stories_measured": len(story_ids),
+        "stories_measured": len(stories),
     }
 
 
