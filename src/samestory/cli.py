@@ -12,6 +12,7 @@ import click
 from samestory import __version__
 from samestory.errors import SamestoryError
 from samestory.store import DEFAULT_DB
+from samestory.text.control import escape_json_controls, printable
 
 FORMATS = click.Choice(["json", "md", "html"])
 
@@ -24,7 +25,7 @@ def db_option(fn):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.secho(f"samestory: error: {message}", fg="red", err=True)
+    click.secho(printable(f"samestory: error: {message}"), fg="red", err=True)
     sys.exit(code)
 
 
@@ -38,11 +39,20 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(escape_json_controls(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def _echo(text: str, **kw) -> None:
+    """A line about stored articles: their text is untrusted, so no control character reaches the terminal."""
+    click.echo(printable(text), **kw)
+
+
+def _one_line(text) -> str:
+    return printable(str(text or ""), keep_newlines=False)
 
 
 def _warn_failure(failure) -> None:
-    click.secho(f"skipped {failure}", fg="yellow", err=True)
+    click.secho(printable(f"skipped {failure}"), fg="yellow", err=True)
 
 
 class Group(click.Group):
@@ -140,7 +150,7 @@ def ingest(paths, db, outlet, allow_private, batch_size, as_json, engine, schedu
         click.echo(f"added {report.added}, duplicate {report.duplicate}, failed {report.failed}"
                    f" ({len(report.stories)} stories touched) -> {db}")
         for f in report.failures:
-            click.echo(f"  failed: {f}")
+            _echo(f"  failed: {f}")
     if report.seen == 0 or (report.added + report.duplicate == 0):
         sys.exit(1)
 
@@ -160,8 +170,8 @@ def stories(db, as_json, limit):
         _print_json({"stories": to_dict(rows)})
         return
     for s in rows:
-        click.echo(f"{s.id}  {s.sources} articles, {s.independent_sources} independent, "
-                   f"{len(s.outlets)} outlets  {s.last_published or '-'}  {s.title}")
+        _echo(f"{_one_line(s.id)}  {s.sources} articles, {s.independent_sources} independent, "
+              f"{len(s.outlets)} outlets  {_one_line(s.last_published) or '-'}  {_one_line(s.title)}")
 
 
 @main.command()
@@ -194,7 +204,8 @@ def search(query, db, as_json):
         _print_json({"query": query, "hits": hits})
         return
     for h in hits:
-        click.echo(f"{h['id']}  story {h['story_id']}  {h['outlet']}: {h['title']}\n    {h['snippet']}")
+        _echo(f"{_one_line(h['id'])}  story {_one_line(h['story_id'])}  {_one_line(h['outlet'])}: "
+              f"{_one_line(h['title'])}\n    {_one_line(h['snippet'])}")
 
 
 @main.command()
@@ -217,9 +228,9 @@ def duplicates(db, as_json):
         return
     for g in out:
         wire = f"  wire={g['wire']}" if g["wire"] else ""
-        click.echo(f"{g['canonical']}  {g['outlet']}: {g['title']}{wire}")
+        _echo(f"{_one_line(g['canonical'])}  {_one_line(g['outlet'])}: {_one_line(g['title'])}{_one_line(wire)}")
         for m in g["members"]:
-            click.echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {m['id']}  {m['outlet']}")
+            _echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {_one_line(m['id'])}  {_one_line(m['outlet'])}")
             diff = m.get("diff") or {}
             for c in diff.get("changed", []):
                 click.echo(f"        changed: {c['old']!r} -> {c['new']!r}")
@@ -279,7 +290,7 @@ def watch(feeds_file, db, every, polls, allow_private):
                 click.echo(f"{len(feeds)} feeds: {len(docs)} new entries; added {report.added}, duplicate "
                            f"{report.duplicate}, failed {report.failed}")
                 for f in report.failures:
-                    click.echo(f"  failed: {f}")
+                    _echo(f"  failed: {f}")
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
 
@@ -325,8 +336,8 @@ def demo(corpus, out_dir):
             _fail("the demo corpus produced no story")
         main_story = max(all_stories, key=lambda s: (s.independent_sources, s.sources))
         for s in all_stories:
-            click.echo(f"  story {s.id}: {s.sources} articles, {s.independent_sources} independent  {s.title}",
-                       err=True)
+            _echo(f"  story {s.id}: {s.sources} articles, {s.independent_sources} independent  {_one_line(s.title)}",
+                  err=True)
         coverage = story_coverage(store, main_story.id)
     path = out_dir / "report.html"
     path.write_text(render(coverage, "html"), encoding="utf-8")
