@@ -300,13 +300,16 @@ def watch(feeds_file, db, every, polls, allow_private):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--allow-writes", is_flag=True, help="Accept uploads and URLs from the web (needs $SAMESTORY_TOKEN).")
-def serve(db, host, port, allow_writes):
+@click.option("--max-upload-mb", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Largest request body accepted (bigger ones get 413 before they are read).")
+def serve(db, host, port, allow_writes, max_upload_mb):
     """Serve the web UI and its JSON API over the store."""
     import uvicorn
 
     from samestory.web.app import create_app
+    from samestory.web.limits import ServerLimits
 
-    app = create_app(db, allow_writes=allow_writes)
+    app = create_app(db, allow_writes=allow_writes, limits=ServerLimits(max_body_bytes=max_upload_mb * 2**20))
     click.echo(f"samestory on http://{host}:{port}/ (database {db})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 

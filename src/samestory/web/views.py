@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -19,11 +20,49 @@ def coverage_dict(store: Store, story_id: str) -> dict[str, Any]:
     return story_document(store, story_id)
 
 
-def stories_page(store: Store, *, q: str = "", page_no: int = 1) -> dict[str, Any]:
+def _needs_query_form(value: str) -> bool:
+    # "." and ".." are dot segments a browser removes however they are encoded (%2e too), and an id
+    # ending in ".json" would read as the JSON twin of a shorter id: such ids go in the query string
+    return value in ("", ".", "..") or value.endswith(".json")
+
+
+def id_path(value: object) -> str:
+    """An id as what follows ``/stories/``, ``/articles/`` or ``/outlets/`` in a link: every character
+    but letters, digits and ``_.-~`` percent-encoded (so ``/``, ``?`` and ``#`` stay in the id), or
+    ``?id=...&`` for an id no path segment can carry (the ``&`` lets a template append ``?hl=``)."""
+    s = str(value)
+    if _needs_query_form(s):
+        return f"?id={quote(s, safe='')}&"
+    return quote(s, safe="")
+
+
+def id_url(prefix: str, value: object, *, as_json: bool = False) -> str:
+    """The absolute path of a page (``prefix`` is ``/stories`` ...), or of its JSON twin."""
+    s = str(value)
+    suffix = ".json" if as_json else ""
+    if _needs_query_form(s):
+        return f"{prefix}/{suffix}?id={quote(s, safe='')}"
+    return f"{prefix}/{quote(s, safe='')}{suffix}"
+
+
+def json_twin_path(raw_path: str, query: str) -> str:
+    """The link to this page's JSON twin, from the request's raw (still percent-encoded) path: always
+    one absolute path on this host (``//evil.example/x`` gives ``/evil.example/x.json``) with no dot
+    segment (a path carrying one links to the stories list instead)."""
+    path = "/" + raw_path.lstrip("/")
+    if path == "/":
+        path = "/stories"
+    if any(seg.lower() in (".", "..", "%2e", "%2e%2e", ".%2e", "%2e.") for seg in path.split("/")):
+        return "/stories.json"
+    return f"{path}.json" + (f"?{query}" if query else "")
+
+
+def stories_page(store: Store, *, q: str = "", page_no: int = 1, hits: list[dict] | None = None) -> dict[str, Any]:
+    """The stories list (and, with ``q``, the search hits: ``hits`` when the caller searched already)."""
     page_no = max(1, page_no)
     data: dict[str, Any] = {"q": q, "page": page_no}
     if q:
-        data["hits"] = store.search(q)
+        data["hits"] = hits if hits is not None else store.search(q)
     rows = store.stories(limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
     data["stories"] = to_dict(rows)
     data["total"] = store.count_stories()
@@ -45,8 +84,9 @@ def _timeline(cov: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["published"] or "9999", r["article_id"]))
 
 
-def story_page(store: Store, story_id: str, *, status: str = "") -> dict[str, Any]:
-    cov = coverage_dict(store, story_id)
+def story_page(store: Store, story_id: str, *, status: str = "", cov: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A story's page data (``cov``: its comparison, when the caller has it already)."""
+    cov = cov if cov is not None else coverage_dict(store, story_id)
     outlets = list(dict.fromkeys(a["outlet"] for a in cov["articles"]))
     rows = []
     for group in cov.get("claims", []):
