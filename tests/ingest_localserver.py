@@ -20,6 +20,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
     drip: float = 0.0  # seconds between body bytes (a slow server)
+    header_drip: float = 0.0  # seconds between header lines (a slower one: never idle long enough to time out)
     fail_first: int = 0  # answer 503 this many times first
     etag: str | None = None  # answer 304 to a matching If-None-Match
     last_modified: str | None = None  # answer 304 to a matching If-Modified-Since
@@ -75,12 +76,19 @@ class LocalServer:
                 if route.gzip:
                     body = gzip.compress(body)
                     headers["Content-Encoding"] = "gzip"
-                self._send(route.status, headers, body, drip=route.drip)
+                self._send(route.status, headers, body, drip=route.drip, header_drip=route.header_drip)
 
-            def _send(self, status: int, headers: dict[str, str], body: bytes, drip: float = 0.0) -> None:
+            def _send(self, status: int, headers: dict[str, str], body: bytes, drip: float = 0.0,
+                      header_drip: float = 0.0) -> None:
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
+                    if header_drip:
+                        try:
+                            self.flush_headers()
+                        except (BrokenPipeError, ConnectionResetError):
+                            return
+                        time.sleep(header_drip)
                 if "Content-Length" not in headers and status != 304:
                     self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

@@ -71,6 +71,22 @@ def test_loopback_is_refused_without_allow_private(server):
         ("fe80::1", "link-local"),
         ("::ffff:127.0.0.1", "loopback"),
         ("93.184.215.14, 10.0.0.1", "private"),  # every address is checked, not just the first
+        # the IANA special-purpose registries, beyond what Python 3.11's flags know
+        ("192.0.0.8", "IETF protocol assignment"),
+        ("192.0.0.170", "IETF protocol assignment"),
+        ("100.64.1.1", "shared"),
+        ("198.18.0.1", "benchmarking"),
+        ("192.88.99.1", "6to4 relay"),
+        ("255.255.255.255", "reserved"),
+        ("fec0::1", "site-local"),
+        ("3fff::1", "documentation"),
+        ("5f00::1", "segment routing"),
+        ("64:ff9b:1::1", "translation"),
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64 of 127.0.0.1: judged by the IPv4 address inside
+        ("2001:db8::1", "documentation"),
+        ("2001:2::1", "IETF protocol assignment"),
+        ("100::1", "discard"),
+        ("::7f00:1", "reserved"),  # IPv4-compatible, deprecated
     ],
 )
 def test_private_addresses_are_refused_after_dns(addresses, why):
@@ -98,6 +114,39 @@ def test_total_time_limit_stops_a_slow_drip(server):
     server.add("/drip", b"x" * 400, drip=0.02, headers={"Content-Type": "text/html"})  # 8 s in all
     with fast(timeout=2.0, total_timeout=0.5, retries=0) as f, pytest.raises(FetchError, match="too slow"):
         f.fetch(server.url("/drip"))
+
+
+def test_public_addresses_pass():
+    from ipaddress import ip_address
+
+    from samestory.ingest.fetch import blocked_reason
+
+    for addr in ("93.184.215.14", "1.1.1.1", "2606:4700:4700::1111", "64:ff9b::5db8:d70e", "192.0.3.1"):
+        assert blocked_reason(ip_address(addr)) is None, addr
+
+
+def test_one_deadline_covers_headers_dribbled_line_by_line(server):
+    # a header line every 0.4 s never trips the 2 s read timeout; the 1.5 s deadline must cut it,
+    # and no retry may follow (retries=2 would otherwise restart the clock twice)
+    headers = {f"X-Line-{i}": "x" for i in range(40)}  # 16 s of headers in all
+    server.add("/dribble", "<html>never</html>", headers=headers, header_drip=0.4)
+    t0 = time.monotonic()
+    with fast(timeout=2.0, total_timeout=1.5, retries=2) as f, pytest.raises(FetchError, match="too slow") as e:
+        f.fetch(server.url("/dribble"))
+    took = time.monotonic() - t0
+    assert took < 1.5 + 0.8, took
+    assert len(server.hits("/dribble")) == 1
+    assert "headers" in e.value.reason
+
+
+def test_deadline_is_shared_by_retries(server):
+    # each try fails after 0.6 s (a 5xx after a delay); with 1.0 s in all only the first retry may start
+    server.add("/busy", "<html>ok</html>", delay=0.6, fail_first=10)
+    t0 = time.monotonic()
+    with fast(timeout=5.0, total_timeout=1.0, retries=5, backoff=0.01) as f, pytest.raises(FetchError):
+        f.fetch(server.url("/busy"))
+    assert time.monotonic() - t0 < 1.0 + 0.8
+    assert len(server.hits("/busy")) <= 2
 
 
 def test_size_cap_on_announced_length(server):

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import socket
+import sqlite3
+import threading
+import time
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -93,9 +99,16 @@ def test_writes_need_the_token(tmp_path):
         assert c.post("/api/ingest", files=files).status_code == 401
         assert c.post("/api/ingest", files=files, headers={"Authorization": "Bearer wrong"}).status_code == 401
         r = c.post("/api/ingest", files=files, headers={"Authorization": "Bearer s3cret"})
-        assert r.status_code == 200, r.text
-        assert r.json()["added"] == 1
+        assert r.status_code == 202, r.text  # queued: the ingest runs off the request
+        job = r.json()["job"]
+        assert job["status"] in ("queued", "running") and r.headers["location"] == f"/api/jobs/{job['id']}"
+        assert c.get(r.headers["location"]).status_code == 401  # a job's report is the token holder's
+        done = c.app.state.jobs.wait(job["id"], timeout=120)
+        assert done["status"] == "done", done
+        seen = c.get(r.headers["location"], headers={"Authorization": "Bearer s3cret"}).json()["job"]
+        assert seen["report"]["added"] == 1
         assert c.get("/stories.json").json()["total"] == 1
+        assert c.get("/api/jobs/nope", headers={"Authorization": "Bearer s3cret"}).status_code == 404
 
 
 def test_article_text_is_escaped(tmp_path):
@@ -124,3 +137,276 @@ def test_story_history_lists_merges_and_splits(demo_db, tmp_path):
         assert data["history"][-1]["kind"] == "split" and data["history"][-1]["into"] == "s-split-off"
         page = c.get(f"/stories/{sid}").text
         assert "split off" in page and "a-&lt;b&gt;late&lt;/b&gt;" in page and "<b>late</b>" not in page
+
+
+# ----------------------------------------------------------------------------- limits (issue 20)
+
+
+@contextmanager
+def serving(app):
+    """The app on a real uvicorn server on 127.0.0.1 (a free port), in a thread."""
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+GIB = 2**30
+
+
+def _upload_answer(port: int, headers: str, sent: bytes) -> tuple[str, float]:
+    """Send a request's headers and the first bytes of a body announced as 1 GiB; return the answer's
+    status line and how long it took. The rest of the body is never sent."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        t0 = time.monotonic()
+        sock.sendall(headers.encode() + sent)
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer.split(b"\r\n", 1)[0].decode(), time.monotonic() - t0
+
+
+def _multipart_headers(port: int, extra: str = "") -> str:
+    return (f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {GIB}\r\n"
+            f"Content-Type: multipart/form-data; boundary=xyz\r\n{extra}\r\n")
+
+
+def test_a_1_gib_upload_is_answered_from_its_headers(tmp_path):
+    db = tmp_path / "u.db"
+    Store(db).close()
+    first = b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n\r\n" + b"x" * 65536
+    with serving(create_app(db)) as port:  # read-only
+        status, took = _upload_answer(port, _multipart_headers(port), first)
+        assert status.startswith("HTTP/1.1 403"), status
+        assert took < 5, took  # answered with 64 KiB of the GiB sent
+    with serving(create_app(db, allow_writes=True, token="s3cret")) as port:
+        status, _ = _upload_answer(port, _multipart_headers(port), first)
+        assert status.startswith("HTTP/1.1 401"), status  # no token: refused before the body too
+        status, _ = _upload_answer(port, _multipart_headers(port, "Authorization: Bearer s3cret\r\n"), first)
+        assert status.startswith("HTTP/1.1 413"), status  # the token, but over the cap
+    assert not list(tmp_path.glob("samestory-upload-*"))
+
+
+def test_a_streamed_body_is_cut_at_the_cap(tmp_path):
+    from samestory.web.limits import ServerLimits
+
+    db = tmp_path / "s.db"
+    Store(db).close()
+    app = create_app(db, allow_writes=True, token="s3cret", limits=ServerLimits(max_body_bytes=100_000))
+
+    def chunks():  # no Content-Length: sent chunked
+        yield b"--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n"
+        for _ in range(50):
+            yield b"y" * 10_000
+
+    with TestClient(app) as c:
+        r = c.post("/api/ingest", content=chunks(), headers={"Authorization": "Bearer s3cret",
+                                                             "Content-Type": "multipart/form-data; boundary=xyz"})
+        assert r.status_code == 413, r.text
+        assert "100,000" in r.json()["error"]["detail"]
+        assert c.get("/api/health").json()["articles"] == 0
+
+
+def test_search_query_is_capped(client):
+    r = client.get("/stories.json", params={"q": "harbour " * 1024})  # 8 KB, the query of issue 20
+    assert r.status_code == 400 and "characters" in r.json()["error"]["detail"], r.text
+    r = client.get("/stories.json", params={"q": " ".join(f"w{i}" for i in range(40))})
+    assert r.status_code == 400 and "words" in r.json()["error"]["detail"], r.text
+    page = client.get("/stories", params={"q": "x" * 5000})
+    assert page.status_code == 400 and "text/html" in page.headers["content-type"]
+
+
+def test_a_search_over_its_time_limit_is_stopped(demo_db, tmp_path):
+    from samestory.web.limits import ServerLimits
+
+    db = tmp_path / "t.db"
+    shutil.copy(demo_db, db)
+    with TestClient(create_app(db, limits=ServerLimits(search_seconds=0.0))) as c:
+        r = c.get("/stories.json", params={"q": "the council"})
+        assert r.status_code == 400 and "longer than" in r.json()["error"]["detail"], r.text
+        assert c.get("/api/health").status_code == 200
+
+
+@pytest.mark.parametrize("query", [
+    "page_no=9223372036854775807", "page_no=-1", "page_no=0", "page_no=abc", "page_no=1e9", "page_no=" + "9" * 400,
+])
+def test_bad_parameters_are_400_not_500(client, query):
+    for path in ("/stories", "/stories.json", "/"):
+        r = client.get(f"{path}?{query}")
+        assert r.status_code == 400, (path, query, r.status_code)
+        assert "page_no" in r.text
+
+
+def test_overlong_ids_and_parameters_are_400(client):
+    sid = first_story(client)["id"]
+    assert client.get(f"/stories/{sid}.json", params={"status": "s" * 1000}).status_code == 400
+    assert client.get("/articles/" + "a" * 5000 + ".json").status_code == 400
+    assert client.get("/articles/nope.json", params={"hl": "9" * 5000}).status_code == 400
+    assert client.get("/articles/nope.json", params={"hl": "99999999999999999999-1"}).status_code == 404
+
+
+def test_head_is_answered_like_get(client):
+    r = client.head("/")
+    assert r.status_code == 200 and r.content == b""
+    assert client.head("/stories.json").status_code == 200
+    assert client.head("/api/health").status_code == 200
+
+
+def _hrefs(html: str) -> list[str]:
+    from html import unescape
+
+    return [unescape(h) for h in re.findall(r'href="([^"]*)"', html)]
+
+
+@pytest.fixture(scope="module")
+def odd_ids_client(tmp_path_factory):
+    """A store (real ingest) whose ids carry '/', '?', '#', dot segments and a '.json' ending."""
+    from samestory.models import Story
+    from samestory.workflow import Ingestor
+
+    folder = tmp_path_factory.mktemp("ids")
+    db = folder / "ids.db"
+    ids = ["x/1", "../y", "a?b#c", "..", "z.json", "%2e%2e", "plain"]
+    places = ["Westmere", "Lowford", "Carrick", "Dunmore", "Ashby", "Brenton", "Calder"]
+    src = folder / "ids.jsonl"
+    src.write_text("".join(json.dumps({
+        "id": aid, "outlet": "Out/let .." if i % 2 else "..", "url": f"https://news{i}.example/{i}",
+        "title": f"{places[i]} council approves harbour wall",
+        "text": f"The council of {places[i]} approved a new harbour wall on Tuesday after a debate about its "
+                f"cost of {i + 2} million euros.\n\nBuilding starts in {2027 + i}, the mayor of {places[i]} said."})
+        + "\n" for i, aid in enumerate(ids)), encoding="utf-8")
+    with Store(db) as s:
+        report = Ingestor(s).ingest([str(src)])
+        assert report.failed == 0 and all(s.has_article(aid) for aid in ids), report.to_dict()
+        with s.transaction():  # one story whose id carries a slash, holding them all
+            for old in s.stories():
+                s.delete_story(old.id)
+            for aid in ids:
+                s.assign(aid, "s/one")
+            s.save_story(Story("s/one", "Harbour walls", tuple(ids), outlets=("..", "Out/let .."), sources=len(ids),
+                               independent_sources=len(ids)))
+    return db, ids
+
+
+def test_ids_with_slashes_and_dots_are_reachable(odd_ids_client):
+    # a real server: Starlette's TestClient decodes a path twice (%252e reaches the app as ".")
+    import httpx
+
+    db, ids = odd_ids_client
+    with serving(create_app(db)) as port, httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as c:
+        _follow_every_link(c, ids)
+
+
+def _follow_every_link(c, ids):
+    listing = c.get("/stories")
+    story_links = [h for h in _hrefs(listing.text) if h.startswith("/stories/")]
+    assert story_links, listing.text
+    hits = c.get("/stories", params={"q": "harbour"})
+    assert hits.status_code == 200
+    # search shows one hit per story; the story page links every one of its articles
+    article_links = {h for page in [hits] + [c.get(s) for s in story_links]
+                     for h in _hrefs(page.text) if h.startswith("/articles/")}
+    reached = set()
+    for href in sorted(article_links | set(story_links) | {h for h in _hrefs(hits.text) if h.startswith("/outlets/")}):
+        assert "/../" not in href and "/./" not in href and not href.startswith("//"), href
+        r = c.get(href)
+        assert r.status_code == 200, (href, r.status_code, r.text[:300])
+        if href.startswith("/articles/"):
+            twin = re.search(r'href="([^"]*)">this page as JSON', r.text).group(1).replace("&amp;", "&")
+            r_json = c.get(twin)
+            assert r_json.status_code == 200, href
+            reached.add(r_json.json()["id"])
+    assert reached == set(ids), sorted(article_links)
+
+
+def test_links_are_absolute_paths_without_dot_segments(odd_ids_client):
+    db, ids = odd_ids_client
+    with TestClient(create_app(db)) as c:
+        pages = [c.get("/stories", params={"q": "harbour"}).text, c.get("/stories/s%2Fone").text]
+    assert "harbour" in pages[1].lower()
+    for href in _hrefs("".join(pages)):
+        assert href.startswith(("/", "?", "data:")) and not href.startswith("//"), href
+        assert not re.search(r"(^|/)\.\.?(/|$)", href.split("?")[0]), href
+
+
+def test_a_404_for_a_protocol_relative_path_links_only_here(client):
+    for path in ("//evil.example/x", "///evil.example/x", "/..//evil.example/x"):
+        r = client.get(path)
+        assert r.status_code == 404, path
+        for href in _hrefs(r.text):
+            if href != "data:,":  # the empty favicon
+                assert href.startswith("/") and not href.startswith("//"), href
+
+
+def test_rendered_pages_carry_no_control_characters(tmp_path):
+    from samestory.models import Article
+
+    db = tmp_path / "c.db"
+    text = "Harbour \x1b]8;;http://evil.example/\x07wall\x1b]8;;\x07 approved \x9b2J\u202e by the council."
+    with Store(db) as s, s.transaction():
+        s.upsert_article(Article(id="a-ctl", outlet="Out\x1b[1mlet", title="Wall \x1b[31mapproved\x07", text=text))
+    with TestClient(create_app(db)) as c:
+        page = c.get("/articles/a-ctl").text
+        assert "Wall [31mapproved" in page
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", page)
+        assert c.get("/articles/a-ctl.json").json()["title"] == "Wall \x1b[31mapproved\x07"  # data kept
+
+
+def test_pages_and_health_answer_while_a_writer_holds_the_store(demo_db, tmp_path):
+    """An ingest's write transaction (here: one held open) neither blocks a page that compares a story
+    nor health; the comparison reaches the cache once the writer is done."""
+    db = tmp_path / "busy.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        sid = max(s.stories(), key=lambda x: x.sources).id
+        s.conn.execute("DELETE FROM coverage_cache")  # the first view compares for real: a slow request
+    with serving(create_app(db)) as port:
+        import httpx
+
+        base = f"http://127.0.0.1:{port}"
+        writer = sqlite3.connect(db, isolation_level=None)
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE stories SET data = data WHERE id = ?", (sid,))
+        slow = {}
+
+        def view():
+            t0 = time.monotonic()
+            slow["status"] = httpx.get(f"{base}/stories/{sid}", timeout=60).status_code
+            slow["took"] = time.monotonic() - t0
+
+        viewer = threading.Thread(target=view)
+        viewer.start()
+        health = []
+        while viewer.is_alive() and len(health) < 200:
+            t0 = time.monotonic()
+            assert httpx.get(f"{base}/api/health", timeout=10).status_code == 200
+            health.append(time.monotonic() - t0)
+            time.sleep(0.02)
+        viewer.join(60)
+        assert slow["status"] == 200 and slow["took"] < 25, slow  # the old shared connection waited 30 s on the lock
+        assert health and max(health) < 1.0, max(health)
+        writer.execute("COMMIT")
+        writer.close()
+        for _ in range(100):
+            with Store(db, readonly=True) as r:
+                if r.cached_coverage(sid) is not None:
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the comparison was not cached after the writer finished")

@@ -12,6 +12,7 @@ import click
 from samestory import __version__
 from samestory.errors import SamestoryError
 from samestory.store import DEFAULT_DB
+from samestory.text.control import escape_json_controls, printable
 
 FORMATS = click.Choice(["json", "md", "html"])
 
@@ -24,7 +25,7 @@ def db_option(fn):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    click.secho(f"samestory: error: {message}", fg="red", err=True)
+    click.secho(printable(f"samestory: error: {message}"), fg="red", err=True)
     sys.exit(code)
 
 
@@ -38,11 +39,20 @@ def _write(text: str, output: Path | None) -> None:
 
 
 def _print_json(data) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(escape_json_controls(json.dumps(data, ensure_ascii=False, indent=2)))
+
+
+def _echo(text: str, **kw) -> None:
+    """A line about stored articles: their text is untrusted, so no control character reaches the terminal."""
+    click.echo(printable(text), **kw)
+
+
+def _one_line(text) -> str:
+    return printable(str(text or ""), keep_newlines=False)
 
 
 def _warn_failure(failure) -> None:
-    click.secho(f"skipped {failure}", fg="yellow", err=True)
+    click.secho(printable(f"skipped {failure}"), fg="yellow", err=True)
 
 
 def _plural(n: int, word: str, many: str | None = None) -> str:
@@ -238,7 +248,7 @@ def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_com
         click.echo(f"added {report.added}, duplicate {report.duplicate}, failed {report.failed}"
                    f" ({_plural(len(report.stories), 'story', 'stories')} touched) -> {db}")
         for f in report.failures:
-            click.echo(f"  failed: {f}")
+            _echo(f"  failed: {f}")
     if report.seen == 0 or (report.added + report.duplicate == 0):
         sys.exit(1)
 
@@ -270,8 +280,8 @@ def stories(db, as_json, limit, outlet, side, since, until, min_outlets, profile
     for s in rows:
         bal = balance(s.outlets, profiles)
         flag = f"  blindspot: no {bal.blindspot}-leaning outlet" if bal and bal.blindspot else ""
-        click.echo(f"{s.id}  {_plural(s.sources, 'article')}, {s.independent_sources} independent, "
-                   f"{_plural(len(s.outlets), 'outlet')}  {s.last_published or '-'}  {s.title}{flag}")
+        _echo(f"{_one_line(s.id)}  {_plural(s.sources, 'article')}, {s.independent_sources} independent, "
+              f"{_plural(len(s.outlets), 'outlet')}  {_one_line(s.last_published) or '-'}  {_one_line(s.title)}{flag}")
     if not rows:
         click.echo("no story matches" if total == 0 and (outlet or side or since or until or min_outlets) else "no stories")
     elif len(rows) < total:
@@ -315,11 +325,14 @@ def search(query, db, as_json):
         _print_json({"query": query, "hits": [{k: v for k, v in h.items() if k != "snippet_parts"} for h in hits]})
         sys.exit(0 if hits else 1)
     if not hits:
-        click.echo(f"no article matches {query!r}", err=True)
+        click.echo(f"no article matches {_one_line(query)!r}", err=True)
         sys.exit(1)
     for h in hits:
-        snippet = "".join(click.style(t, bold=True, underline=True) if m else t for t, m in h["snippet_parts"])
-        click.echo(f"{h['title']}  ({h['outlet']}, story {h['story_id'] or '-'}, article {h['id']})\n    {snippet}")
+        snippet = "".join(click.style(_one_line(t), bold=True, underline=True) if m else _one_line(t)
+                          for t, m in h["snippet_parts"])
+        # every piece is one printable line already; the bold marks are ours
+        click.echo(f"{_one_line(h['title'])}  ({_one_line(h['outlet'])}, story {_one_line(h['story_id']) or '-'}, "
+              f"article {_one_line(h['id'])})\n    {snippet}")
     click.echo(f"{_plural(len(hits), 'article')} {'matches' if len(hits) == 1 else 'match'}", err=True)
 
 
@@ -343,9 +356,9 @@ def duplicates(db, as_json):
         return
     for g in out:
         wire = f"  wire={g['wire']}" if g["wire"] else ""
-        click.echo(f"{g['canonical']}  {g['outlet']}: {g['title']}{wire}")
+        _echo(f"{_one_line(g['canonical'])}  {_one_line(g['outlet'])}: {_one_line(g['title'])}{_one_line(wire)}")
         for m in g["members"]:
-            click.echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {m['id']}  {m['outlet']}")
+            _echo(f"    {m['kind']:<8} {m['similarity']:.3f}  {_one_line(m['id'])}  {_one_line(m['outlet'])}")
             diff = m.get("diff") or {}
             for c in diff.get("changed", []):
                 click.echo(f"        changed: {c['old']!r} -> {c['new']!r}")
@@ -411,7 +424,7 @@ def watch(feeds_file, db, every, polls, allow_private):
                 click.echo(f"{_plural(len(feeds), 'feed')}: {_plural(len(docs), 'new entry', 'new entries')}; added {report.added}, duplicate "
                            f"{report.duplicate}, failed {report.failed}")
                 for f in report.failures:
-                    click.echo(f"  failed: {f}")
+                    _echo(f"  failed: {f}")
         except KeyboardInterrupt:
             click.echo("stopped", err=True)
 
@@ -421,14 +434,18 @@ def watch(feeds_file, db, every, polls, allow_private):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--allow-writes", is_flag=True, help="Accept uploads and URLs from the web (needs $SAMESTORY_TOKEN).")
+@click.option("--max-upload-mb", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Largest request body accepted (bigger ones get 413 before they are read).")
 @profiles_option
-def serve(db, host, port, allow_writes, profiles_file):
+def serve(db, host, port, allow_writes, max_upload_mb, profiles_file):
     """Serve the web UI and its JSON API over the store."""
     import uvicorn
 
     from samestory.web.app import create_app
+    from samestory.web.limits import ServerLimits
 
-    app = create_app(db, allow_writes=allow_writes, profiles=_profiles(profiles_file))
+    app = create_app(db, allow_writes=allow_writes, limits=ServerLimits(max_body_bytes=max_upload_mb * 2**20),
+                     profiles=_profiles(profiles_file))
     click.echo(f"samestory on http://{host}:{port}/ (database {db})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -461,8 +478,8 @@ def demo(corpus, out_dir, profiles_file):
             _fail("the demo corpus produced no story")
         main_story = max(all_stories, key=lambda s: (s.independent_sources, s.sources))
         for s in all_stories:
-            click.echo(f"  story {s.id}: {_plural(s.sources, 'article')}, {s.independent_sources} independent  {s.title}",
-                       err=True)
+            _echo(f"  story {s.id}: {_plural(s.sources, 'article')}, {s.independent_sources} independent  "
+                  f"{_one_line(s.title)}", err=True)
         coverage = story_coverage(store, main_story.id)
         profiles = _profiles(profiles_file) if profiles_file else _demo_profiles(corpus)
     path = out_dir / "report.html"

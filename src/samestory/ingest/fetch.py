@@ -4,7 +4,8 @@ What it does on every request:
 
 * only ``http`` and ``https`` URLs;
 * resolves the host and refuses it when ANY of its addresses is private, loopback,
-  link-local, multicast, reserved or otherwise not public (``allow_private=True`` allows all,
+  link-local, multicast, reserved, in a block of the IANA IPv4 or IPv6 special-purpose address
+  registries (``SPECIAL_PURPOSE``), or otherwise not public (``allow_private=True`` allows all,
   a list of networks such as ``["127.0.0.1/32"]`` allows only those). The check is made before
   each request and again at connect time (so a DNS answer that changes in between cannot sneak
   in), and again after every redirect;
@@ -13,7 +14,10 @@ What it does on every request:
   robots.txt allows all, an unreachable one (5xx, network error) disallows all, as RFC 9309
   says), including ``Crawl-delay`` (capped at 60 s);
 * waits ``min_interval`` seconds between requests to the same host;
-* connect/read timeouts plus a total time limit per response (slow-drip servers);
+* connect/read timeouts plus ONE deadline per fetch (``total_timeout``) that covers connecting,
+  every header line, the body, redirects and retries: each socket read waits at most until the
+  deadline, so a server dribbling a header line every few seconds is cut at the deadline, and no
+  retry starts after it (time spent in politeness waits is not counted);
 * a response size cap counted on the decoded body: content-encoding (gzip/deflate only are
   advertised) is inflated here with a bounded output, so a gzip bomb costs at most the cap;
 * bounded retries with exponential backoff on connection errors, timeouts, 5xx and 429
@@ -27,6 +31,7 @@ Errors are ``FetchError(url, reason)``. Proxies from the environment are ignored
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -56,6 +61,51 @@ _ACCEPT = "text/html,application/xhtml+xml,application/rss+xml,application/atom+
 
 Resolver = Callable[[str, int], list[str]]
 
+# Every block of the IANA special-purpose address registries (iana-ipv4-special-registry and
+# iana-ipv6-special-registry, checked 2026-12), plus the deprecated IPv6 site-local block and the
+# reserved/multicast/broadcast space. Refused even where the registry calls a block "globally
+# reachable" (anycast services such as AS112 or PCP): no news page is served from them. The
+# standard library's flags are checked too, but they vary with the Python version (3.11 lets
+# 192.0.0.8 and fec0::/10 through), so this table is the promise.
+SPECIAL_PURPOSE: tuple[tuple[str, str], ...] = (
+    ("0.0.0.0/32", "unspecified"),
+    ("0.0.0.0/8", "'this network'"),
+    ("10.0.0.0/8", "private"),
+    ("100.64.0.0/10", "shared (carrier-grade NAT)"),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("172.16.0.0/12", "private"),
+    ("192.0.0.0/24", "IETF protocol assignment"),  # DS-Lite, 192.0.0.8 dummy, PCP/TURN anycast, NAT64 discovery
+    ("192.0.2.0/24", "documentation"),
+    ("192.31.196.0/24", "AS112 service"),
+    ("192.52.193.0/24", "AMT relay"),
+    ("192.88.99.0/24", "deprecated 6to4 relay anycast"),
+    ("192.168.0.0/16", "private"),
+    ("192.175.48.0/24", "AS112 direct delegation"),
+    ("198.18.0.0/15", "benchmarking"),
+    ("198.51.100.0/24", "documentation"),
+    ("203.0.113.0/24", "documentation"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved"),  # includes 255.255.255.255, limited broadcast
+    ("::/128", "unspecified"),
+    ("::1/128", "loopback"),
+    ("64:ff9b:1::/48", "local-use IPv4/IPv6 translation"),
+    ("::/8", "reserved"),  # includes the deprecated IPv4-compatible ::/96 (more specific blocks first)
+    ("100::/64", "discard-only"),
+    ("100:0:0:1::/64", "dummy prefix"),
+    ("2001::/23", "IETF protocol assignment"),  # Teredo, benchmarking, ORCHID, anycast services
+    ("2001:db8::/32", "documentation"),
+    ("2620:4f:8000::/48", "AS112 direct delegation"),
+    ("3fff::/20", "documentation"),
+    ("5f00::/16", "segment routing SID"),
+    ("fc00::/7", "unique local (private)"),
+    ("fe80::/10", "link-local"),
+    ("fec0::/10", "site-local (deprecated)"),
+    ("ff00::/8", "multicast"),
+)
+_SPECIAL_NETS = tuple((ipaddress.ip_network(net), why) for net, why in SPECIAL_PURPOSE)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix: judged by the IPv4 address inside
+
 
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (IPv4 and IPv6)."""
@@ -71,6 +121,8 @@ def system_resolver(host: str, port: int) -> list[str]:
 def blocked_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """Why an address is not a public internet address (None when it is)."""
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64:  # a DNS64 answer for an IPv4 site: as public as that site
+            return blocked_reason(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
         for embedded in (ip.ipv4_mapped, ip.sixtofour):
             if embedded is not None:
                 why = blocked_reason(embedded)
@@ -78,6 +130,9 @@ def blocked_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | N
                     return why
         if ip.teredo is not None:
             return "Teredo tunnel"
+    for net, why in _SPECIAL_NETS:
+        if ip.version == net.version and ip in net:
+            return why
     for attr, name in (
         ("is_loopback", "loopback"),
         ("is_link_local", "link-local"),
@@ -293,8 +348,8 @@ class Fetcher:
                 state = self._hosts[key] = _HostState()
         return key, state
 
-    def _wait_turn(self, url: str) -> None:
-        """Sleep until this host's next slot; take it."""
+    def _wait_turn(self, url: str) -> float:
+        """Sleep until this host's next slot; take it. Returns the seconds slept."""
         _, state = self._host(url)
         interval = max(self.min_interval, state.crawl_delay)
         with state.lock:
@@ -303,6 +358,8 @@ class Fetcher:
             state.next_slot = slot + interval
         if slot > now:
             self._sleep(slot - now)
+            return slot - now
+        return 0.0
 
     def _robots_verdict(self, url: str, source: str) -> str | None:
         """None when robots.txt allows ``url``, else the reason it does not."""
@@ -357,13 +414,14 @@ class Fetcher:
     ) -> FetchResult:
         current = url
         redirects: list[str] = []
+        budget = _Budget(self._clock, self.total_timeout)  # one deadline for every hop and retry
         for _hop in range(self.max_redirects + 1):
             self._check_target(current, url)
             if check_robots:
                 why = self._robots_verdict(current, url)
                 if why:
                     raise FetchError(url, why)
-            status, resp_headers, body = self._with_retries(current, url, headers, max_bytes)
+            status, resp_headers, body = self._with_retries(current, url, headers, max_bytes, budget)
             if status in _REDIRECTS:
                 location = resp_headers.get("location")
                 if not location:
@@ -387,16 +445,21 @@ class Fetcher:
             raise FetchError(url, f"HTTP {status} {_reason_phrase(status)}{where}")
         raise FetchError(url, f"too many redirects: more than {self.max_redirects} (last {current})")
 
-    def _with_retries(self, url: str, source: str, headers: dict[str, str], max_bytes: int) -> tuple[int, dict[str, str], bytes]:
+    def _with_retries(self, url: str, source: str, headers: dict[str, str], max_bytes: int,
+                      budget: _Budget) -> tuple[int, dict[str, str], bytes]:
         attempt = 0
         while True:
-            self._wait_turn(url)
+            budget.pause(self._wait_turn(url))  # politeness waits are ours, not the server's
+            if budget.spent():
+                raise FetchError(source, budget.too_slow())
             retry_after: float | None = None
             try:
-                status, resp_headers, body = self._request_once(url, source, headers, max_bytes)
+                status, resp_headers, body = self._request_once(url, source, headers, max_bytes, budget)
             except FetchError:
                 raise  # refused, too big, too slow: retrying would not help
             except httpx.TimeoutException as e:
+                if budget.spent():  # the deadline, not one slow read: no retry
+                    raise FetchError(source, budget.too_slow()) from None
                 problem = f"timed out ({type(e).__name__}, limit {self.timeout:g} s)"
             except httpx.TransportError as e:
                 problem = f"connection failed: {e or type(e).__name__}"
@@ -411,12 +474,16 @@ class Fetcher:
             delay = self.backoff * (2**attempt)
             if retry_after is not None:
                 delay = max(delay, retry_after)
-            self._sleep(min(delay, self.max_backoff))
+            delay = min(delay, self.max_backoff)
+            if budget.left() <= delay:  # a retry could not finish inside the deadline
+                raise FetchError(source, f"{problem}; no time left for a retry within {self.total_timeout:g} s"
+                                 + ("" if url == source else f" (at {url})"))
+            self._sleep(delay)
             attempt += 1
 
-    def _request_once(self, url: str, source: str, headers: dict[str, str], max_bytes: int) -> tuple[int, dict[str, str], bytes]:
-        deadline = self._clock() + self.total_timeout
-        with self._client.stream("GET", url, headers=headers) as resp:
+    def _request_once(self, url: str, source: str, headers: dict[str, str], max_bytes: int,
+                      budget: _Budget) -> tuple[int, dict[str, str], bytes]:
+        with _deadline_scope(budget), self._client.stream("GET", url, headers=headers) as resp:
             resp_headers = {k.lower(): v for k, v in resp.headers.items()}
             status = resp.status_code
             if not 200 <= status < 300:
@@ -424,10 +491,10 @@ class Fetcher:
             length = resp_headers.get("content-length")
             if length and length.strip().isdigit() and int(length) > max_bytes and not resp_headers.get("content-encoding"):
                 raise FetchError(source, f"response too large: {mb(int(length))} announced, the cap is {mb(max_bytes)}")
-            body = self._read_capped(resp, source, max_bytes, deadline)
+            body = self._read_capped(resp, source, max_bytes, budget)
             return status, resp_headers, body
 
-    def _read_capped(self, resp: httpx.Response, source: str, max_bytes: int, deadline: float) -> bytes:
+    def _read_capped(self, resp: httpx.Response, source: str, max_bytes: int, budget: _Budget) -> bytes:
         encoding = resp.headers.get("content-encoding", "").strip().lower()
         if encoding in ("", "identity"):
             inflater = None
@@ -437,8 +504,8 @@ class Fetcher:
             raise FetchError(source, f"unsupported content-encoding {encoding!r} (samestory asks for gzip or deflate only)")
         out = bytearray()
         for raw in resp.iter_raw():  # chunks as they arrive, so the deadline is checked often
-            if self._clock() > deadline:
-                raise FetchError(source, f"too slow: the response took longer than {self.total_timeout:g} s")
+            if budget.spent():
+                raise FetchError(source, budget.too_slow())
             if inflater is None:
                 out += raw
             else:
@@ -481,6 +548,78 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+# ---------------------------------------------------------------- the deadline
+
+
+class _Budget:
+    """The time one fetch may take: ``total`` seconds of waiting on the network, start to end."""
+
+    def __init__(self, clock: Callable[[], float], total: float) -> None:
+        self.clock, self.total = clock, total
+        self.deadline = clock() + total
+
+    def pause(self, seconds: float) -> None:
+        self.deadline += seconds
+
+    def left(self) -> float:
+        return self.deadline - self.clock()
+
+    def spent(self) -> bool:
+        return self.left() <= 0
+
+    def too_slow(self) -> str:
+        return (f"too slow: no complete response within {self.total:g} s "
+                "(connecting, headers and body count together)")
+
+
+_current = threading.local()  # the budget of the fetch running on this thread, seen by its sockets
+
+
+@contextlib.contextmanager
+def _deadline_scope(budget: _Budget):
+    outer = getattr(_current, "budget", None)
+    _current.budget = budget
+    try:
+        yield
+    finally:
+        _current.budget = outer
+
+
+def _capped(timeout: float | None, exc: type[Exception]) -> float | None:
+    """``timeout`` shortened to what the current fetch has left; ``exc`` when nothing is left."""
+    budget = getattr(_current, "budget", None)
+    if budget is None:
+        return timeout
+    left = budget.left()
+    if left <= 0:
+        raise exc("the fetch's total time limit was reached")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read and write waits at most until the fetch's deadline: the read timeout
+    alone restarts with each byte, so a server sending a header line every few seconds never trips it."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _capped(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _capped(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context, server_hostname=None, timeout=None):  # type: ignore[no-untyped-def]
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname,
+                                                     _capped(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str):  # type: ignore[no-untyped-def]
+        return self._inner.get_extra_info(info)
+
+
 # ---------------------------------------------------------------- connect-time address check
 
 
@@ -496,7 +635,9 @@ class _GuardedBackend(httpcore.SyncBackend):
         last: Exception | None = None
         for addr in addrs:
             try:
-                return super().connect_tcp(addr, port, timeout=timeout, local_address=local_address, socket_options=socket_options)
+                stream = super().connect_tcp(addr, port, timeout=_capped(timeout, httpcore.ConnectTimeout),
+                                             local_address=local_address, socket_options=socket_options)
+                return _DeadlineStream(stream)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
                 last = e
         assert last is not None

@@ -5,7 +5,8 @@
     render(coverage, "md")     # Markdown
     render(coverage, "html")   # a self-contained, side-by-side HTML report (no JS, no external resources)
 
-Article text is untrusted: every renderer escapes it.
+Article text is untrusted: every renderer escapes it, and ``render`` drops control characters
+(``samestory.text.control``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from samestory.models import Coverage
 from samestory.report.html_report import render_html
 from samestory.report.json_report import coverage_document, render_json
 from samestory.report.markdown_report import render_markdown
+from samestory.text.control import escape_json_controls, printable
 
 __all__ = ["render", "FORMATS", "coverage_document"]
 
@@ -27,10 +29,11 @@ def render(coverage: Coverage, fmt: str = "json", *, profiles=None) -> str:
     the Markdown and HTML reports show the coverage balance and the blindspot flag.
     Raises ArgumentError (a ValueError) for an unknown format."""
     key = _ALIASES.get(fmt.lower(), fmt.lower())
+    # article text may carry terminal escapes and other control characters: none reach the output
     if key == "json":
-        return render_json(coverage)
+        return escape_json_controls(render_json(coverage))
     if key == "md":
-        return render_markdown(coverage, profiles)
+        return printable(render_markdown(coverage, profiles))
     if key == "html":
-        return render_html(coverage, profiles)
+        return printable(render_html(coverage, profiles))
     raise ArgumentError("format", f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")

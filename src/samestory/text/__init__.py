@@ -7,4 +7,6 @@ packages, never another stage, so any stage may use it. One home for each concep
   a calendar day, epoch seconds or a normalized ISO string.
 - ``samestory.text.words``: stop word lists (spaCy's English list plus each user's named extension).
 - ``samestory.text.unionfind``: a small union-find (disjoint sets) over indices.
+- ``samestory.text.control``: control characters (ESC, OSC, BEL, CR, C1, bidi overrides) out of text
+  shown to people: the CLI, the reports and the web pages.
 """

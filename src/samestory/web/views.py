@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup, escape
 
@@ -25,12 +26,49 @@ def coverage_dict(store: Store, story_id: str) -> dict[str, Any]:
     return story_document(store, story_id)
 
 
-def search_hits(store: Store, q: str) -> list[dict[str, Any]]:
+def _needs_query_form(value: str) -> bool:
+    # "." and ".." are dot segments a browser removes however they are encoded (%2e too), and an id
+    # ending in ".json" would read as the JSON twin of a shorter id: such ids go in the query string
+    return value in ("", ".", "..") or value.endswith(".json")
+
+
+def id_path(value: object) -> str:
+    """An id as what follows ``/stories/``, ``/articles/`` or ``/outlets/`` in a link: every character
+    but letters, digits and ``_.-~`` percent-encoded (so ``/``, ``?`` and ``#`` stay in the id), or
+    ``?id=...&`` for an id no path segment can carry (the ``&`` lets a template append ``?hl=``)."""
+    s = str(value)
+    if _needs_query_form(s):
+        return f"?id={quote(s, safe='')}&"
+    return quote(s, safe="")
+
+
+def id_url(prefix: str, value: object, *, as_json: bool = False) -> str:
+    """The absolute path of a page (``prefix`` is ``/stories`` ...), or of its JSON twin."""
+    s = str(value)
+    suffix = ".json" if as_json else ""
+    if _needs_query_form(s):
+        return f"{prefix}/{suffix}?id={quote(s, safe='')}"
+    return f"{prefix}/{quote(s, safe='')}{suffix}"
+
+
+def json_twin_path(raw_path: str, query: str) -> str:
+    """The link to this page's JSON twin, from the request's raw (still percent-encoded) path: always
+    one absolute path on this host (``//evil.example/x`` gives ``/evil.example/x.json``) with no dot
+    segment (a path carrying one links to the stories list instead)."""
+    path = "/" + raw_path.lstrip("/")
+    if path == "/":
+        path = "/stories"
+    if any(seg.lower() in (".", "..", "%2e", "%2e%2e", ".%2e", "%2e.") for seg in path.split("/")):
+        return "/stories.json"
+    return f"{path}.json" + (f"?{query}" if query else "")
+
+
+def search_hits(raw_hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Search hits, one per story (its best-ranked article, with how many of its articles match);
     each snippet as plain text and as (text, matched) pieces."""
     hits: list[dict[str, Any]] = []
     by_story: dict[str, dict[str, Any]] = {}
-    for h in store.search(q):
+    for h in raw_hits:
         parts = split_snippet(h["snippet"] or "")
         hit = {**h, "snippet": "".join(t for t, _ in parts), "snippet_parts": [list(p) for p in parts], "matches": 1}
         key = h.get("story_id") or h["id"]
@@ -42,13 +80,15 @@ def search_hits(store: Store, q: str) -> list[dict[str, Any]]:
     return hits
 
 
-def stories_page(store: Store, *, q: str = "", page_no: int = 1, outlet: str = "", side: str = "", since: str = "",
-                 until: str = "", min_outlets: int = 0, profiles=None) -> dict[str, Any]:
+def stories_page(store: Store, *, q: str = "", page_no: int = 1, hits: list[dict] | None = None, outlet: str = "",
+                 side: str = "", since: str = "", until: str = "", min_outlets: int = 0, profiles=None) -> dict[str, Any]:
+    """The stories list, filtered; with ``q``, the search hits instead (``hits``: the raw hits when the
+    caller searched already, within the server's limits)."""
     page_no = max(1, page_no)
     filters = {"outlet": outlet, "side": side, "since": since, "until": until, "min_outlets": min_outlets}
     data: dict[str, Any] = {"q": q, "page": page_no, "filters": filters, "sides": list(people_sides(profiles))}
     if q:  # a search shows its hits, not the unfiltered story list under them
-        data["hits"] = search_hits(store, q)
+        data["hits"] = search_hits(hits if hits is not None else store.search(q))
         data["stories"], data["total"], data["has_next"] = [], 0, False
         return data
     rows, total = select_stories(store, outlet=outlet or None, side=side or None, since=since or None,
@@ -92,8 +132,10 @@ def _timeline(cov: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["published"] or "9999", r["article_id"]))
 
 
-def story_page(store: Store, story_id: str, *, status: str = "", profiles=None) -> dict[str, Any]:
-    cov = coverage_dict(store, story_id)
+def story_page(store: Store, story_id: str, *, status: str = "", profiles=None,
+               cov: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A story's page data (``cov``: its comparison, when the caller has it already)."""
+    cov = cov if cov is not None else coverage_dict(store, story_id)
     coverage = from_dict(Coverage, cov)
     outlets = list(dict.fromkeys(a["outlet"] for a in cov["articles"]))
     # a column whose outlet only copies another's shows "copy of X" where the original has evidence
