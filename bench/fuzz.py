@@ -11,13 +11,20 @@ atheris is not a project dependency (hypothesis is). It has a manylinux wheel fo
 it ran the gunzip target at ~1,800 inputs/s against ~50/s for hypothesis.
 
 Targets: text reader, HTML reader + extraction + clean, JSONL, RSS/Atom feeds, WARC, capped gunzip,
-junk cleaner, quote finder. Inputs are random bytes/text and mutations (cut, delete, insert,
+junk cleaner, quote finder; and the server (issue 20): ``web`` sends random requests (method, path
+with ids carrying "/", "..", "%2e", "//host", control characters, huge or bad ``page_no``, long
+queries, bodies to a read-only server) to the real app over a small real store, and ``control``
+checks the terminal filter. Inputs are random bytes/text and mutations (cut, delete, insert,
 overwrite, duplicate) of the project's own test files in tests/data. A *failure* is any of:
 
 - an exception other than samestory's ``InputError`` family (which is the documented refusal);
 - a reader yielding the catch-all ``Failure("unexpected error ...")`` (a crash hidden as a failure);
 - a broken invariant: a removal span not inside the raw text or not matching its text, cleaning
-  that is not idempotent, quote marks outside the text or overlapping.
+  that is not idempotent, quote marks outside the text or overlapping; for ``web``: a 5xx answer,
+  an error not in the one error shape, a write accepted by the read-only server, a link that is not
+  an absolute path on the same host or has a dot segment, a control character in a page; for
+  ``control``: a control character left, a second pass changing the text, escaped JSON not equal to
+  the original data.
 
 With hypothesis (the default, and the fallback when atheris is missing) each failure is shrunk to
 a minimal input, which is printed. Prints inputs tried and failures per target and records them
@@ -168,6 +175,71 @@ def t_quotes(text: str) -> None:
         _check(0 <= s.start <= s.end <= len(text), "scare quote outside the text")
 
 
+_WEB: dict = {}
+_PAGE_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _web_client():
+    """The real app (read-only) over a small real store: articles whose ids, outlets and titles are hostile."""
+    if "client" not in _WEB:
+        from fastapi.testclient import TestClient
+
+        from samestory.models import Article, Story
+        from samestory.store import Store
+        from samestory.web.app import create_app
+
+        db = Path(tempfile.mkdtemp(prefix="samestory-fuzz-web-")) / "web.db"
+        ids = ["x/1", "../y", "a?b#c", "..", "z.json", "%2e%2e", "plain", "\x1b[31mred"]
+        with Store(db) as store, store.transaction():
+            for i, aid in enumerate(ids):
+                store.upsert_article(Article(id=aid, outlet="Out/let \x1b]0;x\x07", title=f"Wall \x1b[2J{i}",
+                                             text=f"The council approved the harbour wall \x07 plan {i}."))
+                store.assign(aid, "s/one")
+            store.save_story(Story("s/one", "Wall", tuple(ids), sources=len(ids), independent_sources=1))
+        _WEB["client"] = TestClient(create_app(db), raise_server_exceptions=False)
+    return _WEB["client"]
+
+
+def t_web(request: tuple[str, str]) -> None:
+    import html as html_mod
+
+    method, target = request
+    client = _web_client()
+    try:
+        r = client.request(method, target, content=b"x" * 100 if method == "POST" else None)
+    except Exception as exc:  # an invalid URL the *client* refuses to build is not a server failure
+        if type(exc).__name__ in ("InvalidURL", "UnicodeEncodeError", "LocalProtocolError"):
+            return
+        raise
+    _check(r.status_code < 500, f"{method} {target!r}: HTTP {r.status_code}: {r.text[:200]}")
+    if method == "POST":
+        _check(r.status_code == 403, f"POST {target!r} to the read-only server: HTTP {r.status_code}")
+    ctype = r.headers.get("content-type", "")
+    if r.status_code >= 400 and "json" in ctype and method != "HEAD":
+        _check(set(r.json().get("error", {})) == {"status", "title", "detail"}, f"{target!r}: not the error shape")
+    if "text/html" in ctype and method != "HEAD":
+        _check(not _PAGE_CONTROL.search(r.text), f"{target!r}: a control character in the page")
+        for href in re.findall(r'href="([^"]*)"', r.text):
+            href = html_mod.unescape(href)
+            if href in ("data:,",) or href.startswith("?"):
+                continue
+            _check(href.startswith("/") and not href.startswith("//"), f"{target!r}: link {href!r} leaves the host")
+            _check(not re.search(r"(^|/)\.\.?(/|$)", href.split("?")[0]), f"{target!r}: link {href!r} has a dot segment")
+
+
+def t_control(text: str) -> None:
+    from samestory.text.control import escape_json_controls, printable
+
+    out = printable(text)
+    _check(not _PAGE_CONTROL.search(out) and "\u2028" not in out, "a control character survived")
+    _check(printable(out) == out, "printable is not idempotent")
+    one = printable(text, keep_newlines=False)
+    _check("\n" not in one and "\t" not in one, "a newline in one-line output")
+    doc = json.dumps({"t": text}, ensure_ascii=False)
+    safe = escape_json_controls(doc)
+    _check(json.loads(safe) == {"t": text} and not _PAGE_CONTROL.search(safe), "escaped JSON differs or is raw")
+
+
 # ----------------------------------------------------------------------------------- inputs
 
 SEEDS = {
@@ -200,8 +272,25 @@ def _seed_bytes(name: str) -> list[bytes]:
     return out
 
 
+WEB_PIECES = ["/", "/stories", "/stories/", "/stories.json", "/stories/s%2Fone", "/stories/s/one", "/articles/",
+              "/articles/x%2F1", "/articles/..%2Fy", "/articles/?id=..&", "/outlets/", "/outlets/Out%2Flet",
+              "/api/health", "/api/ingest", "/api/jobs/", "/static/", "//evil.example/x", ".json", "..", ".", "%2e",
+              "%2e%2e", "%2F", "%00", "%1b", "%ff", "%", "?page_no=", "&page_no=", "?q=", "&q=", "?status=", "?hl=",
+              "&id=", "9223372036854775807", "-1", "0", "1e9", "harbour ", "\x1b", "#", "\\", "/docs", "/openapi.json"]
+
+
 def strategy(name: str):
     from hypothesis import strategies as st
+
+    if name == "web":
+        piece = st.one_of(st.sampled_from(WEB_PIECES), st.text(max_size=12),
+                          st.integers().map(str), st.just("x" * 300))
+        path = st.lists(piece, min_size=1, max_size=10).map(lambda xs: "/" + "".join(xs).lstrip("/"))
+        return st.tuples(st.sampled_from(["GET", "GET", "GET", "HEAD", "POST"]), path)
+    if name == "control":
+        return st.one_of(st.text(max_size=300), st.lists(st.sampled_from(
+            ["\x1b[31m", "\x1b]8;;http://x/\x07", "\x07", "\r", "\n", "\t", "\x9b", "\u202e", "\u2028", "a", "é", "“"]),
+            max_size=40).map("".join))
 
     if name in ("junk", "quotes"):
         line = st.one_of(st.sampled_from(JUNK_LINES), st.text(max_size=80),
@@ -239,7 +328,7 @@ def strategy(name: str):
 
 TARGETS: dict[str, Callable] = {
     "text": t_text, "html": t_html, "jsonl": t_jsonl, "feed": t_feed, "warc": t_warc,
-    "gunzip": t_gunzip, "junk": t_junk, "quotes": t_quotes,
+    "gunzip": t_gunzip, "junk": t_junk, "quotes": t_quotes, "web": t_web, "control": t_control,
 }
 
 # ----------------------------------------------------------------------------------- engines
@@ -302,7 +391,10 @@ def fuzz_atheris_child(name: str, seconds: float) -> None:  # pragma: no cover -
     fn = TARGETS[name]
 
     def one(data: bytes) -> None:
-        fn(data.decode("utf-8", "replace") if name in ("junk", "quotes") else data)
+        if name == "web":  # first byte: the method; the rest: the path
+            fn((("GET", "HEAD", "POST")[data[0] % 3] if data else "GET", "/" + data[1:].decode("utf-8", "replace")))
+            return
+        fn(data.decode("utf-8", "replace") if name in ("junk", "quotes", "control") else data)
 
     corpus = Path(tempfile.gettempdir()) / "samestory-fuzz-corpus" / name  # kept between runs, outside the repo
     corpus.mkdir(parents=True, exist_ok=True)

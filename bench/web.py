@@ -6,7 +6,15 @@ stories for real (enrich + compare, which fills the coverage cache, as a first v
 starts `samestory serve` in its own process and drives it with N concurrent clients for a fixed
 time. Goal: p99 < 100 ms and zero errors with 50 clients for 30 s.
 
-    python bench/web.py [--articles 10000] [--clients 50] [--seconds 30] [--stories 20]
+Then the limits of issue 20, on the same server and store:
+- the story pages again while `samestory ingest` (its own process, ECB+ articles under new ids,
+  batches of 8) writes into the served database: requests/s as a ratio to the idle run
+  (target >= 50%), with the articles the ingest stored meanwhile;
+- a 1 GiB multipart upload to the read-only server: headers and 64 KiB of body sent on a raw
+  socket, the time until the answer's status line (the rest of the body is never sent);
+- searches: a 16-word query over the store, and the 8 KB query of issue 20 (refused 400).
+
+    python bench/web.py [--articles 10000] [--clients 50] [--seconds 30] [--stories 20] [--ingest 400]
 """
 
 from __future__ import annotations
@@ -145,12 +153,57 @@ def load_wrk(base: str, paths: list[str], clients: int, seconds: float) -> tuple
     return pct, errors, n
 
 
+def write_ingest_corpus(path: Path, n: int) -> int:
+    """ECB+ articles under new ids and outlets (so each is a new article to the store), as JSONL."""
+    docs = [json.loads(line) for line in need(EVAL / "ecbplus" / "ecbplus.jsonl").open()]
+    with path.open("w", encoding="utf-8") as f:
+        for k in range(n):
+            d = docs[k % len(docs)]
+            f.write(json.dumps({"id": f"ingest-{k}-{d['id']}", "outlet": f"Ingest outlet {k % 17}",
+                                "title": d.get("title") or d["text"][:60], "text": d["text"],
+                                "published": d.get("published")}) + "\n")
+    return n
+
+
+def count_articles(db: Path) -> int:
+    from samestory.store import Store
+
+    with Store(db, readonly=True) as s:
+        return s.count_articles()
+
+
+def upload_answer_time(port: int) -> tuple[str, float, int]:
+    """A 1 GiB multipart upload announced to the read-only server: (status line, seconds, bytes sent)."""
+    body = b'--xyz\r\nContent-Disposition: form-data; name="files"; filename="big.txt"\r\n\r\n' + b"x" * 65536
+    head = (f"POST /api/ingest HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {2**30}\r\n"
+            "Content-Type: multipart/form-data; boundary=xyz\r\n\r\n").encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        t0 = time.perf_counter()
+        sock.sendall(head + body)
+        answer = b""
+        while b"\r\n" not in answer:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+        return answer.split(b"\r\n", 1)[0].decode(), time.perf_counter() - t0, len(head) + len(body)
+
+
+def timed_get(url: str, **params) -> tuple[int, float]:
+    import httpx
+
+    t0 = time.perf_counter()
+    r = httpx.get(url, params=params, timeout=120)
+    return r.status_code, time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--stories", type=int, default=20)
+    ap.add_argument("--ingest", type=int, default=400, help="articles the concurrent ingest may write")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "web.db"
@@ -188,6 +241,42 @@ def main() -> None:
                 lq = statistics.quantiles(list_lat, n=100)
                 rows.append(("stories list (10 clients, 5 s)", list_n, 5, lq[49], lq[98], list_err))
             sizes = [len(httpx.get(base + p, timeout=30).content) for p in paths]
+
+            # --- issue 20: the limits, on the same server
+            status_1g, upload_s, upload_sent = upload_answer_time(port)
+            words = "council police fire water court election storm earthquake minister team company report " \
+                    "president government city police".split()[:16]
+            search16 = timed_get(base + "/stories.json", q=" ".join(words))
+            search8k = timed_get(base + "/stories.json", q="harbour " * 1024)
+            health_during = []
+            corpus = Path(tmp) / "ingest.jsonl"
+            write_ingest_corpus(corpus, args.ingest)
+            before = count_articles(db)
+            ingest_log = (Path(tmp) / "ingest.log").open("w")
+            ingest = subprocess.Popen([sys.executable, "-m", "samestory.cli", "ingest", str(corpus), "--db", str(db),
+                                       "--batch-size", "8", "--json"], env=env, stdout=subprocess.DEVNULL,
+                                      stderr=ingest_log)
+            try:
+                t_wait = time.perf_counter()
+                while count_articles(db) == before and ingest.poll() is None and time.perf_counter() - t_wait < 600:
+                    time.sleep(0.5)  # models load first: measure once the ingest writes
+                at_start = count_articles(db)
+                if shutil.which("wrk"):
+                    bpct, busy_errors, busy_n = load_wrk(base, paths, args.clients, args.seconds)
+                    bp50, bp99 = bpct[50], bpct[99]
+                else:
+                    blat, busy_errors, busy_n = asyncio.run(load(base, paths, args.clients, args.seconds))
+                    bq = statistics.quantiles(blat, n=100)
+                    bp50, bp99 = bq[49], bq[98]
+                health_during.append(timed_get(base + "/api/health"))
+                written = count_articles(db) - at_start
+                still_writing = ingest.poll() is None
+            finally:
+                ingest.terminate()
+                ingest.wait(60)
+                ingest_log.close()
+            if ingest.returncode not in (0, -15):
+                print("the ingest failed:", (Path(tmp) / "ingest.log").read_text()[-2000:])
         finally:
             server.terminate()
             server.wait(10)
@@ -202,6 +291,31 @@ def main() -> None:
         *(f"| {name} | {k} | {k / secs:.0f} | {a:.1f} | {b:.1f} | {e} |" for name, k, secs, a, b, e in rows),
         "",
         f"Goal: story p99 < 100 ms and zero errors: {'met' if p99 < 100 and errors == 0 else 'NOT met'}.",
+        "",
+        "### While an ingest writes (issue 20)",
+        "",
+        f"`samestory ingest` in its own process (ECB+ articles under new ids, batches of 8) wrote {written} articles"
+        f" into the served store during the {args.seconds:.0f} s run{'' if still_writing else ' (it finished inside the run)'};"
+        " same pages, clients and client as above.",
+        "",
+        "| page | requests | req/s | p50 ms | p99 ms | errors | req/s vs idle |",
+        "|---|---|---|---|---|---|---|",
+        f"| story, idle | {n} | {n / args.seconds:.0f} | {p50:.1f} | {p99:.1f} | {errors} | 100% |",
+        f"| story, ingest writing | {busy_n} | {busy_n / args.seconds:.0f} | {bp50:.1f} | {bp99:.1f} | {busy_errors} |"
+        f" {100 * busy_n / max(1, n):.0f}% |",
+        "",
+        f"Target: story page >= 50% of its idle throughput while an ingest writes: "
+        f"{'met' if busy_n >= 0.5 * n and busy_errors == 0 else 'NOT met'}."
+        f" Health right after: HTTP {health_during[0][0]} in {health_during[0][1] * 1000:.0f} ms.",
+        "",
+        "### Limits (issue 20)",
+        "",
+        "| case | answer | time |",
+        "|---|---|---|",
+        f"| 1 GiB multipart upload to the read-only server ({upload_sent / 1024:.0f} KiB of it sent) | {status_1g} |"
+        f" {upload_s * 1000:.1f} ms |",
+        f"| search, 16 words over the store | HTTP {search16[0]} | {search16[1] * 1000:.0f} ms |",
+        f"| search, the 8 KB query of issue 20 | HTTP {search8k[0]} | {search8k[1] * 1000:.0f} ms |",
     ])
 
 
