@@ -32,6 +32,11 @@ C. **WARC streaming** (``--warc-records``, default 100k): a gzipped WARC of smal
    (reader only; then reader + clean on the first 500 records, since cleaning 100k would take
    an hour here); RSS is printed after 1k, 10k and all records.
 
+D. **Store integrity** (``--integrity [N]``, its own section, default 10,000 articles): the B
+   stream through the same client path with the tuned clusterer, counting after every 1,000
+   articles the memberships whose story has no row or only an alias (a retired id) and the
+   articles in no story (both must stay 0), with the merges and splits that happened.
+
 Synthetic stream (never stored in the repository, built in memory from
 ../shared/eval/ecbplus/ecbplus.jsonl): synthetic event ``e`` takes one ECB+ gold event, a
 number of articles (1-8, mean 3.5) and its own substitutes for every multi-word proper name
