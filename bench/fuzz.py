@@ -26,6 +26,10 @@ overwrite, duplicate) of the project's own test files in tests/data. A *failure*
   ``control``: a control character left, a second pass changing the text, escaped JSON not equal to
   the original data.
 
+After the targets, the whole bad-input corpus (tests/data/bad, plus a FIFO, a socket and a file
+name that is not UTF-8, made at run time) goes through ``read_inputs`` and ``clean`` once: every
+exception escaping them, and every "unexpected error" Failure, counts as a traceback (target: 0).
+
 With hypothesis (the default, and the fallback when atheris is missing) each failure is shrunk to
 a minimal input, which is printed. Prints inputs tried and failures per target and records them
 in bench/RESULTS.md (section "fuzz").
@@ -118,10 +122,16 @@ def t_html(data: bytes) -> None:
 
 
 def t_jsonl(data: bytes) -> None:
+    from samestory.ingest import scrub_item
     from samestory.ingest.jsonl import iter_jsonl_stream
 
-    _check_items(list(iter_jsonl_stream([data[i : i + 97] for i in range(0, len(data), 97)] or [b""],
-                                        source="fuzz.jsonl")), "fuzz.jsonl")
+    items = [scrub_item(i) for i in iter_jsonl_stream([data[i : i + 97] for i in range(0, len(data), 97)] or [b""],
+                                                      source="fuzz.jsonl")]
+    _check_items(items, "fuzz.jsonl")
+    for item in items:  # what reaches the store must be encodable text (a lone surrogate is not)
+        for value in vars(item).values():
+            if isinstance(value, str):
+                value.encode("utf-8")
 
 
 def t_feed(data: bytes) -> None:
@@ -243,9 +253,11 @@ def t_control(text: str) -> None:
 # ----------------------------------------------------------------------------------- inputs
 
 SEEDS = {
-    "text": ["bad/cp1252.txt", "bad/mixed-encoding.txt", "bad/hostile.txt", "bad/utf16-bom.txt", "bad/utf8-bom.txt"],
+    "text": ["bad/cp1252.txt", "bad/mixed-encoding.txt", "bad/hostile.txt", "bad/utf16-bom.txt", "bad/utf8-bom.txt",
+             "bad/utf16le-no-bom.txt"],
     "html": ["bad/hostile.html", "bad/cp1252-declared-utf8.html", "bad/no-text.html"],
-    "jsonl": ["good/articles.jsonl", "bad/broken.jsonl"],
+    "jsonl": ["good/articles.jsonl", "bad/broken.jsonl", "bad/lone-surrogate.jsonl", "bad/nul-line.jsonl",
+              "bad/utf16le-no-bom.jsonl", "bad/conflicting-ids.jsonl"],
     "feed": ["good/feed-full.rss", "good/feed-summary.atom", "bad/rss-billion-laughs.xml",
              "bad/rss-external-entity.xml", "bad/atom-unclosed.xml", "bad/rss-wrong-root.xml"],
     "warc": ["good/sample.warc.gz", "bad/truncated.warc", "bad/truncated.warc.gz"],
@@ -451,6 +463,49 @@ def _fuzz_one(name: str, seconds: float, engine: str) -> Outcome:
     return res
 
 
+def corpus_tracebacks() -> tuple[int, int, list[str]]:
+    """The whole bad-input corpus (tests/data/bad, plus the FIFO, socket and undecodable name made by
+    make_bad.make_special) through ``read_inputs`` and ``clean``: (files, items, tracebacks), where a
+    traceback is an exception escaping either or a crash hidden as an "unexpected error" Failure."""
+    import importlib.util
+    import shutil
+    import threading
+
+    from samestory.clean import clean
+    from samestory.errors import InputError
+    from samestory.ingest import read_inputs
+    from samestory.models import Failure
+
+    spec = importlib.util.spec_from_file_location("make_bad", DATA / "bad" / "make_bad.py")
+    make_bad = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_bad)
+    crashes: list[str] = []
+    n_items = 0
+    with tempfile.TemporaryDirectory() as d:
+        folder = Path(d) / "bad"
+        shutil.copytree(DATA / "bad", folder, ignore=shutil.ignore_patterns("*.py", "*.json"))
+        make_bad.make_special(folder)
+        files = sum(1 for _ in folder.iterdir())
+        watchdog = threading.Timer(300, lambda: os._exit(3))  # a reader blocked on the FIFO fails the run
+        watchdog.start()
+        try:
+            for item in read_inputs([str(folder)]):
+                n_items += 1
+                if isinstance(item, Failure):
+                    if item.reason.startswith("unexpected error"):
+                        crashes.append(str(item)[:200])
+                    continue
+                try:
+                    clean(item)
+                except InputError:
+                    pass
+        except Exception as exc:  # noqa: BLE001 - exactly what is counted
+            crashes.append(f"{type(exc).__name__}: {exc}"[:200])
+        finally:
+            watchdog.cancel()
+    return files, n_items, crashes
+
+
 def _previous_rows(names: list[str]) -> tuple[list[str], list[str]]:
     """Table rows and failure notes of targets *not* in ``names`` from the last recorded fuzz section."""
     results = REPO / "bench" / "RESULTS.md"
@@ -547,6 +602,11 @@ def main(argv: list[str] | None = None) -> int:
     order = list(TARGETS)
     lines += sorted(rows + old_rows, key=lambda row: order.index(row.split("|")[1].strip()))
     total = sum(len(r.failures) for r in results)
+    files, items, crashes = corpus_tracebacks()
+    total += len(crashes)
+    lines += ["", f"bad-input corpus (tests/data/bad + a FIFO, a socket and a name that is not UTF-8, made at run "
+                  f"time) through read_inputs and clean: {files} files, {items} items, **{len(crashes)} tracebacks**"]
+    lines += [f"  - {c}" for c in crashes[:10]]
     lines += ["", f"failures in this run: {total}"]
     for r in results:
         for sig, (data, err) in r.failures.items():

@@ -207,6 +207,52 @@ def test_bad_file(run, name, spec):
         pytest.fail(f"unknown outcome {expect!r} for {name}")
 
 
+def test_same_id_other_text_is_a_conflict_kept_aside(run):
+    """conflicting-ids.jsonl: the first record is stored; the second (same id, other text) is
+    neither stored over it nor counted as a duplicate: the report counts it and the store keeps it."""
+    spec = EXPECTED["files"]["conflicting-ids.jsonl"]
+    (stored,) = [a for a in run.articles if a.id in spec["conflicts"]]
+    assert "ten weeks" in stored.text and "six months" not in stored.text
+    assert run.report["conflict"] == len(run.report["conflicts"]) >= 1
+    assert any("conflict-1" in c and run.path("conflicting-ids.jsonl") in c for c in run.report["conflicts"])
+    with Store(run.db, readonly=True) as store:
+        kept = [c for c in store.conflicts() if c["article_id"] == "conflict-1"]
+    assert kept and "six months" in kept[0]["text"]
+
+
+def test_special_files_and_undecodable_names_cost_only_themselves(tmp_path):
+    """A FIFO and a socket named .txt are skipped without being opened (a FIFO would block the
+    run), a file whose name is not valid UTF-8 is skipped with its reason; the rest ingests."""
+    import signal
+
+    folder = tmp_path / "inbox"
+    special = _make_bad_module().make_special(folder)
+    shutil.copy(BAD / "nul-line.jsonl", folder / "nul-line.jsonl")
+    shutil.copy(BAD / "lone-surrogate.jsonl", folder / "lone-surrogate.jsonl")
+    signal.alarm(240)  # a reader that opens the FIFO would wait for ever: fail instead
+    try:
+        result = _ingest(str(folder), "--db", str(tmp_path / "x.db"), "--json")
+    finally:
+        signal.alarm(0)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # nul-before, nul-after, surrogate-good, surrogate-repaired (two share a text: one is stored as a copy)
+    assert report["added"] + report["copies"] == 4, report
+    failures = report["failures"]
+    for name in ("fifo.txt", "socket.txt"):
+        (line,) = [f for f in failures if f.startswith(str(special[name]))]
+        assert "not a regular file" in line and "without opening it" in line, line
+    (bad,) = [f for f in failures if "bad-name-" in f]
+    assert "bad-name-\\xff.txt" in bad and "not valid UTF-8" in bad, bad
+    assert "Traceback" not in result.output
+    with Store(tmp_path / "x.db", readonly=True) as store:
+        assert store.count_articles() == 4
+        repaired = store.get_article("surrogate-repaired")
+        assert "\ufffd" in repaired.title and "\ufffd" in repaired.text
+        assert {f.reason for f in store.failures()} >= {line.split(": ", 1)[1].rsplit(" (", 1)[0] for line in failures
+                                                        if line.startswith(str(special["fifo.txt"]))}
+
+
 def test_gzip_bomb_stops_at_the_cap(run):
     (failure,) = run.failures_of("bomb.html.gz")
     assert "cap" in failure.reason or "larger" in failure.reason, failure

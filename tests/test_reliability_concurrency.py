@@ -134,3 +134,95 @@ def test_serve_reads_while_ingest_writes(tmp_path):
     assert final.status_code == 200 and final.json()["articles"] == len(inputs), final.text
     print("slowest health checks (at s, latency s, articles):", sorted(poller.timeline, key=lambda x: -x[1])[:3])
     print(f"{poller.requests} requests, {poller.story_pages} story pages, store states seen: {len(set(counts))}")
+
+
+# ----------------------------------------------------------------------------- two writers
+
+WRITER = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[3])
+from synthetic_stream import churn_ingestor, store_batches, stream
+from samestory.store import Store
+db, who, n = sys.argv[1], sys.argv[2], int(sys.argv[4])
+started = db + ".second-started"
+
+def after():
+    print("BATCH", flush=True)
+    if who == "1" and not os.path.exists(started):  # hold the lock, mid-run, until the second writer is there
+        deadline = time.monotonic() + 300
+        while not os.path.exists(started) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(3.0)  # ... and a little longer: it is now waiting for the lock
+
+import samestory.clean.boilerplate, samestory.cluster, samestory.dedup, samestory.scale.engine  # noqa: E401,F401
+with Store(db) as store:
+    if who == "2":  # imports done: the next thing it does is ask for the lock
+        open(started, "w").close()
+    ing = churn_ingestor(store, on_lock_wait=lambda m: print("WAIT", m, flush=True))
+    report = store_batches(ing, stream(n, seed=int(who), prefix=f"w{who}"), batch=4, after=after)
+    print("DONE", report.added + report.duplicate, flush=True)
+"""
+
+
+def test_two_writers_one_waits_and_nothing_is_lost(tmp_path):
+    """Two processes ingest into one database at once: the second waits for the writer lock
+    (and says so), both finish, every article of both is stored in an existing story, and the
+    clusterer rows were never written under one index by both."""
+    db = tmp_path / "two.db"
+    tests = str(Path(__file__).resolve().parent)
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    n = 80
+    first = subprocess.Popen([sys.executable, "-c", WRITER, str(db), "1", tests, str(n)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, env=env)
+    assert first.stdout.readline().startswith("BATCH")  # the first writer holds the lock, mid-run
+    second = subprocess.Popen([sys.executable, "-c", WRITER, str(db), "2", tests, str(n)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env)
+    out1, err1 = first.communicate(timeout=600)
+    out2, err2 = second.communicate(timeout=600)
+    assert first.returncode == 0, err1[-2000:]
+    assert second.returncode == 0, err2[-2000:]
+    assert "WAIT" in out2 and "waiting for the writer lock, held by pid" in out2, out2
+    assert f"DONE {n}" in out1 and f"DONE {n}" in out2, (out1, out2)
+
+    from samestory.integrity import check_store
+    from samestory.store import Store
+
+    with Store(db) as store:
+        assert store.count_articles() == 2 * n
+        assert check_store(store).ok
+        ids = {r[0] for r in store.conn.execute("SELECT article_id FROM story_articles")}
+        assert {f"w1-{i:05d}" for i in range(n)} | {f"w2-{i:05d}" for i in range(n)} == ids
+        # the clusterer's rows: one per story index, its header counts every clustered article once
+        header = store.load_cluster_header()
+        copies = store.conn.execute("SELECT count(*) FROM duplicates").fetchone()[0]
+        assert header["n_articles"] + copies >= 2 * n
+        rows = store.conn.execute("SELECT count(*), max(idx) FROM cluster_stories").fetchone()
+        assert rows[0] == header["n_stories"] == rows[1] + 1
+        # and the second writer's articles were clustered against the first's stories (it reloaded):
+        # every story id in the clusterer rows is the id of one row only
+        assert store.conn.execute("SELECT count(*) - count(DISTINCT id) FROM cluster_stories").fetchone()[0] == 0
+
+
+def test_a_second_ingest_with_a_timeout_refuses_and_writes_nothing(tmp_path):
+    from samestory.store import Store
+    from samestory.store.lock import WriterLock
+
+    db = tmp_path / "held.db"
+    Store(db).close()
+    doc = tmp_path / "a.txt"
+    doc.write_text("Harbour wall repairs\n\nThe harbour wall will be repaired in May, the council said.\n")
+    lock = WriterLock(db)
+    lock.acquire()
+    try:
+        cmd = [sys.executable, "-m", "samestory.cli", "ingest", str(doc), "--db", str(db), "--lock-timeout", "1"]
+        t0 = time.monotonic()
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+        waited = time.monotonic() - t0
+    finally:
+        lock.release()
+    assert proc.returncode == 1
+    assert "another writer holds the database" in proc.stderr and "--lock-timeout" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert waited >= 1.0
+    with Store(db, readonly=True) as store:
+        assert store.count_articles() == 0

@@ -213,7 +213,10 @@ def compare(paths, fmt, output, outlet_args, outlet_map, profiles_file, allow_pr
               help="Run the per-article stages here or on a Dask cluster.")
 @click.option("--scheduler", help="Address of a running Dask scheduler (default: start a LocalCluster).")
 @click.option("--workers", type=int, help="Workers of the LocalCluster started when no --scheduler is given.")
-def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_compare, as_json, engine, scheduler, workers):
+@click.option("--lock-timeout", type=click.FloatRange(min=0), default=None,
+              help="Seconds to wait while another ingest writes into the database (default: as long as it takes).")
+def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_compare, as_json, engine, scheduler, workers,
+           lock_timeout):
     """Read articles into the store, deduplicate them and group them into stories.
 
     PATHS are files, folders (read recursively), URLs, URL lists (.urls) or - for stdin.
@@ -229,7 +232,8 @@ def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_com
     outlet, outlets = _outlets(outlet_args, outlet_map, paths)
     with Store(db) as store, make_engine(engine, scheduler=scheduler, workers=workers) as runner:
         ingestor = Ingestor(store, outlet=outlet, outlets=outlets, batch_size=batch_size, allow_private=allow_private,
-                            engine=runner, compare_stories=not no_compare)
+                            engine=runner, compare_stories=not no_compare, lock_timeout=lock_timeout,
+                            on_lock_wait=lambda m: click.echo(m, err=True))
         with _progress("ingest", disable=as_json) as bar:
             task = bar.add_task("reading articles", total=None)
             compare_task = None
@@ -245,11 +249,44 @@ def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_com
     if as_json:
         _print_json(report.to_dict())
     else:
-        click.echo(f"added {report.added}, duplicate {report.duplicate}, failed {report.failed}"
+        conflicts = f", conflict {len(report.conflicts)}" if report.conflicts else ""
+        click.echo(f"added {report.added}, duplicate {report.duplicate}{conflicts}, failed {report.failed}"
                    f" ({_plural(len(report.stories), 'story', 'stories')} touched) -> {db}")
+        for c in report.conflicts:
+            _echo(f"  conflict: {c}")
         for f in report.failures:
             _echo(f"  failed: {f}")
     if report.seen == 0 or (report.added + report.duplicate == 0):
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@click.option("--repair", is_flag=True, help="Fix what breaks the invariant (waits for the writer lock).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def check(db, repair, as_json):
+    """Verify that every article is in exactly one existing story; --repair restores it.
+
+    Exit status is 0 when the store is sound (or was repaired), 1 when it is not.
+    """
+    from samestory.integrity import check_store
+    from samestory.store import Store
+
+    with Store(db, readonly=not repair) as store:
+        found = check_store(store, repair=repair, on_lock_wait=lambda m: click.echo(m, err=True))
+    if as_json:
+        _print_json(found.to_dict())
+    else:
+        state = "ok" if found.ok else "BROKEN"
+        click.echo(f"{db}: {state}: {found.articles} articles, {found.stories} stories; {len(found.orphans)} in no "
+                   f"story, {len(found.dangling)} in a story that does not exist, {len(found.stale)} story rows not "
+                   f"matching their members; {found.conflicts} conflicting records kept aside; sqlite {found.sqlite}")
+        if found.repaired:
+            click.echo(f"repaired: {len(found.renamed)} stories got a fresh id; now "
+                       f"{'ok' if found.ok_now else 'still BROKEN'}")
+        elif not found.ok:
+            click.echo("run `samestory check --repair` to fix it")
+    if not found.ok_now:
         sys.exit(1)
 
 

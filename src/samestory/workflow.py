@@ -45,16 +45,21 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)
     stories: set[str] = field(default_factory=set)
     copies: int = 0
+    # records under the id of a stored (or earlier) article with another title or text: kept
+    # aside in the store's conflicts table, never stored over it nor counted as duplicates
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def seen(self) -> int:
-        return self.added + self.duplicate + self.failed
+        return self.added + self.duplicate + self.failed + len(self.conflicts)
 
     def to_dict(self) -> dict:
         return {
             "added": self.added,
             "duplicate": self.duplicate,
             "copies": self.copies,
+            "conflict": len(self.conflicts),
+            "conflicts": list(self.conflicts),
             "failed": self.failed,
             "failures": [str(f) for f in self.failures],
             "stories": sorted(self.stories),
@@ -254,7 +259,8 @@ class Ingestor:
 
     def __init__(self, store: Store, *, outlet: str | None = None, batch_size: int = 32,
                  allow_private: bool = False, fetcher=None, engine=None, outlets=None,
-                 compare_stories: bool = False) -> None:
+                 compare_stories: bool = False, lock_timeout: float | None = None,
+                 on_lock_wait: Callable[[str], None] | None = None) -> None:
         from samestory.clean.boilerplate import BoilerplateMiner
         from samestory.cluster import StoryClusterer
         from samestory.dedup import DedupIndex
@@ -268,14 +274,51 @@ class Ingestor:
         self.allow_private = allow_private
         self.fetcher = fetcher
         self.engine = engine or LocalEngine()
+        # one writer at a time (``store.lock``): a second ingest waits here (``on_lock_wait`` says
+        # so) or, past ``lock_timeout`` seconds, refuses with a StoreError
+        self.lock_timeout = lock_timeout
+        self.on_lock_wait = on_lock_wait or (lambda message: log.warning("%s", message))
+        with self._writing():
+            self._load()
+
+    def _writing(self):
+        """The writer lock, held while the state is loaded and while batches are written."""
+        import contextlib
+
+        if self.store.readonly:
+            return contextlib.nullcontext()
+        lock = self.store.writer_lock
+
+        @contextlib.contextmanager
+        def held():
+            lock.acquire(self.lock_timeout, self.on_lock_wait)
+            try:
+                # another writer committed since this one loaded its state: start from theirs
+                if getattr(self, "_generation", None) is not None and self.store.writer_generation() != self._generation:
+                    self._load()
+                yield
+            finally:
+                lock.release()
+
+        return held()
+
+    def _load(self) -> None:
+        """The learned state of the stateful stages, as the last committed batch left it."""
+        from samestory.clean.boilerplate import BoilerplateMiner
+        from samestory.cluster import StoryClusterer
+        from samestory.dedup import DedupIndex
+
+        store = self.store
+        self._generation = store.writer_generation()
         miner_state = store.load_state(self.STATE_MINER)
         self.miner = BoilerplateMiner.from_state(miner_state) if miner_state else BoilerplateMiner()
         self.clusterer = self._load_clusterer(StoryClusterer)
         self._events_seen = len(self.clusterer.events_)
         self.dedup, self._dedup_saved = self._load_dedup(DedupIndex)
+        self._conflicts: list[Article] = []  # written with the next batch
         self._miner_due = 0  # batches until the miner's state is saved again
         self._miner_unsaved = False
-        self._in_flight: set[str] = set()
+        self._in_flight: dict[str, tuple[str, str]] = {}  # id -> (title, text before cleaning)
         self._repointed: dict = {}  # article id -> its new DuplicateLink (or None), not yet stored
         self._recount_sources()
 
@@ -311,20 +354,24 @@ class Ingestor:
         """Ingest documents already read (a feed watcher's new entries, say). With
         ``compare_stories`` the touched stories are compared at the end and their Coverage
         documents stored, so the first page view reads them (``compared(done, total)`` reports)."""
+        from samestory.ingest import scrub_item
+
         report = IngestReport()
-        cleaned = self.engine.map_ordered(clean_batch, batched(stream, self.batch_size))
-        prepared = (self._prepare(batch, report) for batch in cleaned)
-        for batch in self.engine.map_ordered(enrich_batch, prepared):
-            self._store_batch(batch, report)
-            if progress:
-                progress(len(batch))
-        if self._miner_unsaved:
-            with self.store.transaction():
-                self.store.save_state(self.STATE_MINER, self.miner.to_state())
-            self._miner_unsaved = False
-        self._save_dedup_if_stale()
-        if self.compare_stories:
-            self.store_documents(report.stories, compared)
+        with self._writing():
+            stream = (scrub_item(item) for item in stream)  # text no store can hold: repaired or refused here
+            cleaned = self.engine.map_ordered(clean_batch, batched(stream, self.batch_size))
+            prepared = (self._prepare(batch, report) for batch in cleaned)
+            for batch in self.engine.map_ordered(enrich_batch, prepared):
+                self._store_batch(batch, report)
+                if progress:
+                    progress(len(batch))
+            if self._miner_unsaved:
+                with self.store.transaction():
+                    self.store.save_state(self.STATE_MINER, self.miner.to_state())
+                self._miner_unsaved = False
+            self._save_dedup_if_stale()
+            if self.compare_stories:
+                self.store_documents(report.stories, compared)
         return report
 
     def store_documents(self, story_ids: Iterable[str], compared: Callable[[int, int], None] | None = None) -> None:
@@ -400,6 +447,8 @@ class Ingestor:
 
     def _prepare(self, items: list[Article | Failure], report: IngestReport) -> list[Article | Failure]:
         """Client side, in arrival order: learned boilerplate, already-stored check, dedup."""
+        from samestory.models import article_id_for
+
         out: list[Article | Failure] = []
         for a in items:
             if isinstance(a, Failure):
@@ -407,11 +456,20 @@ class Ingestor:
                 continue
             # stored already: skipped before the miner sees it, so reading an input again never
             # counts its lines twice (the id does not depend on what the miner removes)
-            if a.id in self._in_flight or self.store.has_article(a.id):
-                report.duplicate += 1
+            origin = (a.title, a.raw_text or a.text)
+            known = self._in_flight.get(a.id) or self.store.article_origin(a.id)
+            if known is not None:
+                # an id the input gave, now with another title or text: kept aside, never dropped
+                # (a content-hash id cannot clash: the same id is the same outlet, URL, title and text)
+                if known[1] and origin != known and a.id != article_id_for(a.outlet, a.url, a.title, a.text):
+                    self._conflicts.append(a)
+                    report.conflicts.append(f"{a.source}: id {a.id!r} already names an article with another "
+                                            f"{'text' if origin[1] != known[1] else 'title'}; kept aside as a conflict")
+                else:
+                    report.duplicate += 1
                 continue
             a = self._apply_miner(a)
-            self._in_flight.add(a.id)
+            self._in_flight[a.id] = origin
             out.append(self.dedup.add(a))
         # a better canonical (the original after its aggregator copy) re-points earlier links
         self._repointed.update(self.dedup.take_repointed())
@@ -427,6 +485,16 @@ class Ingestor:
         fresh = [dataclasses.replace(a, duplicate=self._repointed.pop(a.id)) if a.id in self._repointed else a
                  for a in fresh]
         with self.store.transaction():
+            # the state this writer holds is the store's last committed one, or it must not write
+            if self.store.writer_generation() != self._generation:
+                from samestory.errors import StoreError
+
+                raise StoreError(f"{self.store.path}: another writer committed since this ingest loaded its state; "
+                                 "nothing of this batch was written (run the ingest again)")
+            self._generation = self.store.bump_writer_generation()
+            for c in self._conflicts:
+                self.store.record_conflict(c)
+            self._conflicts.clear()
             touched: set[str] = set()
             rebuild: set[str] = set()  # stories whose members changed other than by new articles
             added: dict[str, list[Article]] = {}  # story id -> its new articles
@@ -461,7 +529,8 @@ class Ingestor:
                 size = self.store.save_state(self.STATE_MINER, self.miner.to_state())
                 self._miner_due = -(-size // self.MINER_BYTES_PER_BATCH)  # batches until the next save
         self.clusterer.evict_closed()  # saved above: closed stories now live in the store only
-        self._in_flight.difference_update(a.id for a in fresh)
+        for a in fresh:
+            self._in_flight.pop(a.id, None)
         report.failed += len(failures)
         report.failures.extend(failures)
         report.stories |= {self.store.resolve_story_id(s) for s in touched}
@@ -488,6 +557,11 @@ class Ingestor:
                 touched.add(new)
             elif kind == "split":
                 old, new = ev["from"], ev["into"]
+                if self.store.resolve_story_id(new) != new:  # the clusterer never reuses a retired id
+                    from samestory.errors import StoreError
+
+                    raise StoreError(f"{self.store.path}: split-off story {new} has the id of a story merged away "
+                                     "(its alias would send its articles elsewhere); nothing of this batch was written")
                 moved = set(ev["articles"])
                 # copies the ingest stored beside their canonical without clustering them follow it
                 known = self.clusterer.assignments_
@@ -621,6 +695,10 @@ class _StoreArchive:
 
     def resolve(self, story_id: str) -> str:
         return self.store.resolve_story_id(story_id)
+
+    def knows(self, story_id: str) -> bool:
+        """Whether the id names or named a story (the clusterer never gives it again)."""
+        return self.store.story_id_known(story_id)
 
     def story_of(self, article_id: str) -> str | None:
         sid = self.store.story_of(article_id)

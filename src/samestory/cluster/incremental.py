@@ -38,7 +38,8 @@ How an article is placed (``StoryClusterer.assign``):
    ``max_idle_articles`` arrivals without growth. So the open set, and the per-article cost, is
    bounded by the time window, not by the number of stories ever stored.
 
-Story ids: ``"s-" + sha1(founding article id)[:12]``; a story keeps its id for life.
+Story ids: ``"s-" + sha1(founding article id)[:12]``; a story keeps its id for life, and an id is
+never given to a second story (not even one whose first story was merged away: its alias lives on).
 The same input order always gives the same result (no randomness, ties broken by founding order).
 Learned state lives in attributes ending in ``_``; ``to_state``/``from_state`` persist it as JSON.
 """
@@ -504,14 +505,27 @@ class StoryClusterer:
 
     def _new_story(self, f: ArticleFeatures, seq: int) -> _Story:
         sid = story_id_for(f.article_id)
-        if sid in self.by_id_:  # a hash clash or a re-used founding id: keep ids unique
-            sid = story_id_for(f"{f.article_id}#{seq}")
+        # a hash clash, a re-used founding id, or (a split-off half led by the founder of a story
+        # merged away earlier) a retired id whose alias still sends readers to its successor:
+        # an id is never given twice
+        n = 0
+        while self._id_taken(sid):
+            n += 1
+            sid = story_id_for(f"{f.article_id}#{seq}" if n == 1 else f"{f.article_id}#{seq}#{n}")
         st = _Story(len(self.stories_), sid, seq)
         self.stories_.append(st)
         self.by_id_[sid] = st
         self._open_row(st)
         self._add(st, f, seq)
         return st
+
+    def _id_taken(self, sid: str) -> bool:
+        """Whether ``sid`` names or named a story: in memory, merged away, or (stories that left
+        memory, aliases of merged ones) known to the archive."""
+        if sid in self.by_id_ or sid in self.successors_:
+            return True
+        knows = getattr(self.archive, "knows", None)
+        return bool(knows and knows(sid))
 
     def _open_row(self, st: _Story) -> None:
         n = len(self._row_story)

@@ -29,11 +29,18 @@ unknown extension is sniffed like stdin: ``{`` starts JSON Lines, ``<`` an HTML 
 
 Every document is capped at ``max_bytes`` (20 MB by default): a bigger page, line or record
 is a Failure saying so.
+
+What a store cannot hold costs only its record: a name that is not valid UTF-8 is skipped with a
+Failure (the path shown with ``\\xNN`` for its bad bytes), FIFOs, devices and sockets are skipped
+with a Failure before anything opens them (reading one could block for ever), and a lone UTF-16
+surrogate in a record's text is replaced by U+FFFD, or refuses the record when it is in its id
+(``scrub_item``).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -48,6 +55,9 @@ from samestory.ingest._common import (
     decode_text_input,
     failure_from,
     guarded,
+    has_surrogates,
+    printable_path,
+    scrub_item,
     too_big,
 )
 from samestory.ingest.feeds import iter_feed_docs, looks_like_feed, read_feed
@@ -76,6 +86,7 @@ __all__ = [
     "read_url_list",
     "fetch_docs",
     "is_url",
+    "scrub_item",
 ]
 
 # (suffix, reader kind); longest suffixes first so ".html.gz" wins over ".gz".
@@ -167,6 +178,13 @@ def read_inputs(
             own_fetcher = Fetcher(allow_private=allow_private, max_bytes=max_bytes)
         return own_fetcher
 
+    for item in _read_inputs(paths, outlet=outlet, outlets=outlets, fetcher=fetcher, get_fetcher=get_fetcher,
+                             max_bytes=max_bytes, stdin=stdin, on_skip=on_skip,
+                             close=lambda: own_fetcher and own_fetcher.close()):
+        yield scrub_item(item)
+
+
+def _read_inputs(paths, *, outlet, outlets, fetcher, get_fetcher, max_bytes, stdin, on_skip, close) -> Iterator[Item]:
     try:
         for arg in paths:
             arg_s = os.fspath(arg)
@@ -188,8 +206,7 @@ def read_inputs(
             except Exception as e:  # noqa: BLE001 - the iterator contract: never raise
                 yield failure_from(e, arg_s)
     finally:
-        if own_fetcher is not None:
-            own_fetcher.close()
+        close()
 
 
 def _read_dir(
@@ -215,6 +232,10 @@ def _read_dir(
             if name.startswith(".") or name.lower().endswith(SIDECAR_SUFFIX):
                 continue
             path = Path(dirpath, name)
+            if has_surrogates(str(path)):  # bytes that are not UTF-8: no message, store or page could name it
+                yield Failure(printable_path(str(path)), "the file name is not valid UTF-8: skipped (rename the file "
+                                                         "to read it)")
+                continue
             if reader_for(name) is None:
                 if on_skip is not None:
                     on_skip(str(path), "unknown file type (not a .txt, .html, .jsonl, .rss/.atom/.xml, .warc or .urls file)")
@@ -237,6 +258,11 @@ def read_path(
     """Read one file with the reader its name calls for (sniffing when the name says nothing)."""
     path = Path(path)
     source = str(path)
+    special = _special_file(path)
+    if special:
+        yield Failure(printable_path(source), f"{special}, not a regular file: skipped without opening it "
+                                              "(reading it could wait for ever)")
+        return
     kind = reader_for(path.name)
     if kind is None:
         if path.name.lower().endswith(SIDECAR_SUFFIX):
@@ -262,6 +288,23 @@ def read_path(
     else:  # urls
         items = read_url_list(path, fetcher if fetcher is not None else (get_fetcher() if get_fetcher else None), outlet=outlet, max_bytes=max_bytes)
     yield from guarded(items, source)
+
+
+def _special_file(path: Path) -> str | None:
+    """What ``path`` is when it is a FIFO, a device or a socket (found by stat, never by opening it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or unreadable: the reader says so
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
 
 
 def _read_xml(path: Path, *, outlet: str | None, fetcher: Fetcher | None, max_bytes: int) -> Iterator[Item]:

@@ -144,15 +144,46 @@ def bom_encoding(data: bytes) -> str | None:
     return None
 
 
-def binary_reason(data: bytes) -> str | None:
-    """Why ``data`` looks binary rather than text, or None. Files with a UTF-16/32 BOM are text."""
-    if bom_encoding(data):
+def utf16_without_bom(data: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``data`` (no BOM) reads as UTF-16 text, else None.
+
+    Text in a Latin script stored as UTF-16 has a NUL as every other byte (the high byte of each
+    code unit) and almost none in between; binary data has NULs anywhere. Both the pattern (at
+    least 40% NULs on one side, at most 5% on the other, of the first 4 KB) and a strict decode
+    of that sample must agree."""
+    sample = data[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    zeros_even, zeros_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    for codec, high, low in (("utf-16-le", zeros_odd, zeros_even), ("utf-16-be", zeros_even, zeros_odd)):
+        if high >= 0.4 and low <= 0.05:
+            try:
+                text = sample.decode(codec)
+            except UnicodeDecodeError:
+                # a sample cut inside a surrogate pair is still UTF-16
+                try:
+                    text = sample[:-2].decode(codec)
+                except UnicodeDecodeError:
+                    return None
+            controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v\x1b")
+            return codec if controls <= 0.05 * max(1, len(text)) else None
+    return None
+
+
+def binary_reason(data: bytes, *, lines: bool = False) -> str | None:
+    """Why ``data`` looks binary rather than text, or None. Files with a UTF-16/32 BOM are text,
+    and so is UTF-16 without one (``utf16_without_bom``). With ``lines`` (a line-based format:
+    each bad line is refused on its own) a stray NUL byte only counts toward the share of control
+    bytes instead of refusing the whole input."""
+    if bom_encoding(data) or utf16_without_bom(data):
         return None
     head = data[:_CHUNK]
     for magic, what in _MAGIC:
         if head.startswith(magic):
             return f"binary file ({what}), not text"
-    if b"\x00" in head:
+    if b"\x00" in head and not lines:
         return "binary file (contains NUL bytes), not text"
     if head:
         controls = sum(head.count(bytes([c])) for c in _CONTROL)
@@ -210,6 +241,12 @@ def decode_bytes(data: bytes, declared: Iterable[str | None] = ()) -> tuple[str,
             return data.decode(enc), enc
         except UnicodeDecodeError:
             return data.decode(enc, errors="replace"), f"{enc} (with replacement characters)"
+    enc = utf16_without_bom(data)  # before UTF-8: UTF-16 of ASCII text is valid UTF-8 (with NULs)
+    if enc:
+        try:
+            return data.decode(enc), f"{enc} (no BOM)"
+        except UnicodeDecodeError:
+            return data.decode(enc, errors="replace"), f"{enc} (no BOM, with replacement characters)"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -379,6 +416,71 @@ def check_iso_date(value: str, source: str, where: str, record: str | None = Non
             record,
         )
     return value
+
+
+# ---------------------------------------------------------------- text no store can hold
+
+# a lone UTF-16 surrogate (JSON's "\\ud800", a file name's undecodable byte) is not Unicode text:
+# SQLite, JSON output and the terminal all refuse to encode it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def has_surrogates(text: str | None) -> bool:
+    return bool(text) and _SURROGATE.search(text) is not None
+
+
+def repair_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def printable_path(text: str) -> str:
+    """A path for messages: bytes that are not UTF-8 shown as ``\\xNN`` (they came in as surrogates)."""
+    if not has_surrogates(text):
+        return text
+    try:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte (JSON's \\ud800)
+        return repair_surrogates(text)
+
+
+_DOC_TEXT_FIELDS = ("content", "url", "outlet", "title", "published", "language")
+
+
+def scrub_item(item: Item) -> Item:
+    """``item`` with nothing a store cannot hold. A Failure's texts are made printable; a RawDoc's
+    lone surrogates are replaced by U+FFFD (the repair is logged and noted in ``meta["repaired"]``),
+    except in its id, which must stay exact: that record becomes a Failure saying why."""
+    import dataclasses
+
+    if isinstance(item, Failure):
+        if any(has_surrogates(v) for v in (item.source, item.reason, item.record)):
+            return dataclasses.replace(item, source=printable_path(item.source), reason=repair_surrogates(item.reason),
+                                       record=printable_path(item.record) if item.record else item.record)
+        return item
+    fixes = {}
+    for name in _DOC_TEXT_FIELDS:
+        value = getattr(item, name, None)
+        if isinstance(value, str) and has_surrogates(value):
+            fixes[name] = repair_surrogates(value)
+    meta = dict(item.meta) if isinstance(item.meta, dict) else {}
+    for name in ("author", "published_unparsed"):  # meta fields that reach the stored article
+        if isinstance(meta.get(name), str) and has_surrogates(meta[name]):
+            meta[name] = repair_surrogates(meta[name])
+            fixes.setdefault(name, None)
+    source = printable_path(item.source)
+    record = meta.get("record")
+    if has_surrogates(item.id):
+        return Failure(source, "field 'id' holds a lone UTF-16 surrogate (e.g. \\ud800), which is not text; "
+                               "fix the id (it must stay exact, so it is not repaired)", stage="ingest", record=record)
+    if not fixes and source == item.source:
+        return item
+    if fixes:
+        note = f"lone UTF-16 surrogates replaced by U+FFFD in {', '.join(fixes)}"
+        meta["repaired"] = note
+        where = f"{source}#{record}" if record else source
+        log.warning("%s: %s", where, note)
+    fields = {k: v for k, v in fixes.items() if v is not None}
+    return dataclasses.replace(item, source=source, meta=meta, **fields)
 
 
 # ---------------------------------------------------------------- never raise out of a stream

@@ -23,12 +23,14 @@ from samestory.ingest._common import (
     DEFAULT_MAX_BYTES,
     Item,
     binary_reason,
+    bom_encoding,
     check_fields,
     decode_bytes,
     failure_from,
     json_type,
     mb,
     too_big,
+    utf16_without_bom,
 )
 from samestory.models import Failure, RawDoc
 
@@ -124,14 +126,19 @@ def iter_jsonl_stream(
     """Articles from JSON Lines arriving as byte chunks (a file, gzip stream or stdin).
 
     A binary stream gives one Failure; so does a stream whose first lines are all broken
-    (it is not JSON Lines at all), instead of one Failure per line.
+    (it is not JSON Lines at all), instead of one Failure per line. A stray NUL byte costs only
+    its line; UTF-16 and UTF-32 (with a BOM, and UTF-16 without one) are read as such.
     """
     chunks = iter(chunks)
     first = next(chunks, b"")
-    why = binary_reason(first) if first else None
+    why = binary_reason(first, lines=True) if first else None
     if why:
         yield Failure(source, why)
         return
+    wide = bom_encoding(first) if not first.startswith(b"\xef\xbb\xbf") else None
+    wide = wide or utf16_without_bom(first)
+    if wide:  # lines are split on b"\n": re-encode the stream as UTF-8 first
+        first, chunks = b"", _transcoded(itertools.chain([first], chunks), wide)
     broken_from_start = 0
     for lineno, line in iter_lines(itertools.chain([first], chunks), max_bytes):
         record = f"line {lineno}"
@@ -141,6 +148,10 @@ def iter_jsonl_stream(
         if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         if not line.strip():
+            continue
+        if b"\x00" in line:
+            yield Failure(source, f"the line holds NUL bytes (binary data), not JSON text: skipped "
+                                  f"(first at byte {line.index(0) + 1})", record=record)
             continue
         try:
             text, _how = decode_bytes(line)
@@ -161,6 +172,20 @@ def iter_jsonl_stream(
             yield failure_from(e, source, record)
             continue
         yield doc
+
+
+def _transcoded(chunks: Iterable[bytes], codec: str) -> Iterator[bytes]:
+    """UTF-8 chunks from chunks in ``codec`` (a BOM is dropped; undecodable units become U+FFFD)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    for chunk in chunks:
+        text = decoder.decode(chunk)
+        if text:
+            yield text.encode("utf-8", "surrogatepass")
+    tail = decoder.decode(b"", final=True)
+    if tail:
+        yield tail.encode("utf-8", "surrogatepass")
 
 
 def _file_chunks(f: BinaryIO) -> Iterator[bytes]:

@@ -114,6 +114,17 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the database ({exc})") from exc
         self._lock = threading.RLock()
+        self._writer_lock = None
+
+    @property
+    def writer_lock(self):
+        """This database's one-writer lock (``store.lock.WriterLock``), one per Store: an ingest
+        holds it while it loads and writes its state, so a second one waits or refuses."""
+        if self._writer_lock is None:
+            from samestory.store.lock import WriterLock
+
+            self._writer_lock = WriterLock(self.path)
+        return self._writer_lock
 
     # ---- lifecycle ----
     def close(self) -> None:
@@ -145,6 +156,20 @@ class Store:
             else:
                 self.conn.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads that see one committed state (a read transaction: WAL keeps it while writers go on);
+        inside a write transaction, that transaction's own state."""
+        with self._lock:
+            if self.conn.in_transaction:
+                yield
+                return
+            self.conn.execute("BEGIN")
+            try:
+                yield
+            finally:
+                self.conn.execute("COMMIT")
+
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             cur = self.conn.execute(sql, params)
@@ -153,6 +178,12 @@ class Store:
     # ---- articles ----
     def has_article(self, article_id: str) -> bool:
         return bool(self._query("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def article_origin(self, article_id: str) -> tuple[str, str] | None:
+        """The stored article's title and text before cleaning (what a re-read of the same record
+        gives again), or None when no article has this id."""
+        rows = self._query("SELECT title, raw_text FROM articles WHERE id = ?", (article_id,))
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def upsert_article(self, article: Article) -> bool:
         """Store ``article``; return True when it was new. Same id and same content: no change."""
@@ -544,9 +575,92 @@ class Store:
                 (failure.source, failure.record, failure.stage, failure.reason),
             )
 
+    def record_conflict(self, article: Article) -> None:
+        """Keep aside a record that came under the id of a stored article with other content."""
+        with self._lock:
+            self.conn.execute("INSERT INTO conflicts (article_id, source, title, text) VALUES (?, ?, ?, ?)",
+                              (article.id, article.source, article.title, article.raw_text or article.text))
+
+    def conflicts(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """The records kept aside as conflicts, the newest first: id, source, title, text, at."""
+        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conflicts'"):
+            return []  # a read-only store written before the table existed
+        return [dict(zip(("article_id", "source", "title", "text", "at"), r)) for r in self._query(
+            "SELECT article_id, source, title, text, at FROM conflicts ORDER BY id DESC LIMIT ?", (limit,))]
+
     def failures(self, *, limit: int = 100) -> list[Failure]:
         return [Failure(source=r[0], record=r[1], stage=r[2], reason=r[3]) for r in self._query(
             "SELECT source, record, stage, reason FROM failures ORDER BY id DESC LIMIT ?", (limit,))]
 
     def integrity_check(self) -> str:
         return self._query("PRAGMA integrity_check")[0][0]
+
+    # ---- the membership invariant: every article in exactly one existing story ----
+    WRITER_GENERATION = "writer-generation"
+
+    def writer_generation(self) -> int:
+        """How many ingest batches were committed (a writer that loaded its state at another
+        count must reload it before it writes)."""
+        return int(self.load_state(self.WRITER_GENERATION) or 0)
+
+    def bump_writer_generation(self) -> int:
+        """Count one more committed batch; call inside the batch's transaction."""
+        n = self.writer_generation() + 1
+        self.save_state(self.WRITER_GENERATION, n)
+        return n
+
+    def story_id_known(self, story_id: str) -> bool:
+        """Whether ``story_id`` names or named a story: a story row, an alias of a merged story, or
+        the clusterer's row of one (a story id is never given twice)."""
+        return bool(self._query(
+            "SELECT 1 FROM stories WHERE id = ?1 UNION ALL SELECT 1 FROM story_aliases WHERE old_id = ?1"
+            " UNION ALL SELECT 1 FROM cluster_stories WHERE id = ?1 LIMIT 1", (story_id,)))
+
+    def membership_problems(self) -> dict[str, list]:
+        """What breaks "every article in exactly one existing story" (the primary key of
+        story_articles makes it at most one):
+
+        - ``orphans``: article ids in no story;
+        - ``dangling``: ``(article id, story id)`` memberships whose story has no row, or only an
+          alias (a retired id: the row a reader reaches holds other articles);
+        - ``stale``: story rows whose article list is not exactly their members (empty rows too).
+        """
+        orphans = [r[0] for r in self._query(
+            "SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM story_articles sa WHERE sa.article_id = a.id)"
+            " ORDER BY a.rowid")]
+        dangling = [(r[0], r[1]) for r in self._query(
+            "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+            " WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = sa.story_id)"
+            " OR EXISTS (SELECT 1 FROM story_aliases al WHERE al.old_id = sa.story_id) ORDER BY a.rowid")]
+        stale = [r[0] for r in self._query(
+            "SELECT s.id FROM stories s WHERE"
+            " (SELECT count(*) FROM story_articles sa WHERE sa.story_id = s.id)"
+            "   != json_array_length(json_extract(s.data, '$.article_ids'))"
+            " OR json_array_length(json_extract(s.data, '$.article_ids')) = 0"
+            " OR EXISTS (SELECT 1 FROM json_each(s.data, '$.article_ids') j WHERE NOT EXISTS"
+            "   (SELECT 1 FROM story_articles sa WHERE sa.article_id = j.value AND sa.story_id = s.id))"
+            " ORDER BY s.id")]
+        return {"orphans": orphans, "dangling": dangling, "stale": stale}
+
+    def count_conflicts(self) -> int:
+        if not self._query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'conflicts'"):
+            return 0
+        return self._query("SELECT count(*) FROM conflicts")[0][0]
+
+    def rename_cluster_story(self, old_id: str, new_id: str) -> int:
+        """Give the clusterer's live row(s) of ``old_id`` (not the merged-away one) the id
+        ``new_id``, in its state and in the header's open rows; return the rows changed. For the
+        repair of a story that was given a retired id."""
+        with self._lock:
+            rows = self.conn.execute("SELECT idx, data FROM cluster_stories WHERE id = ? AND status != 'merged'",
+                                     (old_id,)).fetchall()
+            for idx, data in rows:
+                d = json.loads(data)
+                d["id"] = new_id
+                self.conn.execute("UPDATE cluster_stories SET id = ?, data = ? WHERE idx = ?",
+                                  (new_id, json.dumps(d, ensure_ascii=False), idx))
+            header = self.load_cluster_header()
+            if header is not None and old_id in header.get("open_rows", ()):
+                header["open_rows"] = [new_id if s == old_id else s for s in header["open_rows"]]
+                self.save_state(self.CLUSTER_HEADER, header)
+            return len(rows)

@@ -202,3 +202,20 @@ def m005_story_events() -> str:
         CREATE INDEX story_events_from ON story_events(from_id);
         CREATE INDEX story_events_into ON story_events(into_id);
         """
+
+
+@migration
+def m006_conflicts() -> str:
+    # a record that arrives under the id of a stored article but with other content is kept aside
+    # here (never stored over the article, never counted as a duplicate); `samestory check` counts them
+    return """
+        CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL,                 -- the id both records claim
+            source TEXT NOT NULL,                     -- where the conflicting record came from
+            title TEXT NOT NULL,
+            text TEXT NOT NULL,                       -- the conflicting record's text before cleaning
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+        );
+        CREATE INDEX conflicts_article ON conflicts(article_id);
+        """

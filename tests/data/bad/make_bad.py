@@ -320,6 +320,62 @@ NO_TEXT_HTML = """<!DOCTYPE html>
 """
 
 
+# One bad record costs only itself (issue 20): each file below holds good records beside the bad one.
+HARBOUR_TEXT = ("The harbour office said on Monday that the repairs to the east pier will start in April and "
+                "take about ten weeks.\n\nFerries will use the west pier while the work goes on.")
+
+
+def _record(rid: str, title: str, text: str = HARBOUR_TEXT) -> dict:
+    return {"id": rid, "outlet": "Harbour Courier", "title": title, "published": "2025-03-03T08:00:00Z", "text": text}
+
+
+def _integrity_files() -> dict[str, bytes]:
+    good = json.dumps(_record("surrogate-good", "East pier repairs start in April"))
+    surrogate = (good + "\n"
+                 # a lone surrogate in the title and text: repaired (U+FFFD), the record kept
+                 + '{"id": "surrogate-repaired", "outlet": "Harbour Courier", "title": "Pier \\ud800 works", '
+                   '"published": "2025-03-03T09:00:00Z", "text": "The west pier \\ud800 reopens on Friday after '
+                   'a week of repairs to its lights, the harbour office said."}\n'
+                 # ... and in the id, which must stay exact: refused
+                 + '{"id": "surrogate-\\ud800-id", "title": "Id with a lone surrogate", "text": "Body text."}\n')
+    nul = (json.dumps(_record("nul-before", "Ferry timetable changes in April")).encode() + b"\n"
+           + b'{"id": "nul-line", "title": "A line with a NUL \x00 byte", "text": "Body."}\n'
+           + json.dumps(_record("nul-after", "New lights for the west pier")).encode() + b"\n")
+    utf16_jsonl = "\n".join(json.dumps(_record(f"utf16-{i}", t), ensure_ascii=False)
+                            for i, t in enumerate(["Café owner opens on the east pier", "Pier café wins a prize"])) + "\n"
+    conflicting = "\n".join(json.dumps(r) for r in [
+        _record("conflict-1", "East pier repairs start in April"),
+        # the same id, another text: kept aside as a conflict, never counted as a duplicate
+        _record("conflict-1", "East pier repairs start in April", HARBOUR_TEXT.replace("ten weeks", "six months")),
+    ]) + "\n"
+    return {
+        "lone-surrogate.jsonl": surrogate.encode("ascii"),
+        "nul-line.jsonl": nul,
+        "utf16le-no-bom.txt": f"{ENCODED_TITLE}\n\n{ENCODED_BODY}".encode("utf-16-le"),
+        "utf16le-no-bom.jsonl": utf16_jsonl.encode("utf-16-le"),
+        "conflicting-ids.jsonl": conflicting.encode("utf-8"),
+    }
+
+
+def make_special(outdir: Path) -> dict[str, Path]:
+    """Files git cannot hold, made at test time: a FIFO and a UNIX socket named like articles (never
+    opened: reading a FIFO blocks until someone writes), and an article whose name is not valid UTF-8."""
+    import os
+    import socket
+
+    outdir = Path(outdir)
+    outdir.mkdir(parents=True, exist_ok=True)
+    fifo = outdir / "fifo.txt"
+    os.mkfifo(fifo)
+    sock_path = outdir / "socket.txt"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    sock.close()  # the socket file stays
+    bad_name = outdir / os.fsdecode(b"bad-name-\xff.txt")
+    bad_name.write_text(f"{ENCODED_TITLE}\n\n{ENCODED_BODY}", encoding="utf-8")
+    return {"fifo.txt": fifo, "socket.txt": sock_path, "bad-name": bad_name}
+
+
 def _committed_files() -> dict[str, bytes]:
     sample_warc = (GOOD / "sample.warc.gz").read_bytes()
     warc_plain = gzip.decompress(sample_warc)  # all members
@@ -374,6 +430,7 @@ def _committed_files() -> dict[str, bytes]:
         "hostile.txt": HOSTILE_TEXT.encode("utf-8"),
         "hostile.html": HOSTILE_HTML.encode("utf-8"),
         "no-text.html": NO_TEXT_HTML.encode("utf-8"),
+        **_integrity_files(),
     }
 
 
