@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from samestory.models import Article, Coverage, Evidence, Omission
 from samestory.report._common import canonical_of
 from samestory.text.dates import parse_iso
-from samestory.text.words import CLAIM_STOP
 
 __all__ = ["readable_date", "neutral_title", "headlines", "Headline", "attribution_findings", "Finding",
            "omissions_shown", "copy_outlets", "timeline", "TimelineDay", "TimelineItem", "balance", "Balance",
@@ -78,6 +77,8 @@ def copy_outlets(coverage: Coverage) -> dict[str, str]:
 
 def _words(text: str) -> set[str]:
     """Content words, lower case, possessives dropped ("dam’s" = "dam's" = "dam")."""
+    from samestory.text.words import CLAIM_STOP  # spaCy's stop list: imported on first use, not with the renderers
+
     words = (re.sub(r"['’]s$", "", w.lower().replace("’", "'")) for w in _WORD.findall(text or ""))
     return {w for w in words if w and w not in CLAIM_STOP}
 
