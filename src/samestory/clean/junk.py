@@ -211,6 +211,13 @@ _MONTHS = (
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec"
 ).split()
+# German, French, Spanish, Italian and Portuguese month names: datelines on European pages ("24. März 2004")
+_MONTHS += (
+    "januar jänner februar märz mai juni juli oktober dezember janvier février mars avril juin juillet août septembre "
+    "octobre novembre décembre enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre "
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre janeiro fevereiro março maio junho julho "
+    "setembro outubro novembro dezembro mär okt dez"
+).split()
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split()
 _TIME_WORDS = set(
     _MONTHS + _WEEKDAYS + (
@@ -218,7 +225,10 @@ _TIME_WORDS = set(
         "updated update published posted last modified on at ago just now yesterday today "
         "sec secs second seconds min mins minute minutes hr hrs hour hours day days week weeks "
         "wk wks month months mo yr yrs year years views view reads read time reading comments "
-        "comment shares share likes like de the of and"
+        "comment shares share likes like de the of and "
+        # German / French / Spanish dateline words ("Letzte Änderung 14.02.2019", "publié le 3 mars")
+        "uhr am um vom letzte letzter änderung aktualisiert veröffentlicht stand vor minuten stunden tagen "
+        "publié mis à jour le la el del actualizado publicado hace"
     ).split()
 )
 _SHARE_WORDS = set(
@@ -244,12 +254,19 @@ _READ_MORE_LINE = re.compile(
     r"( of)?( the| this)?( article| story| stories| report| post| piece| coverage| news)?"
     r"|(read|see|view) (article|story|more)|continue reading( this| the)?( article| story)?|keep reading"
     r"|read (the )?(article|story) (here|online|in full)|full (story|article)( here)?|more (here|details)"
+    # German, French, Spanish, Italian, Portuguese ("Weiterlesen", "Mit top+ weiterlesen", "Pour lire la suite")
+    r"|((jetzt|hier|mit [\w+ ]{1,20}) )?weiterlesen|(den )?(ganzen|vollständigen) artikel lesen|mehr lesen|mehr erfahren"
+    r"|(pour )?lire la suite|pour accéder en illimité|lire plus|(seguir|continuar) leyendo|leer más|leia mais"
+    r"|continua a leggere|leggi (tutto|di più)"
     r")( here| online| in full| now| on [\w .'’-]{1,40}| at [\w .'’-]{1,40})?",
     _I,
 )
 _READ_MORE_PREFIX = re.compile(
     r"^(read more|read also|also read|more|related|related article|related story|see also|recommended|don'?t miss"
-    r"|must read|also see|watch|watch more|click here)\s*[:|»›>–—]\s*\S",
+    r"|must read|also see|watch|watch more|click here"
+    r"|lesen sie (auch|hier|mehr|dazu)|auch lesen|lies auch|mehr zum thema|siehe auch|zum thema|passend dazu|das könnte"
+    r" (dich|sie) (auch )?interessieren|lire aussi|à lire aussi|voir aussi|le puede interesar|te puede interesar"
+    r"|lee también|lea también|leia também|leggi anche|vedi anche)\s*[:|»›>–—]\s*\S",
     _I,
 )
 # A [caption ...] / [/caption] tag, also when wrapped over lines. The body is capped at 400
@@ -269,7 +286,9 @@ _GUARDIAN_CREDIT = re.compile(
 _CAPTION_PREFIX = re.compile(r"^(pictured|above|below|top|left|right|inset|main picture|main image)\s*:\s*\S", _I)
 _CREDIT_PREFIX = re.compile(
     r"^\(?\s*(photo|photograph|picture|pic|image|images|credit|photo credit|image credit|picture credit|source|"
-    r"photography|video|illustration|graphic|main image|header image|featured image|cover image)s?"
+    r"photography|video|illustration|graphic|main image|header image|featured image|cover image"
+    r"|foto|fotos|bild|bilder|titelbild|beitragsbild|bildquelle|quelle|fotoquelle|crédits? photos?|crédits?"
+    r"|image illustrative|fotografía|imagen)s?"
     r"\s*(:|by|courtesy( of)?|via|credit)\s*[^\n]{1,100}$",
     _I,
 )
@@ -282,7 +301,14 @@ _PAGE_CONTROL = re.compile(
     r"|text size|a ?a ?a|back to top|menu|search|sign in|log in|subscribe|share|show more|show less"
     r"|view all|see all|follow|unfollow|follow topic|save article|saved|gift (this )?article|copy link"
     r"|(please )?(enable|turn on|activate) javascript\b.*|(you need to |you must )?enable javascript\b.*"
-    r"|javascript (is )?(disabled|required|must be enabled)\b.*|your browser does not support\b.*)",
+    r"|javascript (is )?(disabled|required|must be enabled)\b.*|your browser does not support\b.*"
+    # the same controls on German, French and Spanish pages
+    r"|inhaltsverzeichnis|inhalt|table of contents|contents|sommaire|índice|drucken|druckansicht|teilen|artikel teilen"
+    r"|nach oben|zurück|zurück zur übersicht|mehr anzeigen|weniger anzeigen|alle anzeigen|suche|suchen|anmelden"
+    r"|einloggen|registrieren|schließen|menü|startseite|merken|vorlesen|partager|imprimer|fermer|retour en haut"
+    r"|compartir|imprimir|cerrar|volver arriba|bild \d+ von \d+|foto \d+ von \d+|\d+ bilder|zur bildergalerie"
+    r"|(dein|ihr|your) browser (ist|is) (leider )?(veraltet|outdated|nicht mehr aktuell|not supported)\b.*"
+    r"|(bitte )?aktivieren sie javascript\b.*)",
     _I,
 )
 _COMMENT_FORM = re.compile(
@@ -294,6 +320,13 @@ _COMMENT_FORM = re.compile(
     r"|save my name,? email,? and website in this browser for the next time i comment"
     r"|notify me of (follow-up comments|new posts|new comments)( by email)?"
     r"|be the first to comment( on this (article|story))?|have your say|what do you think|comment now"
+    # German, French, Spanish comment forms
+    r"|keine kommentare( \(.{0,80}\))?|kommentare( insgesamt)?:?( \d+)?|\d+ kommentare?|kommentar (schreiben|verfassen)"
+    r"|(schreibe|hinterlasse|verfasse) (einen kommentar|eine antwort)|antwort hinterlassen|dein kommentar|ihr kommentar"
+    r"|(du musst|sie müssen) .{0,30}(eingeloggt|angemeldet|registriert) sein\b.{0,80}"
+    r"|sie sind (aktuell |derzeit |momentan )?nicht (eingeloggt|angemeldet)|noch keine kommentare( vorhanden)?"
+    r"|laisser un commentaire|commentaires?( \(\d+\))?|\d+ commentaires?|deja un comentario|comentarios?( \(\d+\))?"
+    r"|\d+ comentarios?|lesermeinungen?|leserkommentare"
     r"|required fields are marked( \*)?)",
     _I,
 )
@@ -304,7 +337,9 @@ _COMMENT_PHRASES = (
 )
 _COMMENT_HEADING = re.compile(
     r"(leave a (reply|comment)|post a comment|add a comment|comments?( \(\d+\))?|\d+ comments?|join the (conversation|discussion)"
-    r"|comments are (closed|now closed))",
+    r"|comments are (closed|now closed)|kommentare?( \(\d+\))?|\d+ kommentare?|keine kommentare|leserkommentare"
+    r"|kommentar (schreiben|verfassen)|(schreibe|hinterlasse) einen kommentar|commentaires?|laisser un commentaire"
+    r"|comentarios?|deja un comentario)",
     _I,
 )
 _PROMPT_START = re.compile(
@@ -315,7 +350,7 @@ _PROMPT_START = re.compile(
     r"|turn on (notifications|alerts)|find us on|connect with us)\b",
     _I,
 )
-_PROMPT_ADDRESS = re.compile(r"\b(you|your|our|us)\b|@\w|\bon (twitter|x|facebook|instagram|tiktok|youtube|whatsapp|telegram"
+_PROMPT_ADDRESS = re.compile(r"\b(you|your|our|us|download)\b|@\w|\bon (twitter|x|facebook|instagram|tiktok|youtube|whatsapp|telegram"
                              r"|threads|bluesky|snapchat|linkedin)\b", _I)
 _PROMPT_TOPIC = re.compile(
     r"(newsletter|inbox|e-?mail|subscribe|subscription|sign ?-?up|follow us|facebook|twitter|instagram|tiktok|youtube"
@@ -332,7 +367,17 @@ _RELATED_HEADING = re.compile(
     r"|in other news|more news|more headlines|editor'?s? picks|popular( now| stories| articles)?|around the (web|site)"
     r"|from the web|sponsored stories|we recommend|further reading|more in [\w .'’-]{1,30}|more (videos|galleries)"
     r"|trending videos|watch next|explore more|more like this|other stories|related searches|top picks|more top stories"
-    r"|more to explore|read these next|continue exploring|elsewhere on [\w .'’-]{1,30}|most read stories)",
+    r"|more to explore|read these next|continue exploring|elsewhere on [\w .'’-]{1,30}|most read stories"
+    # German, French, Spanish, Italian, Portuguese
+    r"|weitere (aktuelle )?(artikel|beiträge|themen|nachrichten|meldungen|news|berichte|storys)( [\w .'’-]{1,40})?"
+    r"|(empfohlene|ähnliche|verwandte|beliebte|neueste|aktuelle|passende|kommentierte|meistgelesene) (beiträge|artikel"
+    r"|themen|nachrichten|meldungen)|das (thema )?könnte (dich|sie) auch interessieren|(das|dies) (könnte|dürfte)"
+    r" (dich|sie) auch interessieren|lesen sie auch( die folgenden beiträge| diese artikel)?|auch interessant"
+    r"|mehr zum thema( [\w .'’-]{1,30})?|meistgelesen|meist-?(gelesen|diskutiert|kommentiert)|beiträge aus dem forum"
+    r"|vorschau auf den nächsten artikel|auch auf [\w.'’-]{1,40}|weitere beiträge aus der kolumne|top-?themen"
+    r"|contenido relacionado|noticias relacionadas|artículos relacionados|te puede interesar|le puede interesar"
+    r"|articles? (liés|similaires|recommandés)|à lire aussi|lire aussi|sur le même sujet|articoli correlati"
+    r"|leggi anche|notícias relacionadas|leia também|veja também)",
     _I,
 )
 _FOOTER = [
@@ -353,15 +398,46 @@ _FOOTER = [
     re.compile(r"^(this (article|story|piece) (was|has been|is) (originally |first )?(published|updated|amended|corrected"
                r"|republished|reproduced)|(originally|first) (published|appeared) (on|in|at|by))\b", _I),
     re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\s*(©|\(c\)|\d{4})|\ball rights reserved\b", _I),
+    re.compile(r"^our (standards|editorial (standards|guidelines|policy)|trust principles)\b", _I),
+    re.compile(r"\b(submit|send) (your|a) (letter|tip|story|news tip)s?\b.{0,40}\b(editor|us|this form)\b", _I),
 ]
 # every footer pattern needs one of these; a cheap test before the costlier patterns
-_FOOTER_HINT = re.compile(r"\b(our|us|we|copyright|rights reserved|originally|first published|for more|got a|have a|pay for"
+_FOOTER_HINT = re.compile(r"\b(our|us|we|copyright|rights reserved|originally|first published|for more|got a|have a|pay for|submit|send"
                           r"|this (article|story|piece))\b|©|\(c\)|@", _I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 _RELATIVE_TIME = re.compile(
     r"\b\d+\s*(s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)\s+ago\b",
     _I,
 )
+# lines that only file the article: "Kategorie: News", "News date : 04/21/2022 Category : Press Releases"
+_CATEGORY_LINE = re.compile(
+    r"(^|\s)(kategorie|kategorien|category|categories|catégories?|categoría|categorias?|rubrik|ressort|tags?|schlagwörter"
+    r"|schlagworte|stichwörter|stichworte|filed under|posted in|veröffentlicht in|abgelegt unter|étiquettes|etiquetas)"
+    r"\s*:\s*\S", _I)
+# advertising and affiliate disclosures ("*Werbung. Dieser Beitrag enthält Werbung für ...")
+_DISCLOSURE = re.compile(
+    r"^\W*(werbung|anzeige|unbezahlte werbung|advertisement|sponsored|publicidad|publicité)\s*[.:|]"
+    r"|\b(dieser|der) (beitrag|artikel|post|text) (enthält|beinhaltet) (\w+ )?(werbung|anzeigen|affiliate|werbelinks|provisions)"
+    r"|\bthis (post|article|page) (contains|includes) (\w+ )?(affiliate|sponsored|paid)"
+    r"|\baffiliate[- ]?links?\b|\bprovisions-?links?\b|\bwerbelinks?\b", _I)
+# readers asked for money or membership ("Unterstütze RosaMag bereits mit 2,50!", "would you consider supporting our work?")
+_SUPPORT_PROMPT = re.compile(
+    r"\b(consider|please) support(ing)? (our|us|independent)\b|\bsupport (our|independent) (work|journalism|reporting)\b"
+    r"|^(unterstütze|unterstützen sie|hazte|apoya|soutenez)\b.{0,60}(\d|\b(uns|unsere|unser|mitglied|miembro|abonnent"
+    r"|journalismus|periodismo|journalisme)\b)|^(support|become|werde|werden sie)\s+(us|our work|a member|a subscriber"
+    r"|a supporter|mitglied|abonnent\w*|unterstützer\w*)\b"
+    r"|\b(to (view|read|continue reading) (the|this) (full|rest of the) (story|article)|please subscribe|already a subscriber)\b"
+    r"|\b(puedes|können sie|kannst du) .{0,40}\b(periodismo|journalismus)\b.{0,40}\b(cancela|kündig)", _I)
+# embeds waiting for consent: "Klicken Sie auf den unteren Button, um den Inhalt von www.komoot.de zu laden."
+_EMBED_PLACEHOLDER = re.compile(
+    r"\b(klick|klicken|click|tap|button|schaltfläche|akzeptier|accept|einwillig|consent)\w*\b.{0,80}"
+    r"\b(inhalt|inhalte|content|video|karte|map|beitrag)\b.{0,60}\b(zu laden|laden|load|anzuzeigen|anzeigen|entsperren"
+    r"|unlock|display)\b", _I)
+# contact lines of a press release's footer ("Telefon: +49 - (40) - 300 30 - 1141")
+_CONTACT_LINE = re.compile(r"^(telefon|tel|phone|fax|telefax|mobil|mobile|handy|e-?mail|kontakt|contact)\.?\s*:?\s*[+(\d]", _I)
+# a caption that ends with a copyright credit ("Marco Odermatt, Ski-Star. © AFP / MARCO BERTORELLO")
+_COPYRIGHT_CREDIT = re.compile(r"(^|[\s.,;:])©\s?[^©.!?]{2,80}$")
+
 _BYLINE = re.compile(r"^(?i:by|words by|written by|reporting by|report by|story by)\s+[A-Z][\w.'’-]+", re.U)
 
 # ---------------------------------------------------------------- rule context
@@ -554,8 +630,14 @@ def _r_prompt(c: _Ctx) -> _Verdict | None:
         return None
     if _PROMPT_START.search(t) and _PROMPT_TOPIC.search(t) and _PROMPT_ADDRESS.search(t) and _nwords(t) <= 35:
         return _Verdict("newsletter or social prompt")
-    if "newsletter" in t.casefold() and _nwords(t) <= 20 and re.search(r"\b(our|this|the) (free )?(daily |weekly |morning |evening )?newsletters?\b", t, _I) \
-            and re.search(r"\b(sign|subscribe|get|receive|join)\b", t, _I):
+    low = t.casefold()
+    if "newsletter" in low and _nwords(t) <= 30 and re.search(
+            r"\b(our|this|the|unseren?|unsere|den|deinen|ihren|notre|nuestro) (free |kostenlosen? |gratis )?(daily |weekly "
+            r"|morning |evening |wöchentlichen? |täglichen? )?\w*newsletters?\b", t, _I) \
+            and re.search(r"\b(sign|subscribe|get|receive|join|melde|anmelden|abonnier\w*|bestell\w*|registrier\w*|schau"
+                          r"\w*|inscri\w*|suscr\w*)\b", t, _I):
+        return _Verdict("newsletter or social prompt")
+    if low.endswith("newsletter") and _nwords(t) <= 4 and not _TERMINAL.search(t):
         return _Verdict("newsletter or social prompt")
     return None
 
@@ -619,6 +701,37 @@ def _r_timestamp(c: _Ctx) -> _Verdict | None:
     return None
 
 
+def _r_filing(c: _Ctx) -> _Verdict | None:
+    """Category / tag lines, ad and affiliate disclosures, support and paywall prompts, consent placeholders."""
+    t = c.unit.text
+    if len(t) > 400 or _QUOTE.search(t):
+        return None
+    n = _nwords(t)
+    if n <= 12 and _CATEGORY_LINE.search(t):
+        return _Verdict("category or tag line")
+    if n <= 40 and _DISCLOSURE.search(t):
+        return _Verdict("advertising or affiliate disclosure")
+    if n <= 40 and _SUPPORT_PROMPT.search(t):
+        return _Verdict("support or paywall prompt")
+    if n <= 40 and _EMBED_PLACEHOLDER.search(t):
+        return _Verdict("embedded content placeholder")
+    if n <= 12 and len(t) <= 100 and _COPYRIGHT_CREDIT.search(t) and not _is_sentence(t.split("©")[0] + "."):
+        return _Verdict("photo credit", caption=t)
+    if n <= 40 and len(t) <= 300 and "©" in t and _COPYRIGHT_CREDIT.search(t) and not t.rstrip().endswith((".", "!", "?")):
+        return _Verdict("photo caption (ends with a picture credit)", caption=t)
+    return None
+
+
+def _r_contact(c: _Ctx) -> _Verdict | None:
+    """A phone / e-mail line in the bottom of the text (a press release's contact block)."""
+    t = c.unit.text
+    if len(t) > 120 or _nwords(t) > 12 or c.index < len(c.units) * 0.5:
+        return None
+    if _CONTACT_LINE.match(t):
+        return _Verdict("contact details")
+    return None
+
+
 def _r_byline(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
     if c.index <= 3 and len(t) <= 120 and _nwords(t) <= 12 and _BYLINE.match(t) and not _is_sentence(t):
@@ -636,6 +749,7 @@ _TEXT_RULES: tuple[Rule, ...] = (
     _r_read_more,
     _r_page_control,
     _r_prompt,
+    _r_filing,
 )
 # rules that also look at position or neighbours: re-asked after every pass until nothing changes
 _CONTEXT_RULES: tuple[Rule, ...] = (
@@ -646,6 +760,7 @@ _CONTEXT_RULES: tuple[Rule, ...] = (
     _r_footer,
     _r_timestamp,
     _r_byline,
+    _r_contact,
 )
 
 # ---------------------------------------------------------------- driver
