@@ -223,8 +223,9 @@ def outlet_problems(outlet: str | None, names: dict) -> list[str]:
     problems = []
     own = [n for n in (names["og"], names["publisher"]) if n and "://" not in n]
     # a page's site name that itself carries a tagline ("Site - Slogan") still names the site first
-    accepted = {_compact(x) for n in own + _own_names(names) for x in (n, _TITLE_SEPARATORS.split(n)[0])}
-    if own and _compact(outlet) not in accepted:
+    # the legal suffix has its own check below
+    accepted = {_compact(_LEGAL.sub("", x)) for n in own + _own_names(names) for x in (n, *_TITLE_SEPARATORS.split(n))}
+    if own and _compact(_LEGAL.sub("", outlet)) not in accepted:
         problems.append("differs from the page's site name")
     if _STARS.search(outlet):
         problems.append("rating stars")

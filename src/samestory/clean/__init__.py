@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from samestory.clean.boilerplate import BoilerplateMiner
-from samestory.clean.extract import RECALL_OPTIONS, Extraction, extract_html
+from samestory.clean.extract import RECALL_OPTIONS, Extraction, extract_html, extract_text_only
 from samestory.clean.junk import clean_text as _clean_units
 from samestory.clean.junk import split_units
 from samestory.clean.meta import genre_of, outlet_from_footer, outlet_name, strip_site_from_title
@@ -53,7 +53,7 @@ class RecallRetry:
     under 100 words: 0.9425 / 0.973; under 300: 0.946 / 0.973 with 133 pages retried (too slow for the gain).
     """
 
-    max_words: int = 150
+    max_words: int = 100
     min_gain: float = 1.5
 
 
@@ -169,12 +169,12 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     )
     if raw.kind == "html" and extract_options is None and len(text.split()) < RECALL_RETRY.max_words:
         # the miner has counted the first body's lines; the retry's are cleaned against the same counts
-        retry = extract_html(raw.content, source=raw.source, url=raw.url, options=RECALL_OPTIONS)
-        if retry.text and retry.text.strip():
+        retry = extract_text_only(raw.content, source=raw.source, url=raw.url, options=RECALL_OPTIONS)
+        if retry.strip():
             r_text, r_removed, r_captions = _clean_units(
-                retry.text, outlet=outlet, miner=miner, title=title or None, known_captions=retry.captions)
+                retry, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions)
             if len(r_text.split()) >= RECALL_RETRY.min_gain * max(1, len(text.split())):
-                ex, body, text, removed, body_captions = retry, retry.text, r_text, r_removed, r_captions
+                body, text, removed, body_captions = retry, r_text, r_removed, r_captions
     if not text.strip():
         reasons = sorted({r.reason for r in removed})
         raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from samestory.clean.meta import PageIdentity, page_identity
 from samestory.errors import ExtractError
 
-__all__ = ["Extraction", "extract_html", "declared_language", "EXTRACT_OPTIONS", "RECALL_OPTIONS", "MAX_HTML_CHARS", "MAX_TREE_ELEMENTS"]
+__all__ = ["Extraction", "extract_html", "extract_text_only", "declared_language", "EXTRACT_OPTIONS", "RECALL_OPTIONS", "MAX_HTML_CHARS", "MAX_TREE_ELEMENTS"]
 
 MAX_HTML_CHARS = 20_000_000  # same order as ingest's 20 MB file cap; bigger pages are not articles
 MAX_TREE_ELEMENTS = 300_000  # larger trees are pathological (or generated) and very slow to score
@@ -50,7 +50,7 @@ EXTRACT_OPTIONS: dict[str, Any] = {
 # favor_precision sometimes keeps the wrong block of a page (a slogan, a paywall box, a browser notice) or only a
 # part of the text; when the cleaned text is that short, clean() extracts again with these options and keeps the
 # longer text (see samestory.clean.RECALL_RETRY). Measured with bench/extraction.py.
-RECALL_OPTIONS: dict[str, Any] = {"favor_precision": False}
+RECALL_OPTIONS: dict[str, Any] = {"favor_precision": False, "fast": True}
 
 
 @dataclass(frozen=True)
@@ -257,6 +257,25 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, opti
         method=method,
         identity=identity,
     )
+
+
+def extract_text_only(html: str, *, source: str, url: str | None = None, options: dict[str, Any] | None = None) -> str:
+    """The main text alone (no metadata, captions or fallbacks): a second look at a page already extracted.
+    An empty string when trafilatura finds none or the page cannot be read."""
+    import trafilatura
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html or len(html) > MAX_HTML_CHARS:
+        return ""
+    try:
+        tree = _load(html, source)
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **{**EXTRACT_OPTIONS, **(options or {})})
+    except (ExtractError, RecursionError):
+        return ""
+    except Exception:  # noqa: BLE001 - the first extraction already succeeded; this one is optional
+        return ""
+    return (doc.text if doc is not None else None) or ""
 
 
 def _fallback_text(html: str, source: str) -> tuple[str, str]:

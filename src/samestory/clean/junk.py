@@ -679,7 +679,7 @@ def _time_line(t: str) -> bool:
         return False
     has_anchor = False  # a month, a clock time or a word like "ago": bare numbers alone may be a phone number
     for w in words:
-        if re.fullmatch(r"\d{1,2}[:.]\d{2}(am|pm)?", w):
+        if re.fullmatch(r"\d{1,2}[:.]\d{2}(am|pm)?|\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})", w):  # 19:49, 14.02.2019
             has_anchor = True
             continue
         if re.fullmatch(r"\d+(st|nd|rd|th)?|\d+(\.\d+)?[km]?|\d{4}|\d+[smhdwy]", w):

@@ -149,8 +149,8 @@ def tidy_site_name(name: str | None, *, host: str | None = None, legal: bool = F
     """A site name as readers say it: no rating stars, no tagline after a separator, no legal suffix when
     ``legal`` (a publisher's registered name)."""
     name = _norm(name)
-    if not name:
-        return None
+    if not name or "://" in name or name.casefold().startswith("www."):
+        return None  # a URL where a name belongs: the host says as much
     name = _norm(_STARS.sub(" ", name).strip(" -|–—·•:")) or None
     if not name:
         return None
@@ -234,9 +234,9 @@ def genre_of(identity: PageIdentity, url: str | None = None) -> str | None:
 # ---------------------------------------------------------------- footer
 
 _FOOTER_WRITER = re.compile(
-    r"\b(?:this (?:story|article|report|piece) (?:was|is|has been) (?:written|produced|reported|published|provided"
-    r"|first published|originally published)|(?:originally|first) (?:published|appeared))\s+(?:by|on|in|at)\s+"
-    r"(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})", re.U)
+    r"\b(?i:this (?:story|article|report|piece) (?:was|is|has been) (?:written|produced|reported|published|provided"
+    r"|first published|originally published)|(?:originally|first) (?:published|appeared))\s+(?i:by|on|in|at)\s+"
+    r"(?:[Tt]he\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})", re.U)
 _FOOTER_EMAIL = re.compile(r"\b[\w.+-]+@((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
 _GENERIC_MAIL_HOSTS = {"gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "protonmail.com", "icloud.com", "aol.com",
                        "gmx.de", "web.de", "mail.com"}
