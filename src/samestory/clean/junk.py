@@ -40,7 +40,7 @@ from samestory.models import Removal
 if TYPE_CHECKING:  # pragma: no cover
     from samestory.clean.boilerplate import BoilerplateMiner
 
-__all__ = ["clean_text", "split_units", "Unit", "normalize_line"]
+__all__ = ["clean_text", "split_units", "Unit", "normalize_line", "JunkLimits", "LIMITS"]
 
 # ---------------------------------------------------------------- units
 
@@ -440,6 +440,79 @@ _COPYRIGHT_CREDIT = re.compile(r"(^|[\s.,;:])©\s?[^©.!?]{2,80}$")
 
 _BYLINE = re.compile(r"^(?i:by|words by|written by|reporting by|report by|story by)\s+[A-Z][\w.'’-]+", re.U)
 
+# ---------------------------------------------------------------- limits
+
+
+@dataclass(frozen=True)
+class JunkLimits:
+    """Every size and position limit the rules use, in one place (characters unless a name says words).
+
+    How they were chosen: set by hand when each rule was written, from the furniture seen in the seeds and in the
+    article-extraction-benchmark pages (the longest such line, with headroom), then kept or changed only when
+    bench/extraction.py did not get worse: the English set's shingle F1 (0.970 with these) and trafilatura-evaldata's
+    snippet F1 (0.944). The rule is always: furniture is short and sits where furniture sits; a limit is the most
+    a line may hold and still be taken for furniture, so reporting longer than it is never touched.
+    """
+
+    title_top_units: int = 2  # a repeat of the headline counts only among the first units (index <= this)
+    ad_max_chars: int = 80  # an ad-slot label line
+    ad_bare_max_chars: int = 60  # ... once trimmed
+    read_more_max_chars: int = 300  # "Read more: <headline>" lines
+    read_more_bare_max_chars: int = 80  # a bare "Read more" link
+    read_more_max_words: int = 30
+    credit_max_words: int = 10  # "Mikhail Metzel/AP"
+    credit_part_max_words: int = 4  # one part of a credit ending in an agency word
+    credit_rule_max_chars: int = 150
+    credit_rule_max_spaces: int = 12
+    credit_before_caption_max_chars: int = 60
+    credit_before_caption_max_words: int = 6
+    caption_max_chars: int = 700
+    caption_credit_tail_chars: int = 130  # where a caption's "(Picture: ...)" credit may start, from the end
+    caption_label_head_chars: int = 25  # where a "Pictured:" label may end, from the start
+    caption_with_credit_max_words: int = 80
+    caption_prefixed_max_words: int = 60
+    page_control_max_chars: int = 160
+    page_control_bare_max_chars: int = 150
+    share_buttons_max_words: int = 8
+    comment_form_max_chars: int = 320
+    comment_phrase_max_words: int = 40
+    comment_form_bare_max_chars: int = 120
+    comment_heading_max_chars: int = 70
+    comment_low_share: float = 0.6  # a comment heading sits in the last 40% of the units ...
+    comment_low_units: int = 3  # ... or among the last few
+    comment_form_neighbours: int = 2  # a bare "Name *" label counts beside form text this close
+    prompt_max_chars: int = 300
+    prompt_max_words: int = 35
+    newsletter_max_words: int = 30
+    newsletter_heading_max_words: int = 4  # "Example Newsletter"
+    related_max_chars: int = 70
+    related_bare_max_chars: int = 60
+    related_block_units: int = 8  # headline-like lines under a related-stories heading removed with it
+    footer_last_units: int = 3  # a newsroom footer sits among the last units
+    footer_max_chars: int = 400
+    footer_max_words: int = 45
+    footer_email_max_words: int = 30
+    time_line_max_words: int = 14
+    timestamp_max_chars: int = 120
+    timestamp_top_units: int = 4
+    timestamp_bottom_units: int = 1
+    relative_time_max_words: int = 8  # "3 hours ago"
+    filing_max_chars: int = 400  # category lines, disclosures, support prompts, consent placeholders
+    filing_long_max_words: int = 40
+    category_max_words: int = 12
+    copyright_credit_max_words: int = 12
+    copyright_credit_max_chars: int = 100
+    copyright_caption_max_chars: int = 300
+    contact_max_chars: int = 120
+    contact_max_words: int = 12
+    contact_low_share: float = 0.5  # contact lines only in the second half of the units
+    byline_top_units: int = 3
+    byline_max_chars: int = 120
+    byline_max_words: int = 12
+
+
+LIMITS = JunkLimits()
+
 # ---------------------------------------------------------------- rule context
 
 
@@ -448,6 +521,7 @@ class _Ctx:
     units: Sequence[Unit]  # the units still kept, in order
     index: int
     title_norm: str
+    limits: JunkLimits = LIMITS
 
     @property
     def unit(self) -> Unit:
@@ -474,7 +548,7 @@ Rule = Callable[[_Ctx], "_Verdict | None"]
 
 
 def _r_title(c: _Ctx) -> _Verdict | None:
-    if c.index <= 2 and c.title_norm and normalize_line(c.unit.text) == c.title_norm:
+    if c.index <= c.limits.title_top_units and c.title_norm and normalize_line(c.unit.text) == c.title_norm:
         return _Verdict("title repeated in the body")
     return None
 
@@ -492,22 +566,23 @@ def _r_shortcode(c: _Ctx) -> _Verdict | None:
 
 
 def _r_ad(c: _Ctx) -> _Verdict | None:
-    if len(c.unit.text) > 80:
+    if len(c.unit.text) > c.limits.ad_max_chars:
         return None
     t = c.unit.bare
-    if len(t) <= 60 and _AD_SLOT.fullmatch(t):
+    if len(t) <= c.limits.ad_bare_max_chars and _AD_SLOT.fullmatch(t):
         return _Verdict("ad slot")
     return None
 
 
 def _r_read_more(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 300:
+    L = c.limits
+    if len(t) > L.read_more_max_chars:
         return None
     b = c.unit.bare
-    if len(b) <= 80 and _READ_MORE_LINE.fullmatch(b):
+    if len(b) <= L.read_more_bare_max_chars and _READ_MORE_LINE.fullmatch(b):
         return _Verdict("read-more link")
-    if _READ_MORE_PREFIX.search(t) and not _QUOTE.search(t) and _nwords(t) <= 30:
+    if _READ_MORE_PREFIX.search(t) and not _QUOTE.search(t) and _nwords(t) <= L.read_more_max_words:
         return _Verdict("read-more link")
     return None
 
@@ -520,7 +595,7 @@ def _credit_parts(t: str) -> list[str]:
 def _is_credit_line(t: str) -> bool:
     """A line naming only who took or supplied a picture: "EPA", "Contributor/Getty Images", "(Picture: AP)"."""
     words = _words(t)
-    if not words or len(words) > 10 or _is_sentence(t):
+    if not words or len(words) > LIMITS.credit_max_words or _is_sentence(t):
         return False
     if _CREDIT_PREFIX.match(t):
         return True
@@ -528,7 +603,7 @@ def _is_credit_line(t: str) -> bool:
     if not parts:
         return False
     known = [p for p in parts if p.casefold() in _AGENCIES or (p.split() and p.split()[-1].casefold() in _AGENCY_WORDS
-                                                                and len(p.split()) <= 4)]
+                                                                and len(p.split()) <= LIMITS.credit_part_max_words)]
     if not known:
         return False
     # every other part must look like a name ("Mikhail Metzel"), not a phrase of reporting
@@ -537,7 +612,7 @@ def _is_credit_line(t: str) -> bool:
 
 def _r_credit(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 150 or t.count(" ") > 12:
+    if len(t) > c.limits.credit_rule_max_chars or t.count(" ") > c.limits.credit_rule_max_spaces:
         return None
     if _is_credit_line(t):
         return _Verdict("photo credit", caption=t)
@@ -552,10 +627,10 @@ def _r_credit_before_caption(c: _Ctx) -> _Verdict | None:
     ("Harbour Pictures", "Fire Service/Handout"), even when the agency is not a known one."""
     t = c.unit.text
     nxt = c.neighbour(1)
-    if len(t) > 60 or nxt is None or not _CAPTION_END.search(nxt.text) or "[" in t:
+    if len(t) > c.limits.credit_before_caption_max_chars or nxt is None or not _CAPTION_END.search(nxt.text) or "[" in t:
         return None
     words = t.split()
-    if not 1 <= len(words) <= 6 or re.search(r"[.!?:;,\"“”]$", t):
+    if not 1 <= len(words) <= c.limits.credit_before_caption_max_words or re.search(r"[.!?:;,\"“”]$", t):
         return None
     if all(_CREDIT_NAME_WORD.fullmatch(w) for w in words):
         return _Verdict("photo credit", caption=t)
@@ -564,24 +639,26 @@ def _r_credit_before_caption(c: _Ctx) -> _Verdict | None:
 
 def _r_caption(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 700 or (":" not in t[-130:] and not t.rstrip().endswith(")") and ":" not in t[:25]):
+    L = c.limits
+    if len(t) > L.caption_max_chars or (":" not in t[-L.caption_credit_tail_chars:] and not t.rstrip().endswith(")")
+                                        and ":" not in t[: L.caption_label_head_chars]):
         return None
     n = _nwords(t)
-    if n <= 80 and (_TRAILING_CREDIT.search(t) or _GUARDIAN_CREDIT.search(t)) and not t.startswith(("“", '"')):
+    if n <= L.caption_with_credit_max_words and (_TRAILING_CREDIT.search(t) or _GUARDIAN_CREDIT.search(t)) and not t.startswith(("“", '"')):
         return _Verdict("photo caption (ends with a picture credit)", caption=t)
-    if n <= 60 and _CAPTION_PREFIX.match(t):
+    if n <= L.caption_prefixed_max_words and _CAPTION_PREFIX.match(t):
         return _Verdict("photo caption", caption=t)
     return None
 
 
 def _r_page_control(c: _Ctx) -> _Verdict | None:
-    if len(c.unit.text) > 160:
+    if len(c.unit.text) > c.limits.page_control_max_chars:
         return None
     b = c.unit.bare
-    if len(b) <= 150 and _PAGE_CONTROL.fullmatch(b):
+    if len(b) <= c.limits.page_control_bare_max_chars and _PAGE_CONTROL.fullmatch(b):
         return _Verdict("page control text")
     words = [w.casefold() for w in _words(c.unit.text)]
-    if words and len(words) <= 8 and all(w in _SHARE_WORDS for w in words) and not _is_sentence(c.unit.text):
+    if words and len(words) <= c.limits.share_buttons_max_words and all(w in _SHARE_WORDS for w in words) and not _is_sentence(c.unit.text):
         return _Verdict("share buttons")
     return None
 
@@ -589,12 +666,13 @@ def _r_page_control(c: _Ctx) -> _Verdict | None:
 def _r_comment_form(c: _Ctx) -> _Verdict | None:
     """Comment-form text that is unmistakable on its own ("Your email address will not be published")."""
     t = c.unit.text
-    if len(t) > 320:
+    L = c.limits
+    if len(t) > L.comment_form_max_chars:
         return None
-    if _has_comment_phrase(t) and _nwords(t) <= 40:
+    if _has_comment_phrase(t) and _nwords(t) <= L.comment_phrase_max_words:
         return _Verdict("comment form")
     b = c.unit.bare
-    if len(b) <= 120 and " " in b and _COMMENT_FORM.fullmatch(b):
+    if len(b) <= L.comment_form_bare_max_chars and " " in b and _COMMENT_FORM.fullmatch(b):
         return _Verdict("comment form")
     return None
 
@@ -605,53 +683,57 @@ def _has_comment_phrase(t: str) -> bool:
 
 
 def _is_form_text(u: Unit | None) -> bool:
-    return u is not None and len(u.text) <= 320 and bool(
-        _has_comment_phrase(u.text) or (len(u.bare) <= 120 and _COMMENT_FORM.fullmatch(u.bare)))
+    return u is not None and len(u.text) <= LIMITS.comment_form_max_chars and bool(
+        _has_comment_phrase(u.text) or (len(u.bare) <= LIMITS.comment_form_bare_max_chars and _COMMENT_FORM.fullmatch(u.bare)))
 
 
 def _r_comment(c: _Ctx) -> _Verdict | None:
     """A comment-section heading low in the article (and all after it), or a form label beside a form."""
     t = c.unit.text
-    if len(t) > 70:
+    L = c.limits
+    if len(t) > L.comment_heading_max_chars:
         return None
     b = c.unit.bare
-    position_low = c.index >= len(c.units) * 0.6 or c.from_end <= 3
+    position_low = c.index >= len(c.units) * L.comment_low_share or c.from_end <= L.comment_low_units
     if position_low and c.index > 0 and _COMMENT_HEADING.fullmatch(b):
         return _Verdict("comment section", through_end=True)
     # bare labels ("Name *", "Email", "Website") only count next to other comment-form text
-    if _COMMENT_FORM.fullmatch(b) and any(_is_form_text(c.neighbour(d)) for d in (-2, -1, 1, 2)):
+    near = [d for d in range(-L.comment_form_neighbours, L.comment_form_neighbours + 1) if d]
+    if _COMMENT_FORM.fullmatch(b) and any(_is_form_text(c.neighbour(d)) for d in near):
         return _Verdict("comment form")
     return None
 
 
 def _r_prompt(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 300 or _QUOTE.search(t):
+    L = c.limits
+    if len(t) > L.prompt_max_chars or _QUOTE.search(t):
         return None
-    if _PROMPT_START.search(t) and _PROMPT_TOPIC.search(t) and _PROMPT_ADDRESS.search(t) and _nwords(t) <= 35:
+    if _PROMPT_START.search(t) and _PROMPT_TOPIC.search(t) and _PROMPT_ADDRESS.search(t) and _nwords(t) <= L.prompt_max_words:
         return _Verdict("newsletter or social prompt")
     low = t.casefold()
-    if "newsletter" in low and _nwords(t) <= 30 and re.search(
+    if "newsletter" in low and _nwords(t) <= L.newsletter_max_words and re.search(
             r"\b(our|this|the|unseren?|unsere|den|deinen|ihren|notre|nuestro) (free |kostenlosen? |gratis )?(daily |weekly "
             r"|morning |evening |wöchentlichen? |täglichen? )?\w*newsletters?\b", t, _I) \
             and re.search(r"\b(sign|subscribe|get|receive|join|melde|anmelden|abonnier\w*|bestell\w*|registrier\w*|schau"
                           r"\w*|inscri\w*|suscr\w*)\b", t, _I):
         return _Verdict("newsletter or social prompt")
-    if low.endswith("newsletter") and _nwords(t) <= 4 and not _TERMINAL.search(t):
+    if low.endswith("newsletter") and _nwords(t) <= L.newsletter_heading_max_words and not _TERMINAL.search(t):
         return _Verdict("newsletter or social prompt")
     return None
 
 
 def _r_related(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 70:
+    L = c.limits
+    if len(t) > L.related_max_chars:
         return None
     b = c.unit.bare
-    if len(b) > 60 or not _RELATED_HEADING.fullmatch(b):
+    if len(b) > L.related_bare_max_chars or not _RELATED_HEADING.fullmatch(b):
         return None
     # the list under the heading: headline-like lines, at most a few, never a paragraph of reporting
     k = 0
-    while k < 8:
+    while k < L.related_block_units:
         nxt = c.neighbour(k + 1)
         if nxt is None or not _headline_like(nxt.text) or _RELATED_HEADING.fullmatch(nxt.bare):
             break
@@ -661,21 +743,22 @@ def _r_related(c: _Ctx) -> _Verdict | None:
 
 
 def _r_footer(c: _Ctx) -> _Verdict | None:
-    if c.from_end > 3 or c.index == 0 or len(c.unit.text) > 400:
+    L = c.limits
+    if c.from_end > L.footer_last_units or c.index == 0 or len(c.unit.text) > L.footer_max_chars:
         return None
     t = c.unit.text
-    if not _FOOTER_HINT.search(t) or _QUOTE.search(t) or _nwords(t) > 45:
+    if not _FOOTER_HINT.search(t) or _QUOTE.search(t) or _nwords(t) > L.footer_max_words:
         return None
     if any(p.search(t) for p in _FOOTER):
         return _Verdict("newsroom footer")
-    if _EMAIL.search(t) and re.search(r"\b(us|our|we)\b", t, _I) and _nwords(t) <= 30:
+    if _EMAIL.search(t) and re.search(r"\b(us|our|we)\b", t, _I) and _nwords(t) <= L.footer_email_max_words:
         return _Verdict("newsroom footer")
     return None
 
 
 def _time_line(t: str) -> bool:
     words = [w.casefold().strip(".,") for w in re.split(r"[\s|•·,/–—-]+", t) if w.strip(".,|•·")]
-    if not words or len(words) > 14:
+    if not words or len(words) > LIMITS.time_line_max_words:
         return False
     has_anchor = False  # a month, a clock time or a word like "ago": bare numbers alone may be a phone number
     for w in words:
@@ -693,9 +776,11 @@ def _time_line(t: str) -> bool:
 
 def _r_timestamp(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if len(t) > 120:
+    L = c.limits
+    if len(t) > L.timestamp_max_chars:
         return None
-    if (c.index <= 4 or c.from_end <= 1) and (_time_line(t) or (_RELATIVE_TIME.search(t) and _nwords(t) <= 8
+    if (c.index <= L.timestamp_top_units or c.from_end <= L.timestamp_bottom_units) and (
+            _time_line(t) or (_RELATIVE_TIME.search(t) and _nwords(t) <= L.relative_time_max_words
                                                                  and _time_line(_RELATIVE_TIME.sub(" 0 ", t)))):
         return _Verdict("timestamp or view counter")
     return None
@@ -704,20 +789,21 @@ def _r_timestamp(c: _Ctx) -> _Verdict | None:
 def _r_filing(c: _Ctx) -> _Verdict | None:
     """Category / tag lines, ad and affiliate disclosures, support and paywall prompts, consent placeholders."""
     t = c.unit.text
-    if len(t) > 400 or _QUOTE.search(t):
+    L = c.limits
+    if len(t) > L.filing_max_chars or _QUOTE.search(t):
         return None
     n = _nwords(t)
-    if n <= 12 and _CATEGORY_LINE.search(t):
+    if n <= L.category_max_words and _CATEGORY_LINE.search(t):
         return _Verdict("category or tag line")
-    if n <= 40 and _DISCLOSURE.search(t):
+    if n <= L.filing_long_max_words and _DISCLOSURE.search(t):
         return _Verdict("advertising or affiliate disclosure")
-    if n <= 40 and _SUPPORT_PROMPT.search(t):
+    if n <= L.filing_long_max_words and _SUPPORT_PROMPT.search(t):
         return _Verdict("support or paywall prompt")
-    if n <= 40 and _EMBED_PLACEHOLDER.search(t):
+    if n <= L.filing_long_max_words and _EMBED_PLACEHOLDER.search(t):
         return _Verdict("embedded content placeholder")
-    if n <= 12 and len(t) <= 100 and _COPYRIGHT_CREDIT.search(t) and not _is_sentence(t.split("©")[0] + "."):
+    if n <= L.copyright_credit_max_words and len(t) <= L.copyright_credit_max_chars and _COPYRIGHT_CREDIT.search(t) and not _is_sentence(t.split("©")[0] + "."):
         return _Verdict("photo credit", caption=t)
-    if n <= 40 and len(t) <= 300 and "©" in t and _COPYRIGHT_CREDIT.search(t) and not t.rstrip().endswith((".", "!", "?")):
+    if n <= L.filing_long_max_words and len(t) <= L.copyright_caption_max_chars and "©" in t and _COPYRIGHT_CREDIT.search(t) and not t.rstrip().endswith((".", "!", "?")):
         return _Verdict("photo caption (ends with a picture credit)", caption=t)
     return None
 
@@ -725,7 +811,8 @@ def _r_filing(c: _Ctx) -> _Verdict | None:
 def _r_contact(c: _Ctx) -> _Verdict | None:
     """A phone / e-mail line in the bottom of the text (a press release's contact block)."""
     t = c.unit.text
-    if len(t) > 120 or _nwords(t) > 12 or c.index < len(c.units) * 0.5:
+    L = c.limits
+    if len(t) > L.contact_max_chars or _nwords(t) > L.contact_max_words or c.index < len(c.units) * L.contact_low_share:
         return None
     if _CONTACT_LINE.match(t):
         return _Verdict("contact details")
@@ -734,7 +821,9 @@ def _r_contact(c: _Ctx) -> _Verdict | None:
 
 def _r_byline(c: _Ctx) -> _Verdict | None:
     t = c.unit.text
-    if c.index <= 3 and len(t) <= 120 and _nwords(t) <= 12 and _BYLINE.match(t) and not _is_sentence(t):
+    L = c.limits
+    if c.index <= L.byline_top_units and len(t) <= L.byline_max_chars and _nwords(t) <= L.byline_max_words and _BYLINE.match(t) \
+            and not _is_sentence(t):
         return _Verdict("byline")
     return None
 
@@ -854,8 +943,9 @@ def clean_text(
     miner: BoilerplateMiner | None = None,
     title: str | None = None,
     known_captions: Iterable[str] = (),
+    limits: JunkLimits = LIMITS,
 ) -> tuple[str, tuple[Removal, ...], tuple[str, ...]]:
-    """Clean extracted or plain article text.
+    """Clean extracted or plain article text (``limits``: the rules' size and position limits).
 
     Returns ``(clean_text, removals, captions)``: the kept units joined by blank lines; every
     removed span with offsets into ``text`` and its reason; captions and credits found in the
@@ -888,7 +978,7 @@ def clean_text(
             if first and verdict is None and miner is not None and outlet and miner.is_boilerplate(outlet, u.text):
                 verdict = _Verdict(miner.reason(outlet, u.text))
             if verdict is None:
-                ctx = _Ctx(units, i, title_norm)
+                ctx = _Ctx(units, i, title_norm, limits)
                 for rule in rules:
                     verdict = rule(ctx)
                     if verdict is not None:
