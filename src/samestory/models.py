@@ -188,6 +188,7 @@ class Article:
     raw_text: str = ""  # the text before cleaning; Removal offsets point into it
     removed: tuple[Removal, ...] = ()
     captions: tuple[str, ...] = ()
+    genre: str | None = None  # "news" / "opinion" / "analysis" where the page says so (clean.meta.genre_of)
     # filled by dedup
     duplicate: DuplicateLink | None = None
     # filled by enrich

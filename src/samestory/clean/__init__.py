@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from samestory.clean.boilerplate import BoilerplateMiner
-from samestory.clean.extract import Extraction, extract_html
+from samestory.clean.extract import RECALL_OPTIONS, Extraction, extract_html, extract_text_only
 from samestory.clean.junk import clean_text as _clean_units
 from samestory.clean.junk import split_units
+from samestory.clean.meta import genre_of, outlet_from_footer, outlet_name, strip_site_from_title
 from samestory.errors import ExtractError
 from samestory.models import Article, RawDoc, Removal, article_id_for
 from samestory.text.dates import normalize_published
@@ -39,6 +41,25 @@ __all__ = [
 ]
 
 MIN_PAGE_WORDS = 5  # a page whose main text is shorter is a menu or an error page, not an article
+
+
+@dataclass(frozen=True)
+class RecallRetry:
+    """When the precision-first extraction leaves a short text, extract again for recall and keep the longer one.
+
+    Chosen on bench/extraction.py (cleaned text, both sets, same code): retrying pages whose clean text has under
+    ``max_words`` words and keeping the retry when it is at least ``min_gain`` times as long. With a full retry:
+    under 150 words, snippet F1 on trafilatura-evaldata 0.940 -> 0.944 (53 of 472 pages retried) and English shingle
+    F1 0.968 -> 0.973 (16 of 181); under 300, 0.946 / 0.973 with 133 pages retried. The retry is a text-only,
+    ``fast`` extraction (no metadata, no fallback extractors) to keep the cost down, and 100 words: 0.944 / 0.970,
+    28 and 11 pages retried. ``max_words=0`` turns it off.
+    """
+
+    max_words: int = 100
+    min_gain: float = 1.5
+
+
+RECALL_RETRY = RecallRetry()
 LANGID_CHARS = 1500  # a few paragraphs give a stable guess; cost grows with length
 
 
@@ -106,19 +127,30 @@ def _doc_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
+def _extract(raw: RawDoc, extract_options: dict | None) -> Extraction:
+    if raw.kind == "html":
+        return extract_html(raw.content, source=raw.source, url=raw.url, options=extract_options)
+    if raw.kind == "text":
+        return Extraction(text=raw.content, method="text")
+    raise ExtractError(raw.source, f"unknown document kind {raw.kind!r} (expected 'text' or 'html')")
+
+
+def _weak_outlet(raw: RawDoc) -> bool:
+    """The reader filled the outlet in from the file name: any name the page or its footer gives is better."""
+    return isinstance(raw.meta, dict) and raw.meta.get("outlet_from") == "file name"
+
+
 def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options: dict | None = None) -> Article:
     """Turn one ``RawDoc`` into a clean ``Article``; raises ``ExtractError`` naming the source and the reason.
 
     With a ``miner``, the article's lines are first counted for its outlet (once per distinct
     text) and lines that the outlet repeats are removed as boilerplate.
-    """
-    if raw.kind == "html":
-        ex = extract_html(raw.content, source=raw.source, url=raw.url, options=extract_options)
-    elif raw.kind == "text":
-        ex = Extraction(text=raw.content, method="text")
-    else:
-        raise ExtractError(raw.source, f"unknown document kind {raw.kind!r} (expected 'text' or 'html')")
 
+    The outlet, in order of trust: the one given with the input (option, sidecar, record), the page's own site
+    name / JSON-LD publisher / application name, its canonical URL's host, then the newsroom a removed footer
+    names; a name taken from the file name ranks last. The title loses a site suffix or prefix.
+    """
+    ex = _extract(raw, extract_options)
     body = ex.text or ""
     if not body.strip():
         what = ("no article text found in the page (trafilatura, its baseline and the <p> fallback found none)"
@@ -126,7 +158,10 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raise ExtractError(raw.source, what)
 
     url = raw.url or ex.canonical_url
-    outlet = (raw.outlet or ex.site_name or outlet_from_url(url) or ex.hostname or "unknown").strip()
+    host = outlet_from_url(ex.canonical_url or raw.url) or ex.hostname
+    page_outlet = outlet_name(ex.identity, host=host, guessed=ex.site_name) if raw.kind == "html" else None
+    given = None if _weak_outlet(raw) else raw.outlet
+    outlet = (given or page_outlet or host or raw.outlet or "unknown").strip()
     title = (raw.title or ex.title or "").strip()
 
     if miner is not None:
@@ -134,6 +169,14 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     text, removed, body_captions = _clean_units(
         body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
     )
+    if raw.kind == "html" and extract_options is None and len(text.split()) < RECALL_RETRY.max_words:
+        # the miner has counted the first body's lines; the retry's are cleaned against the same counts
+        retry = extract_text_only(raw.content, source=raw.source, url=raw.url, options=RECALL_OPTIONS)
+        if retry.strip():
+            r_text, r_removed, r_captions = _clean_units(
+                retry, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions)
+            if len(r_text.split()) >= RECALL_RETRY.min_gain * max(1, len(text.split())):
+                body, text, removed, body_captions = retry, r_text, r_removed, r_captions
     if not text.strip():
         reasons = sorted({r.reason for r in removed})
         raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")
@@ -142,6 +185,14 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raise ExtractError(raw.source, f"no article text found in the page: only {len(text.split())} words "
                                        f"of text outside the page furniture (menus, links)")
 
+    if not given and not page_outlet and not (raw.kind == "html" and host):
+        footer_outlet = next((name for r in removed if r.reason == "newsroom footer"
+                              and (name := outlet_from_footer(r.text))), None)
+        if footer_outlet:
+            outlet = footer_outlet
+    names = tuple(dict.fromkeys(ex.identity.names + ((outlet,) if outlet != "unknown" else ())))
+    if title:
+        title = strip_site_from_title(title, names, host or (outlet if "." in outlet else None))
     if not title:
         first = text.split("\n", 1)[0]
         title = first if len(first) <= 160 else first[:157].rsplit(" ", 1)[0] + "..."
@@ -166,4 +217,5 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raw_text=body,
         removed=removed,
         captions=captions,
+        genre=genre_of(ex.identity, url) if raw.kind == "html" else None,
     )

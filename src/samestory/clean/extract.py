@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from samestory.clean.meta import PageIdentity, page_identity
 from samestory.errors import ExtractError
 
-__all__ = ["Extraction", "extract_html", "EXTRACT_OPTIONS", "MAX_HTML_CHARS", "MAX_TREE_ELEMENTS"]
+__all__ = ["Extraction", "extract_html", "extract_text_only", "declared_language", "EXTRACT_OPTIONS", "RECALL_OPTIONS", "MAX_HTML_CHARS", "MAX_TREE_ELEMENTS"]
 
 MAX_HTML_CHARS = 20_000_000  # same order as ingest's 20 MB file cap; bigger pages are not articles
 MAX_TREE_ELEMENTS = 300_000  # larger trees are pathological (or generated) and very slow to score
@@ -46,6 +47,10 @@ EXTRACT_OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "include_tables": True,
 }
+# favor_precision sometimes keeps the wrong block of a page (a slogan, a paywall box, a browser notice) or only a
+# part of the text; when the cleaned text is that short, clean() extracts again with these options and keeps the
+# longer text (see samestory.clean.RECALL_RETRY). Measured with bench/extraction.py.
+RECALL_OPTIONS: dict[str, Any] = {"favor_precision": False, "fast": True}
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,7 @@ class Extraction:
     language: str | None = None
     captions: tuple[str, ...] = ()
     method: str = "trafilatura"  # or "baseline" / "paragraphs" when a fallback produced the text
+    identity: PageIdentity = field(default_factory=PageIdentity)  # the page's own site names and genre signals
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
@@ -112,6 +118,24 @@ def _meta_date(tree: Any) -> str | None:
 
 
 _FULL_TS = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+_LANG_CODE = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)*\s*$")
+
+
+def declared_language(tree: Any) -> str | None:
+    """The page's own language code (ISO 639-1, lower case) from ``<html lang>``, ``og:locale`` or
+    ``content-language``; None when it states none."""
+    candidates = [tree.get("lang"), tree.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    for el in tree.iterfind(".//head/meta"):
+        key = (el.get("property") or el.get("http-equiv") or el.get("name") or "").lower()
+        if key in ("og:locale", "content-language", "language", "dc.language"):
+            candidates.append(el.get("content"))
+    for value in candidates:
+        m = _LANG_CODE.match(value or "")
+        if m:
+            return m.group(1).lower()
+    return None
 
 
 def _paragraph_fallback(tree: Any) -> str:
@@ -190,12 +214,15 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, opti
         raise ExtractError(source, f"page is {len(html) / 1e6:.1f} M characters, over the {MAX_HTML_CHARS / 1e6:.0f} M extraction limit")
 
     tree = _load(html, source)
+    declared = None
     try:
         n_elements = int(tree.xpath("count(//*)"))
         if n_elements > MAX_TREE_ELEMENTS:
             raise ExtractError(source, f"page has {n_elements} elements, over the {MAX_TREE_ELEMENTS} limit")
         captions = _captions_from_tree(tree)
+        identity = page_identity(tree)
         meta = _metadata(tree, url)
+        declared = declared_language(tree)
         opts = {**EXTRACT_OPTIONS, **(options or {})}
         doc = trafilatura.bare_extraction(tree, url=url, with_metadata=meta is None, **opts)
     except ExtractError:
@@ -225,10 +252,30 @@ def extract_html(html: str | bytes, *, source: str, url: str | None = None, opti
         hostname=get("hostname"),
         canonical_url=get("url"),
         description=get("description"),
-        language=(getattr(doc, "language", None) if doc is not None else None),
+        language=(getattr(doc, "language", None) if doc is not None else None) or declared,
         captions=captions,
         method=method,
+        identity=identity,
     )
+
+
+def extract_text_only(html: str, *, source: str, url: str | None = None, options: dict[str, Any] | None = None) -> str:
+    """The main text alone (no metadata, captions or fallbacks): a second look at a page already extracted.
+    An empty string when trafilatura finds none or the page cannot be read."""
+    import trafilatura
+
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
+    if not html or len(html) > MAX_HTML_CHARS:
+        return ""
+    try:
+        tree = _load(html, source)
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, **{**EXTRACT_OPTIONS, **(options or {})})
+    except (ExtractError, RecursionError):
+        return ""
+    except Exception:  # noqa: BLE001 - the first extraction already succeeded; this one is optional
+        return ""
+    return (doc.text if doc is not None else None) or ""
 
 
 def _fallback_text(html: str, source: str) -> tuple[str, str]:

@@ -107,6 +107,8 @@ def read_text(
         text, how = decode_text_input(data, source)
         meta = read_sidecar(path)
         doc = parse_text(text, source=source, outlet=outlet or meta.get("outlet") or stem_of(path), meta=meta, encoding=how)
+        if not (outlet or meta.get("outlet")):
+            doc.meta["outlet_from"] = "file name"  # clean() prefers a name the text's own footer gives
     except Exception as e:  # noqa: BLE001 - every error becomes a Failure in the stream
         yield failure_from(e, source)
         return
