@@ -30,6 +30,7 @@ from typing import Iterable, Sequence
 from samestory.compare import _nlp
 from samestory.errors import IngestError
 from samestory.models import Article, ClaimGroup, Evidence, Framing, LoadedWord
+from samestory.text.quotes import quotation_spans, scare_quotes
 
 __all__ = [
     "LexiconEntry",
@@ -161,44 +162,6 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 # ---------------------------------------------------------------- quotations
 
 
-_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
-
-
-def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges ``[start, end)`` of quoted passages, quote marks included.
-
-    Curly single quotes double as apostrophes ("Putin’s"), so a single quote opens only when
-    not preceded by a letter and closes only when not followed by one.
-    """
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        close = None
-        if ch in _OPEN_CLOSE:
-            close = text.find(_OPEN_CLOSE[ch], i + 1)
-        elif ch == '"':
-            close = text.find('"', i + 1)
-        elif ch in "‘'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and not text[i + 1].isspace():
-            closer = "’" if ch == "‘" else "'"
-            j = i + 1
-            close = -1
-            while True:
-                j = text.find(closer, j)
-                if j < 0:
-                    break
-                if not text[j - 1].isspace() and (j + 1 >= n or not text[j + 1].isalnum()):
-                    close = j
-                    break
-                j += 1
-        if close is not None and close > i and "\n\n" not in text[i:close] and close - i < 1500:
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        i += 1
-    return spans
-
-
 _SPEECH_INTRO = re.compile(r"(?:[:,]|\b(?:said|says|say|told|asked|replied|added|wrote|declared|insisted|warned|claimed|claiming))\s*$", re.I)
 
 
@@ -212,19 +175,7 @@ def _is_scare_quote(text: str, start: int, end: int) -> bool:
 
 
 def _scare_quote_spans(text: str) -> list[tuple[int, int]]:
-    try:  # the enrich stage's detector when it exists, else ours
-        from samestory.enrich.quotes import scare_quotes  # type: ignore
-
-        found = []
-        for s in scare_quotes(text):
-            start = getattr(s, "start", None)
-            start = s[0] if start is None else start
-            end = getattr(s, "end", None)
-            end = s[1] if end is None else end
-            found.append((int(start), int(end)))
-        return found
-    except Exception:
-        return [(s, e) for s, e in quotation_spans(text) if _is_scare_quote(text, s, e)]
+    return [(sp.start, sp.end) for sp in scare_quotes(text)]
 
 
 # ---------------------------------------------------------------- detection

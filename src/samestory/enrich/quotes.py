@@ -1,10 +1,6 @@
 """Direct and indirect quotes with their speakers.
 
-Quotation marks are paired by a character scanner, not by the tokenizer: curly and straight,
-double and single marks (an apostrophe between letters, as in ‘Let’s go’, never closes a
-single-quoted span); a quote left open at the end of a paragraph continues when the next
-paragraph opens with the same kind of mark (the newspaper convention for long quotes); a quote
-inside another quote is part of the outer quote's content (nested).
+Quotation marks are paired by the one scanner in ``samestory.text.quotes`` (shared with compare/framing).
 
 The speaker of a direct quote comes from the frame around it, in this order:
 
@@ -30,166 +26,18 @@ from dataclasses import dataclass
 
 from samestory.enrich.entities import ROLE_WORDS, EntityIndex, normalize_name
 from samestory.models import Quote, Span
+from samestory.text.quotes import CUE_VERBS, SCARE_MAX_WORDS, QuoteMarks, find_quotation_spans, scare_quotes
+from samestory.text.quotes import count_words as _words
+from samestory.text.quotes import first_char as _first_char
+from samestory.text.quotes import inflect as _inflect
+from samestory.text.quotes import paragraphs as _paragraphs
 
 __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "extract_quotes", "resolve_pronoun"]
 
-_CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
-argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
-predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
-reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
-cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede put""".split()
-_IRREGULAR = {"put": ["puts"], "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
-              "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
-              "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
-
-
-def _inflect(base: str) -> set[str]:
-    if base in _IRREGULAR:
-        return {base, *_IRREGULAR[base]}
-    stem = base[:-1] if base.endswith("e") else base
-    forms = {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
-    if re.search(r"[^aeiou][aeiou][pt]$", base) and base not in ("admit", "post", "visit"):
-        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
-    if base in ("admit", "regret", "commit"):
-        forms |= {base + "ted", base + "ting"}
-    return forms
-
-
-CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in _inflect(b))
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
 _INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
-
-_DOUBLE_OPEN, _DOUBLE_CLOSE = "“«„", "”»"
-_SINGLE_OPEN, _SINGLE_CLOSE = "‘‹", "’›"
-
-
-@dataclass(frozen=True)
-class QuoteMarks:
-    """A paired quotation: ``open`` and ``close`` are the mark positions; content is between them."""
-
-    open: int
-    close: int
-    double: bool
-    mark_len: int = 1  # 2 for the typewriter pair ``'' ... ''``
-
-    @property
-    def content(self) -> Span:
-        return Span(self.open + self.mark_len, self.close)
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _first_char(text: str, start: int, end: int) -> int:
-    while start < end and text[start].isspace():
-        start += 1
-    return start
-
-
-def _scan(text: str, double: bool) -> list[QuoteMarks]:
-    opens, closes, straight = (_DOUBLE_OPEN, _DOUBLE_CLOSE, '"') if double else (_SINGLE_OPEN, _SINGLE_CLOSE, "'")
-    out: list[QuoteMarks] = []
-    paras = _paragraphs(text)
-    open_at: int | None = None
-    skip: int | None = None  # the mark that re-opens a continued quote in the next paragraph
-    for pi, (ps, pe) in enumerate(paras):
-        for i in range(ps, pe):
-            c = text[i]
-            if i == skip:
-                continue
-            prev = text[i - 1] if i > ps else " "
-            nxt = text[i + 1] if i + 1 < pe else " "
-            if c in opens:
-                if double or not prev.isalnum():
-                    open_at = i
-            elif c in closes:
-                if open_at is None:
-                    continue
-                if not double and (nxt.isalnum() or prev.isspace()):
-                    continue  # an apostrophe: Let’s, didn’t
-                if i > open_at + 1:
-                    out.append(QuoteMarks(open_at, i, double))
-                open_at = None
-            elif c == straight:
-                if open_at is None:
-                    if not prev.isalnum() and not nxt.isspace() and nxt != straight:
-                        open_at = i
-                elif not prev.isspace() and not (not double and nxt.isalnum()):
-                    if i > open_at + 1:
-                        out.append(QuoteMarks(open_at, i, double))
-                    open_at = None
-        if open_at is not None:
-            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
-            j = _first_char(text, nxt_para[0], nxt_para[1]) if nxt_para else None
-            if j is not None and (text[j] in opens or text[j] == straight):
-                skip = j  # the quote goes on in the next paragraph
-            else:
-                open_at = None
-    return out
-
-
-_DOUBLED = re.compile(r"''|``")
-
-
-def find_quotation_spans(text: str) -> list[QuoteMarks]:
-    """Top-level quotations (nested ones are part of their outer quote), in text order."""
-    # ''typewriter'' and ``TeX'' pairs count as one double mark (same length: mark + zero-width space)
-    norm = _DOUBLED.sub('"\u200b', text) if "''" in text or "``" in text else text
-    spans = _scan(norm, True) + _scan(norm, False)
-    spans = [QuoteMarks(q.open, q.close, q.double, 2) if text[q.open : q.open + 2] in ("''", "``") else q for q in spans]
-    spans.sort(key=lambda q: (q.open, -q.close))
-    kept: list[QuoteMarks] = []
-    for q in spans:
-        clash = None
-        for k in kept:
-            if k.open <= q.open and q.close <= k.close:
-                clash = "nested"
-                break
-            if q.open < k.close and k.open < q.close:
-                clash = "crossing"
-                break
-        if clash == "crossing" and q.double:
-            kept = [k for k in kept if not (q.open < k.close and k.open < q.close)]  # trust double marks
-            kept.append(q)
-        elif clash is None:
-            kept.append(q)
-    kept.sort(key=lambda q: q.open)
-    return kept
-
-
-def _words(s: str) -> int:
-    return len(re.findall(r"\w+(?:['’]\w+)?", s))
-
-
-SCARE_MAX_WORDS = 3
-
-
-def scare_quotes(text: str) -> list[Span]:
-    """Short quoted words that frame rather than report speech: “rigged”, ‘wave’, "experts".
-
-    A short quotation is a scare quote when it is not introduced as speech (no colon or cue verb
-    right before it, no cue right after it)."""
-    out = []
-    for q in find_quotation_spans(text):
-        content = q.content.of(text)
-        if _words(content) > SCARE_MAX_WORDS or not content.strip():
-            continue
-        before = text[max(0, q.open - 30) : q.open]
-        after = text[q.close + 1 : q.close + 30]
-        if re.search(r":\s*$", before) or re.search(r"\b(\w+)\W*$", before) and re.search(r"\b(\w+)\W*$", before).group(1).lower() in CUE_VERBS:
-            continue
-        if content.rstrip()[-1:] in ".?!" or re.match(r"\s*[,.]?\s*(?:\w+\s+){0,3}?(?:" + "|".join(("said", "says", "added", "told", "replied", "asked")) + r")\b", after):
-            continue
-        out.append(q.content)
-    return out
 
 
 class _Frame:
