@@ -71,6 +71,11 @@ def _subject_of(verb, in_quote=None):
 
 def _raw_subject_of(verb, in_quote=None):
     v = verb
+    for child in v.children:
+        if child.dep_ == "agent":  # "described by Russian media as ...": the agent speaks, not the noun described
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
     if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN"):
         return v.head  # "footage of Mara Quill asking, ..."
     if v.tag_ == "VBG" and v.i > 0 and not any(c.dep_ == "nsubj" for c in v.children):
@@ -132,6 +137,26 @@ class _Context:
         return span[0] if span is not None and len(span) else None
 
 
+_DATELINE = re.compile(r"[ \t]*((?:[A-Z][A-Z.'’-]+[ \t]?){1,4}(?:,[ \t]*[A-Z][\w.]*(?:[ \t][A-Z][\w.]*){0,2})?)[ \t]*(?:\([\w ]+\)[ \t]*)?(?:--|[—–―-])")
+
+
+def _in_dateline(ctx: _Context, tok) -> bool:
+    """"LIVINGSTON, N.J. -- ...", "WASHINGTON (AP) —": a dateline names where the story was filed,
+    never who speaks."""
+    ps, _pe = ctx.para_of(tok.idx)
+    m = _DATELINE.match(ctx.text, ps)
+    return m is not None and m.start(1) <= tok.idx < m.end(1)
+
+
+_NEVER_SPEAKER_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def _can_speak(ctx: _Context, tok) -> bool:
+    """Dates and numbers never speak; neither does a dateline (spaCy labels some people LOC, so a
+    place label alone does not rule a speaker out)."""
+    return tok.ent_type_ not in _NEVER_SPEAKER_LABELS and not _in_dateline(ctx, tok)
+
+
 def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     """Name, entity key and mention span for a speaker token (pronouns resolved)."""
     low = tok.lower_
@@ -159,16 +184,32 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     return normalize_name(words.text, "OTHER"), None, Span(words.start_char, words.end_char)
 
 
+_ROLE_ABBREVIATIONS = {"governor": ("gov",), "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",),
+                       "congresswoman": ("rep",), "general": ("gen",), "lawmaker": ("sen", "rep"), "attorney": ("atty",),
+                       "professor": ("prof",), "colonel": ("col",), "lieutenant": ("lt",)}
+
+
 def _role_holder(ctx: _Context, tok, words):
-    """"the spokeswoman" after "Jessica Marlow, a spokeswoman for the ferry company,": a definite role
-    description is the one person the article gave that role to, named before it (none when two fit)."""
-    if tok.lower_ not in ROLE_WORDS or words[0].lower_ != "the":
+    """"the spokeswoman" after "Jessica Marlow, a spokeswoman for the ferry company,", "the governor"
+    after "Gov. Chris Christie": a definite role description is the one person named before it who
+    was given that role (by the entity's role attribute, a title before a mention, or an apposition
+    right after one); none when two people fit."""
+    role = tok.lower_
+    if role not in ROLE_WORDS or words[0].lower_ != "the":
         return None
-    fits = [
-        e for e in ctx.index.persons()
-        if tok.lower_ in re.findall(r"\w+", e.attributes.get("role", "").lower()) and e.mentions and e.mentions[0].start < tok.idx
-    ]
-    return fits[0] if len(fits) == 1 else None
+    abbrevs = _ROLE_ABBREVIATIONS.get(role, ())
+    title = re.compile(r"\b(?:%s)\.?\s*$" % "|".join([re.escape(role)] + [re.escape(a) for a in abbrevs]), re.I)
+    apposition = re.compile(r"^[^.;\n]{0,12},\s+(?:an?|the|\w+'s|\w+’s)\s+(?:[\w-]+\s+){0,3}?%s\b" % re.escape(role), re.I)
+    fits = []
+    for e in ctx.index.by_key.values():  # every entity: a holder spaCy mislabels still makes the role ambiguous
+        before = [m for m in e.mentions if m.start < tok.idx]
+        if not before:
+            continue
+        if role in re.findall(r"\w+", e.attributes.get("role", "").lower()) or any(
+            title.search(ctx.text[max(0, m.start - 25) : m.start]) or apposition.search(ctx.text[m.end : m.end + 80]) for m in before
+        ):
+            fits.append(e)
+    return fits[0] if len(fits) == 1 and fits[0].label == "PERSON" else None
 
 
 def resolve_pronoun(ctx: _Context, tok):
@@ -535,6 +576,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
             continue
         trimmed = _trim(text, q.content)
+        if frame is not None and frame.speaker_tok is not None and not _can_speak(ctx, frame.speaker_tok):
+            frame = None
         if frame is not None and frame.speaker_tok is not None:
             name, key, sspan = _speaker_span(ctx, frame.speaker_tok)
             if frame.speaker_text is not None and not (sspan.start >= frame.speaker_text.start_char and sspan.end <= frame.speaker_text.end_char):
