@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from samestory.enrich.entities import ROLE_WORDS, EntityIndex, normalize_name
 from samestory.models import Quote, Span
-from samestory.text.quotes import CUE_VERBS, SCARE_MAX_WORDS, QuoteMarks, find_quotation_spans, scare_quotes
+from samestory.text.quotes import CUE_VERBS, SCARE_MAX_WORDS, QuoteMarks, clean_quote_text, find_quotation_spans, scare_quotes
 from samestory.text.quotes import count_words as _words
 from samestory.text.quotes import first_char as _first_char
 from samestory.text.quotes import inflect as _inflect
@@ -586,19 +586,19 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
                 sspan = Span(frame.speaker_text.start_char, frame.speaker_text.end_char)
             if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
         elif frame is not None and frame.how == "transcript":
             # "MARSH: Well, the point is ...": a transcript's speaker label opens the quote
             ent = ctx.index.named(frame.speaker_text)
             start = q.content.start + content.index(frame.speaker_text)
             name, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.speaker_text), None)
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=Span(start, start + len(frame.speaker_text)), cue=None, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name, speaker_key=key, speaker_span=Span(start, start + len(frame.speaker_text)), cue=None, kind="direct")
         elif last is not None and last.speaker and _continues(ctx, last, q, last_para_end):
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
         else:
             if n_words < 4:
                 continue
-            quote = Quote(text=trimmed.of(text), span=trimmed, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, kind="direct")
         quotes.append(quote)
         last, last_para_end = quote, ctx.para_of(q.close)[1]
     quotes.extend(_indirect(ctx, marks))

@@ -170,7 +170,8 @@ def _quotes(coverage: Coverage, idx: dict[str, int]) -> list[str]:
             speaker = e(v.speaker or q.speaker or "unknown")
             first = f"<td rowspan=\"{len(q.variants)}\"><b>{e(q.speaker or 'unknown')}</b>{flag}</td>" if k == 0 else ""
             alt = f" <small>(as {speaker})</small>" if q.speaker_differs else ""
-            out.append(f"<tr>{first}<td>{_cite_link(v.evidence, idx)}{alt}</td><td>“{wording}”</td></tr>")
+            part = " <small>(partial quote)</small>" if getattr(v, "partial", False) else ""
+            out.append(f"<tr>{first}<td>{_cite_link(v.evidence, idx)}{alt}</td><td>“{wording}”{part}</td></tr>")
     out.append("</tbody></table>")
     return out
 
@@ -228,8 +229,6 @@ def _framing(coverage: Coverage) -> list[str]:
                                                getattr(w, "voice", "") if getattr(w, "voice", "outlet") != "outlet" else "") if x)
                 items.append(f'{_cite_link(w.evidence, idx, w.word)} <small>({e(detail)})</small>')
             out.append("<li>Loaded words: " + ", ".join(items) + "</li>")
-        if f.tone:
-            out.append("<li>Tone: " + ", ".join(f"{e(k)} {v:+.2f}" for k, v in f.tone.items()) + "</li>")
         for a in f.attributions:
             out.append("<li>Attribution: " + ", ".join(f"{e(k)}: {e(v)}" for k, v in a.items()) + "</li>")
         for note in getattr(f, "notes", ()):

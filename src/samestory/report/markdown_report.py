@@ -71,7 +71,8 @@ def render_markdown(coverage: Coverage) -> str:
         for v in q.variants:
             wording = _diff(v.diff) if v.diff and q.wording_differs else md(v.wording)
             speaker = f" (speaker: {md(v.speaker)})" if q.speaker_differs and v.speaker else ""
-            out.append(f"  - {md(v.evidence.outlet)}: “{wording}”{speaker}")
+            part = " _(partial quote)_" if getattr(v, "partial", False) else ""
+            out.append(f"  - {md(v.evidence.outlet)}: “{wording}”{speaker}{part}")
     out.append("")
 
     out += ["## Numbers", ""]
@@ -111,8 +112,6 @@ def render_markdown(coverage: Coverage) -> str:
             out.append("- Loaded words: " + ", ".join(
                 f"{md(w.word)} ({md(w.category)}{', about ' + md(w.target) if w.target else ''}"
                 f"{', ' + md(getattr(w, 'voice', '')) if getattr(w, 'voice', 'outlet') != 'outlet' else ''})" for w in body))
-        if f.tone:
-            out.append("- Tone: " + ", ".join(f"{md(k)} {v:+.2f}" for k, v in f.tone.items()))
         for a in f.attributions:
             out.append("- Attribution: " + ", ".join(f"{md(k)}: {md(v)}" for k, v in a.items()))
         for note in getattr(f, "notes", ()):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from samestory.models import Span
 
-__all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char"]
+__all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text"]
 
 _CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
@@ -184,3 +184,15 @@ def inside_quotation(spans: list[tuple[int, int]], pos: int) -> bool:
     """Whether ``pos`` falls inside one of ``spans`` (sorted, non-overlapping ``quotation_spans``)."""
     i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?”)\]]|\.(?!\.))")  # "... " (an ellipsis) keeps its space
+_SPACE_AFTER_OPEN = re.compile(r"([(\[‘“])\s+")
+
+
+def clean_quote_text(text: str) -> str:
+    """A quotation's words as shown: runs of spaces (and no-break spaces, line breaks) become one
+    space, none before closing punctuation or after an opening bracket or mark."""
+    t = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip()
+    t = _SPACE_BEFORE_PUNCT.sub(r"\1", t)
+    return _SPACE_AFTER_OPEN.sub(r"\1", t)
