@@ -474,6 +474,9 @@ def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
     if not (_headline_case(ctx, q) or first_para and _words(ctx.text[ps:pe]) <= 25 and not sentence_like):
         return None
     toks = [t for t in _tokens_in(ctx.doc, ps, q.open) if not t.is_space and not ctx.in_quote(t.idx)]
+    if len(toks) >= 3 and toks[-1].text == ":" and toks[-2].ent_type_ == "PERSON" and not any(_is_cue(t) for t in toks):
+        # "A lesson from Loretta Lynch: ‘...’": a headline's person right before the colon speaks
+        return _Frame(None, toks[-2], how="headline")
     if len(toks) < 2 or not (toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ == "B" or toks[0].pos_ == "PROPN"):
         return None
     name_end = 1
