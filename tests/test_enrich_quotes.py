@@ -303,3 +303,9 @@ def test_seed_flagship_quote_is_not_vostoks(seeds, nlp):
     flagship = [q for a in arts for q in a.quotes if "flagship project" in q.text]
     assert flagship and all(q.speaker != "Vostok" for q in flagship)
     assert any(q.speaker and "media" in q.speaker.lower() for q in flagship)
+
+
+def test_pronoun_skips_a_person_of_the_other_honorific(nlp):
+    text = "Mr. Halvard Brekke spoke to reporters after Ms. Ines Dorado left. “I am protecting my family,” he said."
+    q = _one(text)
+    assert q.speaker == "Halvard Brekke"

@@ -212,6 +212,20 @@ def _role_holder(ctx: _Context, tok, words):
     return fits[0] if len(fits) == 1 and fits[0].label == "PERSON" else None
 
 
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+
+
+def _gender(ctx: _Context, entity) -> str | None:
+    """"m" or "f" when the article gives the person an honorific (Mr., Mrs., Ms.), else None: "she"
+    never resolves to a man the article calls Mr."""
+    found = set()
+    for m in entity.mentions:
+        h = _HONORIFIC.search(ctx.text[max(0, m.start - 30) : m.start])
+        if h:
+            found.add("m" if h.group(1) == "Mr" else "f")
+    return found.pop() if len(found) == 1 else None
+
+
 def resolve_pronoun(ctx: _Context, tok):
     """The nearest fitting person for he/she (a subject first: in its own sentence before it, then
     in up to three sentences before); organisations for "it"."""
@@ -219,13 +233,15 @@ def resolve_pronoun(ctx: _Context, tok):
     sent = tok.sent
     doc = ctx.doc
 
+    wanted_gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(tok.lower_)
+
     def people(tokens):
         found = []
         for t in tokens:
             if ctx.in_quote(t.idx):
                 continue
             e = ctx.index.at(t.idx, t.idx + len(t), label=want)
-            if e is not None:
+            if e is not None and not (wanted_gender and _gender(ctx, e) not in (None, wanted_gender)):
                 found.append((t, e))
         return found
 
