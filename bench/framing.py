@@ -185,7 +185,7 @@ def sentence_section(T, lexicon) -> list[str]:
         lines.append(f"| MiniLM + LR baseline (p >= {th_e:g}) | {train_name} | {test_name} | {m['p']:.3f} | {m['r']:.3f} | {m['f1']:.3f} | {m['macro']:.3f} | {m['acc']:.3f} |")
         w, b = T.fit_tokens(ptc_rows + [T.babe_rows(r) for r in train_rows])
         tok = LoadedModel(w, b, T.THRESHOLD, np.zeros(1), 0.0, T.SENTENCE_THRESHOLD)
-        X_tr, X_te = T.sentence_matrix(texts_tr, tok), T.sentence_matrix(texts_te, tok)
+        X_tr, X_te = T.crossfit_matrix(ptc_rows, train_rows), T.sentence_matrix(texts_te, tok)
         sw, sb = T.fit_sentences(X_tr, y_tr)
         th_l = T.cv_threshold(X_tr, y_tr)
         p = 1 / (1 + np.exp(-(X_te @ sw + sb)))

@@ -12,7 +12,8 @@ count and its top token probabilities, on BABE SG1's labels; its threshold is th
 5-fold cross-validation on SG1 (``cv_threshold``).
 
 Time: the token part takes about 20 s of CPU (feature hashing of 345k PTC tokens, one SGD fit);
-the sentence part embeds SG1's 1,546 sentences with MiniLM (about 30 s on an idle core, minutes
+the sentence part fits five more token models (SG1's token features are cross-fitted, so the
+sentence model never learns from token probabilities that saw their own words) and embeds SG1's 1,546 sentences with MiniLM (about 30 s on an idle core, minutes
 on a loaded machine; embeddings are cached under /tmp between runs, never in the repo).
 
     .venv/bin/python bench/train_loaded.py
@@ -231,6 +232,25 @@ def sentence_matrix(texts, model):
     return np.hstack([embeddings(texts), np.array(dense, dtype=np.float32)])
 
 
+def crossfit_matrix(ptc_rows_all, rows, k: int = 5):
+    """``sentence_matrix`` for training rows with honest token features: row i's token
+    probabilities come from a token model trained on PTC plus the biased words of the other folds
+    (row i in fold i % k), never on its own words."""
+    from samestory.compare.loaded import LoadedModel
+
+    texts = [r["text"].strip() for r in rows]
+    babe = [babe_rows(r) for r in rows]
+    X = None
+    for fold in folds(len(rows), k):
+        held = set(fold)
+        w, b = fit_tokens(ptc_rows_all + [x for i, x in enumerate(babe) if i not in held])
+        part = sentence_matrix([texts[i] for i in fold], LoadedModel(w, b, THRESHOLD, np.zeros(1), 0.0, 0.5))
+        if X is None:
+            X = np.zeros((len(rows), part.shape[1]), dtype=np.float32)
+        X[fold] = part
+    return X
+
+
 def fit_sentences(X, y, c: float = SENTENCE_C):
     clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(X, y)
@@ -274,8 +294,7 @@ def train(ptc_rows_all=None, sg1=None):
     sg1 = sg1 if sg1 is not None else read_babe("final_labels_SG1.csv")
     ptc_rows_all = ptc_rows_all or [ptc_rows(text, spans) for _aid, text, spans in ptc]
     w, b = fit_tokens(ptc_rows_all + [babe_rows(r) for r in sg1])
-    tokens_only = LoadedModel(w, b, THRESHOLD, np.zeros(1), 0.0, SENTENCE_THRESHOLD)
-    X = sentence_matrix([r["text"].strip() for r in sg1], tokens_only)
+    X = crossfit_matrix(ptc_rows_all, sg1)
     y = np.array([LABELS[r["label_bias"]] for r in sg1])
     sw, sb = fit_sentences(X, y)
     return w, b, sw, sb, cv_threshold(X, y)
