@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from samestory.compare.framing import analyze_framing, attribution_mode, find_loaded, load_lexicon, quotation_spans
+from samestory.compare.framing import analyze_framing, attribution_mode, find_loaded, framing_cues, load_lexicon, quotation_spans
 from samestory.models import Article, ClaimGroup, Entity, Evidence, Span
 
 from test_compare_quotes import seed_articles
@@ -52,7 +52,6 @@ def test_scare_quotes_and_reported_speech(nlp):
 
 
 def test_person_scoped_words_need_a_person(nlp):
-    assert "regime" in words(find_loaded("Residents fear the Vance regime will raise taxes.", nlp=nlp))
     assert "regime" not in words(find_loaded("Athletes follow a strict training regime every winter.", nlp=nlp))
     assert "clown" in words(find_loaded("Kerr is a clown.", nlp=nlp))
     assert "clown" not in words(find_loaded("The circus hired a clown for the parade.", nlp=nlp))
@@ -61,7 +60,11 @@ def test_person_scoped_words_need_a_person(nlp):
 def test_names_and_nouns_are_not_loaded_words(nlp):
     assert "patriot" not in words(find_loaded("The senator voted to renew the Patriot Act in March.", nlp=nlp))
     assert "claim" not in words(find_loaded("His claims were rejected by the court.", nlp=nlp))
-    assert "claim" in words(find_loaded("The group claims that 40 people were held.", nlp=nlp))
+    # attribution and hedging words are cues, reported apart, never loaded words
+    text = "The group claims that 40 people were held and reportedly vowed to insist on it."
+    assert not {"claim", "vow", "insist", "reportedly"} & set(words(find_loaded(text, nlp=nlp)))
+    assert {(c["word"], c["kind"]) for c in framing_cues(text)} >= {("claims", "attribution"), ("vowed", "attribution"), ("reportedly", "hedging")}
+    assert "war on" not in words(find_loaded("The war on terror has cost billions since 2001.", nlp=nlp))
 
 
 def test_quotation_spans_tell_apostrophes_from_single_quotes():
@@ -144,7 +147,11 @@ def test_framing_per_article_headline_targets_and_tone():
     assert all(LANTERN[lw.evidence.start:lw.evidence.end] == lw.evidence.text for lw in body.values())
     assert courier.headline_loaded == () and courier.headline_only == ()
     # tone: the Lantern calls Vance corrupt and reckless; the Courier says she is not corrupt (negation)
-    assert lantern.tone["maria vance"] < 0 < courier.tone["maria vance"]
+    assert lantern.tone["maria vance"] < 0 <= courier.tone.get("maria vance", 0.0)
+    # every figure in words, with the story's other outlet as its baseline
+    rate = next(n for n in lantern.notes if "per 1,000" in n)
+    assert "the story's other outlets: 0.0" in rate
+    assert any(n.startswith("tone toward maria vance: -") and "scale from -1" in n for n in lantern.notes)
 
 
 def test_the_same_loaded_word_attributed_differently():
@@ -188,8 +195,6 @@ def test_seeds_loaded_words_in_headlines_and_bodies(seed_framing):
     assert {"pal", "tyrant", "cosy up"} <= head_t
     assert {"tyrant", "crony"} <= body_t
     assert "pal" in ft.headline_only
-    head_o = {lw.word for lw in fo.loaded if lw.in_headline}
-    assert "on a date" in head_o
     assert not ({"tyrant", "crony", "pal"} & {lw.word for lw in fo.loaded})
     pal = next(lw for lw in ft.loaded if lw.in_headline and lw.word == "pal")
     assert "lukashenko" in (pal.target or "").lower()

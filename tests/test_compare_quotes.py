@@ -103,7 +103,31 @@ def test_fragment_quoted_by_another_outlet_joins_the_group():
                      quotes=[("came through the doors in seconds", "Hart", "hart")])
     groups = group_quotes([x, y])
     assert len(groups) == 1 and groups[0].outlets == ("One", "Two")
-    assert groups[0].wording_differs
+    # a fragment of the full quotation is not a different wording: it is shown as partial
+    assert not groups[0].wording_differs
+    assert [v.partial for v in groups[0].variants] == [False, True]
+
+
+def test_fragment_with_a_changed_word_is_a_real_variant():
+    long_q = "I will not take a single cent from the harbour fund while I sit on this council"
+    x = make_article("x", "One", f"Pike said: “{long_q}.”", quotes=[(long_q + ".", "Ian Pike", "ian pike")])
+    y = make_article("y", "Two", "Pike vowed he would not take “any single cent from the harbour fund”.",
+                     quotes=[("any single cent from the harbour fund", "Pike", "pike")])
+    g = group_quotes([x, y])[0]
+    assert g.outlets == ("One", "Two") and g.variants[1].partial
+    assert g.wording_differs
+    assert ("+", "any") in g.variants[1].diff and ("-", "a") in g.variants[1].diff
+
+
+def test_nickname_title_and_role_speakers_are_one_speaker():
+    q = "The tolls will stay where they are for the next five years at least"
+    x = make_article("x", "One", f"“{q},” said Sen. Dick Halloran.", quotes=[(q, "Dick Halloran", "dick halloran")])
+    y = make_article("y", "Two", f"“{q},” said Richard Halloran.", quotes=[(q, "Richard Halloran", "richard halloran")])
+    z = make_article("z", "Three", f"“{q},” a lawyer said.", quotes=[(q, "a lawyer", None)])
+    g = group_quotes([x, y, z])[0]
+    assert len(g.variants) == 3 and not g.speaker_differs
+    w = make_article("w", "Four", f"“{q},” said Ian Pike.", quotes=[(q, "Ian Pike", "ian pike")])
+    assert group_quotes([x, w])[0].speaker_differs  # two different named people
 
 
 def test_normalize_and_diff_helpers():

@@ -278,3 +278,34 @@ def test_quote_after_a_dash_following_a_name(nlp):
             "“It is wrong to close the pier without asking the town.”")
     q = _one(text)
     assert q.speaker == "Ines Dorado"
+
+
+def test_dateline_never_speaks_and_a_title_resolves_to_its_holder(nlp):
+    text = ("HARLOW, N.H. -- Gov. Ada Lind met the harbour board on Monday.\n\n"
+            "“We will open the pier in May,” the governor said.")
+    q = _one(text)
+    assert q.speaker == "Ada Lind"
+    text = "HARLOW, N.H. -- “The pier is closed,” a sign at the gate read on Monday."
+    assert all("harlow" not in (q.speaker or "").lower() for q in _quotes(text))
+
+
+def test_passive_agent_speaks_not_the_noun_described(nlp):
+    text = "Engineers finished a new jetty at Port Vell, described by local media as ‘the finest jetty on the coast’."
+    q = _one(text)
+    assert q.speaker == "local media"
+
+
+def test_seed_flagship_quote_is_not_vostoks(seeds, nlp):
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    arts = enrich([Article(id=p.stem, outlet=p.stem, title="", text=p.read_text(encoding="utf-8")) for p in seeds], embed=False)
+    flagship = [q for a in arts for q in a.quotes if "flagship project" in q.text]
+    assert flagship and all(q.speaker != "Vostok" for q in flagship)
+    assert any(q.speaker and "media" in q.speaker.lower() for q in flagship)
+
+
+def test_pronoun_skips_a_person_of_the_other_honorific(nlp):
+    text = "Mr. Halvard Brekke spoke to reporters after Ms. Ines Dorado left. “I am protecting my family,” he said."
+    q = _one(text)
+    assert q.speaker == "Halvard Brekke"

@@ -261,6 +261,7 @@ class QuoteVariant:
     speaker: str | None
     wording: str
     diff: tuple[tuple[str, str], ...] = ()  # word-level ops against the group's base wording: ("=", w) ("-", w) ("+", w)
+    partial: bool = False  # a fragment of a longer variant's quotation; its diff is against that stretch only
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,7 @@ class Framing:
     attributions: tuple[dict, ...] = field(default=(), compare=False, hash=False)
     headline_only: tuple[str, ...] = ()  # loaded headline words the body never uses
     notes: tuple[str, ...] = ()  # plain-language remarks, e.g. headline framing against the body
+    cues: tuple[dict, ...] = field(default=(), compare=False, hash=False)  # attribution/hedging cues: word, kind, evidence
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from typing import Iterable, Sequence
 from samestory.compare import _nlp
 from samestory.errors import IngestError
 from samestory.models import Article, ClaimGroup, Evidence, Framing, LoadedWord
+from samestory.text.quotes import quotation_spans, scare_quotes
 
 __all__ = [
     "LexiconEntry",
@@ -41,6 +42,7 @@ __all__ = [
     "attribution_mode",
     "analyze_framing",
     "sentence_score",
+    "framing_cues",
     "CATEGORY_WEIGHTS",
 ]
 
@@ -49,6 +51,7 @@ LEXICON_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded.tsv"
 # How much one word of a category counts toward a "loaded sentence" score. Chosen a priori:
 # intensifiers and hedges are weaker signals of a writer's slant than labels and insults.
 CATEGORY_WEIGHTS = {
+    "loaded": 1.0,  # flagged by the learned detector, not in the lexicon
     "insult": 1.0,
     "partisan": 1.0,
     "sensational": 1.0,
@@ -161,44 +164,6 @@ def load_lexicon(path: str | None = None) -> Lexicon:
 # ---------------------------------------------------------------- quotations
 
 
-_OPEN_CLOSE = {"“": "”", "«": "»", "„": "“"}
-
-
-def quotation_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges ``[start, end)`` of quoted passages, quote marks included.
-
-    Curly single quotes double as apostrophes ("Putin’s"), so a single quote opens only when
-    not preceded by a letter and closes only when not followed by one.
-    """
-    spans: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        close = None
-        if ch in _OPEN_CLOSE:
-            close = text.find(_OPEN_CLOSE[ch], i + 1)
-        elif ch == '"':
-            close = text.find('"', i + 1)
-        elif ch in "‘'" and (i == 0 or not text[i - 1].isalnum()) and i + 1 < n and not text[i + 1].isspace():
-            closer = "’" if ch == "‘" else "'"
-            j = i + 1
-            close = -1
-            while True:
-                j = text.find(closer, j)
-                if j < 0:
-                    break
-                if not text[j - 1].isspace() and (j + 1 >= n or not text[j + 1].isalnum()):
-                    close = j
-                    break
-                j += 1
-        if close is not None and close > i and "\n\n" not in text[i:close] and close - i < 1500:
-            spans.append((i, close + 1))
-            i = close + 1
-            continue
-        i += 1
-    return spans
-
-
 _SPEECH_INTRO = re.compile(r"(?:[:,]|\b(?:said|says|say|told|asked|replied|added|wrote|declared|insisted|warned|claimed|claiming))\s*$", re.I)
 
 
@@ -212,19 +177,7 @@ def _is_scare_quote(text: str, start: int, end: int) -> bool:
 
 
 def _scare_quote_spans(text: str) -> list[tuple[int, int]]:
-    try:  # the enrich stage's detector when it exists, else ours
-        from samestory.enrich.quotes import scare_quotes  # type: ignore
-
-        found = []
-        for s in scare_quotes(text):
-            start = getattr(s, "start", None)
-            start = s[0] if start is None else start
-            end = getattr(s, "end", None)
-            end = s[1] if end is None else end
-            found.append((int(start), int(end)))
-        return found
-    except Exception:
-        return [(s, e) for s, e in quotation_spans(text) if _is_scare_quote(text, s, e)]
+    return [(sp.start, sp.end) for sp in scare_quotes(text)]
 
 
 # ---------------------------------------------------------------- detection
@@ -383,11 +336,16 @@ def find_loaded(
     nlp=None,
     lexicon: Lexicon | None = None,
     include_quoted: bool = False,
+    threshold: float | None = None,
 ) -> list[Hit]:
     """Loaded words and phrases in ``text``.
 
     ``contextual=False`` is the plain lexicon baseline (every match counts, no rules).
-    With rules, words inside quotations are dropped (or kept with ``voice="quoted"`` when
+    Otherwise the learned detector (``samestory.compare.loaded``) decides which words are loaded
+    (at ``threshold``, by default the model's precision-first ``show_threshold``); the lexicon
+    gives a flagged word its category and polarity when it has it ("loaded", polarity 0 when not).
+    Attribution and hedging cues are never loaded words (``framing_cues`` reports them). Then
+    words inside quotations are dropped (or kept with ``voice="quoted"`` when
     ``include_quoted``), scare quotes and reported speech are marked, ``person``-scoped words
     need a person target, and words in proper names are dropped. ``doc`` is a spaCy parse of
     ``text`` (parsed with ``nlp``, by default the project's model, when needed and not given).
@@ -400,6 +358,18 @@ def find_loaded(
             Hit(offsets[i][0], offsets[j - 1][1], text[offsets[i][0] : offsets[j - 1][1]], e.term, e.category, e.polarity)
             for i, j, e in matches
         ]
+    learned = _learned_matches(text, words, offsets, matches, lexicon, threshold)
+    taken = {k for a, b, _e in learned for k in range(a, b)}
+    # lexicon words the model did not flag stay candidates for the other voices only: a word in
+    # reported speech or a scare quote is shown as someone else's, never as the writer's own
+    from samestory.compare.loaded import ATTRIBUTION_WORDS, HEDGE_WORDS
+
+    others = [
+        (a, b, e) for a, b, e in matches
+        if not taken & set(range(a, b)) and e.category != "hedging" and not any(w in ATTRIBUTION_WORDS or w in HEDGE_WORDS for w in words[a:b])
+    ]
+    learned_starts = {a for a, _b, _e in learned}
+    matches = sorted(learned + others, key=lambda m: m[0])
     if not matches:
         return []
     quotes = quotation_spans(text)
@@ -414,6 +384,7 @@ def find_loaded(
     hits = []
     for i, j, entry in matches:
         start, end = offsets[i][0], offsets[j - 1][1]
+        from_model = i in learned_starts
         if _part_of_name(text, offsets, i, j) and entry.category != "insult":
             continue
         voice = "outlet"
@@ -442,6 +413,8 @@ def find_loaded(
                 voice = "attributed"
         if voice == "outlet" and _ATTRIBUTION_BEFORE.search(text[max(0, start - 120) : start]):
             voice = "attributed"
+        if voice == "outlet" and not from_model:
+            continue  # the writer's own loaded words are the model's call
         negated = False
         if first is not None:
             window = [t.lower_ for t in doc[max(0, first.i - 3) : first.i]]
@@ -451,6 +424,48 @@ def find_loaded(
 
 
 WRITER_VOICES = ("outlet", "scare-quoted")
+
+
+def _learned_matches(text, words, offsets, lexicon_matches, lexicon, threshold):
+    """(first token, last token + 1, entry) for each span the learned model flags; the entry is the
+    lexicon's when a lexicon match overlaps the span, else a plain "loaded" entry for the span."""
+    from samestory.compare.loaded import load_model
+
+    model = load_model()
+    spans = model.spans(text, model.show_threshold if threshold is None else threshold, lexicon)
+    starts = {o[0]: k for k, o in enumerate(offsets)}
+    ends = {o[1]: k for k, o in enumerate(offsets)}
+    out = []
+    for sp in spans:
+        i, j = starts.get(sp.start), ends.get(sp.end)
+        if i is None or j is None:
+            continue  # the two tokenizers disagree (never for plain words): skip rather than guess
+        inside = [(a, b, e) for a, b, e in lexicon_matches if a < j + 1 and i < b]
+        if inside:  # the lexicon's entries name the flagged words ("cronies slammed": crony, slam)
+            out.extend(inside)
+        else:
+            out.append((i, j + 1, LexiconEntry(" ".join(words[i : j + 1]), "loaded", 0.0, "any", "x")))
+    # a lexicon word in a scare quote ("the “rigged” vote") is the outlet's framing device: kept whatever
+    # the model says (the model reads quoted words as someone else's)
+    for sq_start, sq_end in _scare_quote_spans(text):
+        for a, b, e in lexicon_matches:
+            if sq_start <= offsets[a][0] and offsets[b - 1][1] <= sq_end:
+                out.append((a, b, e))
+    out.sort(key=lambda m: m[0])
+    merged = []
+    for m in out:
+        if merged and m[0] < merged[-1][1]:
+            continue
+        merged.append(m)
+    return merged
+
+
+def framing_cues(text: str) -> list[dict]:
+    """Attribution and hedging cues of ``text`` (said, claimed, vowed, reportedly, appeared to):
+    reported apart from loaded words, because they say who stands behind a claim."""
+    from samestory.compare.loaded import cues
+
+    return [{"start": s, "end": e, "word": w, "kind": k} for s, e, w, k in cues(text)]
 
 
 def sentence_score(hits: Iterable[Hit], voices: Sequence[str] = WRITER_VOICES) -> float:
@@ -631,7 +646,10 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
     # an article with entities from enrich needs no NER or lemmas: its sentences are parsed like the
     # claims stage parses them (and share its cache), and entity spans are set from the mentions.
     # Decided per article: one article without entities does not send the others to the slow path.
+    from samestory.compare.loaded import load_model
+
     lexicon = load_lexicon()
+    model = load_model()
     by_id = {a.id: a for a in articles}
     canonical = _canonical_of(articles)
     results: dict[str, dict] = {}
@@ -642,7 +660,8 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         sentences = _sentence_spans(article)
         # parse only sentences with a lexicon match, plus all when enrich gave no entities (for tone)
         candidates = [
-            idx for idx, (s, e) in enumerate(sentences) if lexicon.match(_tokens(article.text[s:e])[0])
+            idx for idx, (s, e) in enumerate(sentences)
+            if lexicon.match(_tokens(article.text[s:e])[0]) or model.spans(article.text[s:e], model.show_threshold, lexicon)
         ]
         to_parse = list(range(len(sentences))) if not enriched else candidates
         texts = [article.text[s:e] for s, e in (sentences[i] for i in to_parse)]
@@ -682,7 +701,7 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         headline_words: list[LoadedWord] = []
         title = article.title or ""
         title_doc = None
-        if title and lexicon.match(_tokens(title)[0]):
+        if title and (lexicon.match(_tokens(title)[0]) or model.spans(title, model.show_threshold, lexicon)):
             title_doc = _nlp.parse_sentences([title])[0].copy() if enriched else nlp(title)
         title_mentions = []
         if title_doc is not None:
@@ -715,10 +734,12 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         notes = []
         if headline_only:
             notes.append("headline uses " + ", ".join(f"'{t}'" for t in headline_only) + " which the body does not")
-        if title_hits and head_pol - body_pol < -0.3:
-            notes.append(f"headline tone {head_pol:+.2f} is harsher than the body's average {body_pol:+.2f}")
-        elif title_hits and head_pol - body_pol > 0.3:
-            notes.append(f"headline tone {head_pol:+.2f} is warmer than the body's average {body_pol:+.2f}")
+        if title_hits and abs(head_pol - body_pol) > 0.3:
+            notes.append(
+                f"the headline's loaded words are {'harsher' if head_pol < body_pol else 'warmer'} than the body's: "
+                f"headline tone {head_pol:+.2f}, body average {body_pol:+.2f} per sentence, {TONE_SCALE}"
+            )
+        tone = {k: v for k, v in tone.items() if v != 0.0}  # 0.00 says only that no loaded word was near
         results[article.id] = {
             "loaded": headline_words + loaded,
             "headline_loaded": tuple(lw.evidence.text for lw in headline_words),
@@ -727,6 +748,9 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
             "notes": notes,
             "attributions": [],
             "sentences": sentences,
+            "cues": _cues(article),
+            "writer_words": sum(1 for lw in loaded if lw.voice in WRITER_VOICES),
+            "words": len(_WORD.findall(article.text)),
         }
 
     # attribution modes for claims several outlets carry
@@ -775,6 +799,7 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
                 {"claim_group": None, "word": word, "outlet": article.outlet, "article_id": aid, "mode": mode, "cue": cue, "evidence": lw.evidence}
             )
 
+    _explain_figures(articles, results, canonical)
     out = []
     for article in articles:
         r = results[article.id]
@@ -792,9 +817,50 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
                 attributions=tuple(r["attributions"]),
                 headline_only=r["headline_only"],
                 notes=tuple(r["notes"]),
+                cues=tuple(r["cues"]),
             )
         )
     return tuple(out)
+
+
+TONE_SCALE = "on a scale from -1 (every loaded word hostile) to +1 (every one favourable)"
+
+
+def _cues(article: Article) -> list[dict]:
+    return [
+        {"word": c["word"], "kind": c["kind"], "evidence": Evidence(article.id, c["start"], c["end"], c["word"], article.outlet)}
+        for c in framing_cues(article.text)
+    ]
+
+
+def _per_thousand(n: int, words: int) -> float:
+    return 1000.0 * n / words if words else 0.0
+
+
+def _explain_figures(articles: Sequence[Article], results: dict[str, dict], canonical: dict[str, str]) -> None:
+    """Every figure shown in words with its scale and the story's other outlets as the baseline:
+    "3.1 loaded words per 1,000 in the writer's own voice; the story's other outlets: 1.0-2.2";
+    tone toward an entity beside the range the other outlets give it."""
+    rates = {aid: _per_thousand(r["writer_words"], r["words"]) for aid, r in results.items()}
+    for article in articles:
+        r = results[article.id]
+        others = [rates[a.id] for a in articles if canonical.get(a.id) != canonical.get(article.id) and a.id in rates]
+        base = f"the story's other outlets: {_range(others)}" if others else "no other outlet in this story to compare with"
+        r["notes"].append(
+            f"{rates[article.id]:.1f} loaded words per 1,000 in the writer's own voice "
+            f"({r['writer_words']} in {r['words']} words; quotes and reported speech not counted); {base}"
+        )
+        for key, value in r["tone"].items():
+            other_tones = [results[a.id]["tone"][key] for a in articles
+                           if canonical.get(a.id) != canonical.get(article.id) and key in results[a.id]["tone"]]
+            cmp = f"; other outlets: {_range(other_tones, signed=True)}" if other_tones else "; no other outlet's sentences about it carry loaded words"
+            r["notes"].append(f"tone toward {key}: {value:+.2f} (mean over the sentences naming it, {TONE_SCALE}){cmp}")
+
+
+def _range(values: Sequence[float], signed: bool = False) -> str:
+    fmt = "{:+.2f}" if signed else "{:.1f}"
+    lo, hi = min(values), max(values)
+    return fmt.format(lo) if abs(hi - lo) < 1e-9 else f"{fmt.format(lo)} to {fmt.format(hi)}"
 
 
 def _evidence_text(by_id: dict[str, Article], ev: Evidence) -> str:

@@ -9,7 +9,12 @@ Matching is fuzzy (rapidfuzz) over a normalized form of the quote: case, punctua
 straight marks and a few spelling variants ("okay"/"OK") do not matter, small wording
 differences do not split a group. The diff itself is computed over the outlets' own words, so
 "okay" against "OK" shows. Speakers are normalized across articles ("Putin" and "Vladimir
-Putin" are one speaker). Copies (``Article.duplicate`` pointing at an article in the set) count
+Putin" are one speaker; titles go, nicknames meet their formal name: "Sen. Dick Blumenthal" and
+"Richard Blumenthal"). ``wording_differs`` compares full quotations only: a variant that quotes
+a fragment of a longer one is ``partial`` and its diff covers only the stretch it quotes, so
+"a single cent" against "any single cent" shows while a fragment against its whole does not.
+``speaker_differs`` needs two different named people (a role such as "a lawyer" or "statement" is
+not a different speaker). Copies (``Article.duplicate`` pointing at an article in the set) count
 with their canonical article and add no variant of their own.
 """
 
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from samestory.models import Article, Evidence, Quote, QuoteGroup, QuoteVariant
+from samestory.text.quotes import clean_quote_text
 
 __all__ = ["group_quotes", "normalize_quote", "word_diff", "SpeakerNames", "MATCH_THRESHOLD"]
 
@@ -72,6 +78,37 @@ def word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     return tuple(ops)
 
 
+# first-name forms of one person across outlets (Richard/Dick Blumenthal): nickname -> formal name
+NICKNAMES = {
+    "dick": "richard", "rick": "richard", "rich": "richard", "bill": "william", "will": "william", "billy": "william",
+    "bob": "robert", "rob": "robert", "bobby": "robert", "jim": "james", "jimmy": "james", "mike": "michael",
+    "tom": "thomas", "tommy": "thomas", "joe": "joseph", "chris": "christopher", "dan": "daniel", "danny": "daniel",
+    "dave": "david", "tony": "anthony", "ted": "edward", "ed": "edward", "liz": "elizabeth", "beth": "elizabeth",
+    "kate": "katherine", "kathy": "katherine", "pat": "patrick", "steve": "steven", "matt": "matthew", "nick": "nicholas",
+    "sam": "samuel", "ben": "benjamin", "andy": "andrew", "drew": "andrew", "greg": "gregory", "jeff": "jeffrey",
+    "jon": "jonathan", "larry": "lawrence", "chuck": "charles", "charlie": "charles", "hank": "henry", "jerry": "gerald",
+    "al": "albert", "alex": "alexander", "vlad": "vladimir", "peggy": "margaret", "maggie": "margaret", "sue": "susan",
+}
+_TITLE_WORDS = (
+    "the|president|prime minister|minister|mr|mrs|ms|miss|dr|sen|senator|rep|representative|gov|governor|gen|general|"
+    "judge|justice|mayor|lt|col|prof|professor|secretary|chancellor|former|vice president|attorney general|sir|lord|lady"
+)
+_TITLES = re.compile(rf"^(?:(?:{_TITLE_WORDS})\.?\s+)+")
+# speakers that name a role, a document or a group, not a person: never "a different speaker"
+_UNRESOLVED = re.compile(r"^(?:a|an|the|his|her|their|its|one|some|\w+'s)\b|\b(?:statement|spokes\w*|lawyer|attorney|official|source|aide|report)s?$")
+
+
+def _resolved_person(name: str | None) -> bool:
+    """A speaker is resolved when it is a person's name ("Dick Blumenthal", "Blumenthal"), not a
+    description ("a lawyer", "Grimm's lawyer", "statement", "the spokesman") or a pronoun."""
+    if not name:
+        return False
+    t = _fold(name).strip()
+    if _UNRESOLVED.search(t) or t in ("he", "she", "they", "it", "i", "we"):
+        return False
+    return any(w[:1].isupper() for w in name.split())
+
+
 class SpeakerNames:
     """Speaker names normalized across a story's articles.
 
@@ -107,8 +144,11 @@ class SpeakerNames:
             return ""
         t = _fold(name)
         t = re.sub(r"'s$", "", t)
-        t = re.sub(r"^(the|president|prime minister|minister|mr|mrs|ms|dr)\s+", "", t)
-        return " ".join(_WORD.findall(t))
+        t = _TITLES.sub("", t)
+        words = _WORD.findall(t)
+        if len(words) >= 2 and words[0] in NICKNAMES:
+            words[0] = NICKNAMES[words[0]]
+        return " ".join(words)
 
     def canonical(self, name: str | None) -> str | None:
         k = self._norm(name)
@@ -158,6 +198,34 @@ def _threshold(a: _Item, b: _Item) -> float:
     return MATCH_THRESHOLD
 
 
+PARTIAL_SHARE = 0.7  # a variant with fewer than this share of the longest variant's words is a fragment of it
+
+
+def _is_fragment(item: _Item, members: list[_Item]) -> bool:
+    """Whether ``item`` quotes only part of a longer member's quotation."""
+    n = len(item.norm.split())
+    for other in members:
+        if other is item:
+            continue
+        if n < PARTIAL_SHARE * len(other.norm.split()) and fuzz.partial_ratio(item.norm, other.norm) >= FRAGMENT_THRESHOLD - 10:
+            return True
+    return False
+
+
+def _aligned_window(full: str, fragment: str) -> str:
+    """The stretch of ``full`` (its own words) that ``fragment`` best matches, as long as the fragment."""
+    a, b = _words(full), _words(fragment)
+    fa, fb = [_fold(w) for w in a], [_fold(w) for w in b]
+    if len(fb) >= len(fa):
+        return full
+    best, best_i = -1.0, 0
+    for i in range(len(fa) - len(fb) + 1):
+        r = difflib.SequenceMatcher(None, fa[i : i + len(fb)], fb, autojunk=False).ratio()
+        if r > best:
+            best, best_i = r, i
+    return " ".join(a[best_i : best_i + len(fb)])
+
+
 def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False) -> tuple[QuoteGroup, ...]:
     """The story's quotes grouped across outlets (direct quotes; indirect speech too with
     ``include_indirect``). Groups carried by more outlets come first; single-variant groups are
@@ -200,34 +268,45 @@ def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False)
 
     out = []
     for members in groups:
-        base = members[0]
+        full = [m for m in members if not _is_fragment(m, members)]
+        base = full[0] if full else members[0]
         base_text = base.quote.text
         variants = []
         speakers = []
+        wording_differs = False
         for m in members:
             span = m.quote.span
+            partial = m not in full
+            if partial:
+                # a fragment is compared with the stretch of the full quotation it comes from
+                diff = word_diff(_aligned_window(base_text, m.quote.text), m.quote.text)
+            else:
+                diff = word_diff(base_text, m.quote.text)
+            wording_differs = wording_differs or any(op != "=" for op, _w in diff)
             variants.append(
                 QuoteVariant(
                     evidence=Evidence(m.article.id, span.start, span.end, m.article.text[span.start : span.end], m.article.outlet),
                     speaker=names.name_of(m.speaker),
-                    wording=m.quote.text,
-                    diff=word_diff(base_text, m.quote.text),
+                    wording=clean_quote_text(m.quote.text),
+                    diff=diff,
+                    partial=partial,
                 )
             )
             speakers.append(m.speaker)
         known = [s for s in speakers if s]
         speaker = Counter(known).most_common(1)[0][0] if known else None
-        wording_differs = any(op != "=" for v in variants for op, _w in v.diff)
+        # "speaker differs" only between two named people the outlets resolved differently
+        people = {m.speaker for m in members if m.speaker and _resolved_person(m.quote.speaker)}
         gid = "q-" + hashlib.sha1(f"{speaker}|{base.norm}".encode()).hexdigest()[:12]
         out.append(
             QuoteGroup(
                 id=gid,
                 speaker=names.name_of(speaker),
-                text=base_text,
+                text=clean_quote_text(base_text),
                 variants=tuple(variants),
                 outlets=tuple(dict.fromkeys(m.article.outlet for m in members)),
                 wording_differs=wording_differs,
-                speaker_differs=len(set(known)) > 1,
+                speaker_differs=len(people) > 1,
             )
         )
     out.sort(key=lambda g: -len(g.variants))  # stable: first appearance within equal counts

@@ -1,10 +1,6 @@
 """Direct and indirect quotes with their speakers.
 
-Quotation marks are paired by a character scanner, not by the tokenizer: curly and straight,
-double and single marks (an apostrophe between letters, as in ‘Let’s go’, never closes a
-single-quoted span); a quote left open at the end of a paragraph continues when the next
-paragraph opens with the same kind of mark (the newspaper convention for long quotes); a quote
-inside another quote is part of the outer quote's content (nested).
+Quotation marks are paired by the one scanner in ``samestory.text.quotes`` (shared with compare/framing).
 
 The speaker of a direct quote comes from the frame around it, in this order:
 
@@ -30,166 +26,18 @@ from dataclasses import dataclass
 
 from samestory.enrich.entities import ROLE_WORDS, EntityIndex, normalize_name
 from samestory.models import Quote, Span
+from samestory.text.quotes import CUE_VERBS, SCARE_MAX_WORDS, QuoteMarks, clean_quote_text, find_quotation_spans, scare_quotes
+from samestory.text.quotes import count_words as _words
+from samestory.text.quotes import first_char as _first_char
+from samestory.text.quotes import inflect as _inflect
+from samestory.text.quotes import paragraphs as _paragraphs
 
 __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "extract_quotes", "resolve_pronoun"]
 
-_CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
-argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
-predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
-reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
-cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede put""".split()
-_IRREGULAR = {"put": ["puts"], "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
-              "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
-              "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
-
-
-def _inflect(base: str) -> set[str]:
-    if base in _IRREGULAR:
-        return {base, *_IRREGULAR[base]}
-    stem = base[:-1] if base.endswith("e") else base
-    forms = {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
-    if re.search(r"[^aeiou][aeiou][pt]$", base) and base not in ("admit", "post", "visit"):
-        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
-    if base in ("admit", "regret", "commit"):
-        forms |= {base + "ted", base + "ting"}
-    return forms
-
-
-CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in _inflect(b))
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
 _INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
-
-_DOUBLE_OPEN, _DOUBLE_CLOSE = "“«„", "”»"
-_SINGLE_OPEN, _SINGLE_CLOSE = "‘‹", "’›"
-
-
-@dataclass(frozen=True)
-class QuoteMarks:
-    """A paired quotation: ``open`` and ``close`` are the mark positions; content is between them."""
-
-    open: int
-    close: int
-    double: bool
-    mark_len: int = 1  # 2 for the typewriter pair ``'' ... ''``
-
-    @property
-    def content(self) -> Span:
-        return Span(self.open + self.mark_len, self.close)
-
-
-def _paragraphs(text: str) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _first_char(text: str, start: int, end: int) -> int:
-    while start < end and text[start].isspace():
-        start += 1
-    return start
-
-
-def _scan(text: str, double: bool) -> list[QuoteMarks]:
-    opens, closes, straight = (_DOUBLE_OPEN, _DOUBLE_CLOSE, '"') if double else (_SINGLE_OPEN, _SINGLE_CLOSE, "'")
-    out: list[QuoteMarks] = []
-    paras = _paragraphs(text)
-    open_at: int | None = None
-    skip: int | None = None  # the mark that re-opens a continued quote in the next paragraph
-    for pi, (ps, pe) in enumerate(paras):
-        for i in range(ps, pe):
-            c = text[i]
-            if i == skip:
-                continue
-            prev = text[i - 1] if i > ps else " "
-            nxt = text[i + 1] if i + 1 < pe else " "
-            if c in opens:
-                if double or not prev.isalnum():
-                    open_at = i
-            elif c in closes:
-                if open_at is None:
-                    continue
-                if not double and (nxt.isalnum() or prev.isspace()):
-                    continue  # an apostrophe: Let’s, didn’t
-                if i > open_at + 1:
-                    out.append(QuoteMarks(open_at, i, double))
-                open_at = None
-            elif c == straight:
-                if open_at is None:
-                    if not prev.isalnum() and not nxt.isspace() and nxt != straight:
-                        open_at = i
-                elif not prev.isspace() and not (not double and nxt.isalnum()):
-                    if i > open_at + 1:
-                        out.append(QuoteMarks(open_at, i, double))
-                    open_at = None
-        if open_at is not None:
-            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
-            j = _first_char(text, nxt_para[0], nxt_para[1]) if nxt_para else None
-            if j is not None and (text[j] in opens or text[j] == straight):
-                skip = j  # the quote goes on in the next paragraph
-            else:
-                open_at = None
-    return out
-
-
-_DOUBLED = re.compile(r"''|``")
-
-
-def find_quotation_spans(text: str) -> list[QuoteMarks]:
-    """Top-level quotations (nested ones are part of their outer quote), in text order."""
-    # ''typewriter'' and ``TeX'' pairs count as one double mark (same length: mark + zero-width space)
-    norm = _DOUBLED.sub('"\u200b', text) if "''" in text or "``" in text else text
-    spans = _scan(norm, True) + _scan(norm, False)
-    spans = [QuoteMarks(q.open, q.close, q.double, 2) if text[q.open : q.open + 2] in ("''", "``") else q for q in spans]
-    spans.sort(key=lambda q: (q.open, -q.close))
-    kept: list[QuoteMarks] = []
-    for q in spans:
-        clash = None
-        for k in kept:
-            if k.open <= q.open and q.close <= k.close:
-                clash = "nested"
-                break
-            if q.open < k.close and k.open < q.close:
-                clash = "crossing"
-                break
-        if clash == "crossing" and q.double:
-            kept = [k for k in kept if not (q.open < k.close and k.open < q.close)]  # trust double marks
-            kept.append(q)
-        elif clash is None:
-            kept.append(q)
-    kept.sort(key=lambda q: q.open)
-    return kept
-
-
-def _words(s: str) -> int:
-    return len(re.findall(r"\w+(?:['’]\w+)?", s))
-
-
-SCARE_MAX_WORDS = 3
-
-
-def scare_quotes(text: str) -> list[Span]:
-    """Short quoted words that frame rather than report speech: “rigged”, ‘wave’, "experts".
-
-    A short quotation is a scare quote when it is not introduced as speech (no colon or cue verb
-    right before it, no cue right after it)."""
-    out = []
-    for q in find_quotation_spans(text):
-        content = q.content.of(text)
-        if _words(content) > SCARE_MAX_WORDS or not content.strip():
-            continue
-        before = text[max(0, q.open - 30) : q.open]
-        after = text[q.close + 1 : q.close + 30]
-        if re.search(r":\s*$", before) or re.search(r"\b(\w+)\W*$", before) and re.search(r"\b(\w+)\W*$", before).group(1).lower() in CUE_VERBS:
-            continue
-        if content.rstrip()[-1:] in ".?!" or re.match(r"\s*[,.]?\s*(?:\w+\s+){0,3}?(?:" + "|".join(("said", "says", "added", "told", "replied", "asked")) + r")\b", after):
-            continue
-        out.append(q.content)
-    return out
 
 
 class _Frame:
@@ -223,6 +71,11 @@ def _subject_of(verb, in_quote=None):
 
 def _raw_subject_of(verb, in_quote=None):
     v = verb
+    for child in v.children:
+        if child.dep_ == "agent":  # "described by Russian media as ...": the agent speaks, not the noun described
+            for g in child.children:
+                if g.dep_ == "pobj":
+                    return g
     if v.dep_ == "acl" and v.head.pos_ in ("PROPN", "NOUN"):
         return v.head  # "footage of Mara Quill asking, ..."
     if v.tag_ == "VBG" and v.i > 0 and not any(c.dep_ == "nsubj" for c in v.children):
@@ -284,6 +137,26 @@ class _Context:
         return span[0] if span is not None and len(span) else None
 
 
+_DATELINE = re.compile(r"[ \t]*((?:[A-Z][A-Z.'’-]+[ \t]?){1,4}(?:,[ \t]*[A-Z][\w.]*(?:[ \t][A-Z][\w.]*){0,2})?)[ \t]*(?:\([\w ]+\)[ \t]*)?(?:--|[—–―-])")
+
+
+def _in_dateline(ctx: _Context, tok) -> bool:
+    """"LIVINGSTON, N.J. -- ...", "WASHINGTON (AP) —": a dateline names where the story was filed,
+    never who speaks."""
+    ps, _pe = ctx.para_of(tok.idx)
+    m = _DATELINE.match(ctx.text, ps)
+    return m is not None and m.start(1) <= tok.idx < m.end(1)
+
+
+_NEVER_SPEAKER_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY")
+
+
+def _can_speak(ctx: _Context, tok) -> bool:
+    """Dates and numbers never speak; neither does a dateline (spaCy labels some people LOC, so a
+    place label alone does not rule a speaker out)."""
+    return tok.ent_type_ not in _NEVER_SPEAKER_LABELS and not _in_dateline(ctx, tok)
+
+
 def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     """Name, entity key and mention span for a speaker token (pronouns resolved)."""
     low = tok.lower_
@@ -311,16 +184,46 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     return normalize_name(words.text, "OTHER"), None, Span(words.start_char, words.end_char)
 
 
+_ROLE_ABBREVIATIONS = {"governor": ("gov",), "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",),
+                       "congresswoman": ("rep",), "general": ("gen",), "lawmaker": ("sen", "rep"), "attorney": ("atty",),
+                       "professor": ("prof",), "colonel": ("col",), "lieutenant": ("lt",)}
+
+
 def _role_holder(ctx: _Context, tok, words):
-    """"the spokeswoman" after "Jessica Marlow, a spokeswoman for the ferry company,": a definite role
-    description is the one person the article gave that role to, named before it (none when two fit)."""
-    if tok.lower_ not in ROLE_WORDS or words[0].lower_ != "the":
+    """"the spokeswoman" after "Jessica Marlow, a spokeswoman for the ferry company,", "the governor"
+    after "Gov. Chris Christie": a definite role description is the one person named before it who
+    was given that role (by the entity's role attribute, a title before a mention, or an apposition
+    right after one); none when two people fit."""
+    role = tok.lower_
+    if role not in ROLE_WORDS or words[0].lower_ != "the":
         return None
-    fits = [
-        e for e in ctx.index.persons()
-        if tok.lower_ in re.findall(r"\w+", e.attributes.get("role", "").lower()) and e.mentions and e.mentions[0].start < tok.idx
-    ]
-    return fits[0] if len(fits) == 1 else None
+    abbrevs = _ROLE_ABBREVIATIONS.get(role, ())
+    title = re.compile(r"\b(?:%s)\.?\s*$" % "|".join([re.escape(role)] + [re.escape(a) for a in abbrevs]), re.I)
+    apposition = re.compile(r"^[^.;\n]{0,12},\s+(?:an?|the|\w+'s|\w+’s)\s+(?:[\w-]+\s+){0,3}?%s\b" % re.escape(role), re.I)
+    fits = []
+    for e in ctx.index.by_key.values():  # every entity: a holder spaCy mislabels still makes the role ambiguous
+        before = [m for m in e.mentions if m.start < tok.idx]
+        if not before:
+            continue
+        if role in re.findall(r"\w+", e.attributes.get("role", "").lower()) or any(
+            title.search(ctx.text[max(0, m.start - 25) : m.start]) or apposition.search(ctx.text[m.end : m.end + 80]) for m in before
+        ):
+            fits.append(e)
+    return fits[0] if len(fits) == 1 and fits[0].label == "PERSON" else None
+
+
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+
+
+def _gender(ctx: _Context, entity) -> str | None:
+    """"m" or "f" when the article gives the person an honorific (Mr., Mrs., Ms.), else None: "she"
+    never resolves to a man the article calls Mr."""
+    found = set()
+    for m in entity.mentions:
+        h = _HONORIFIC.search(ctx.text[max(0, m.start - 30) : m.start])
+        if h:
+            found.add("m" if h.group(1) == "Mr" else "f")
+    return found.pop() if len(found) == 1 else None
 
 
 def resolve_pronoun(ctx: _Context, tok):
@@ -330,13 +233,15 @@ def resolve_pronoun(ctx: _Context, tok):
     sent = tok.sent
     doc = ctx.doc
 
+    wanted_gender = {"he": "m", "him": "m", "she": "f", "her": "f"}.get(tok.lower_)
+
     def people(tokens):
         found = []
         for t in tokens:
             if ctx.in_quote(t.idx):
                 continue
             e = ctx.index.at(t.idx, t.idx + len(t), label=want)
-            if e is not None:
+            if e is not None and not (wanted_gender and _gender(ctx, e) not in (None, wanted_gender)):
                 found.append((t, e))
         return found
 
@@ -585,6 +490,9 @@ def _frame_headline(ctx: _Context, q: QuoteMarks) -> _Frame | None:
     if not (_headline_case(ctx, q) or first_para and _words(ctx.text[ps:pe]) <= 25 and not sentence_like):
         return None
     toks = [t for t in _tokens_in(ctx.doc, ps, q.open) if not t.is_space and not ctx.in_quote(t.idx)]
+    if len(toks) >= 3 and toks[-1].text == ":" and toks[-2].ent_type_ == "PERSON" and not any(_is_cue(t) for t in toks):
+        # "A lesson from Loretta Lynch: ‘...’": a headline's person right before the colon speaks
+        return _Frame(None, toks[-2], how="headline")
     if len(toks) < 2 or not (toks[0].ent_type_ in ("PERSON", "ORG") and toks[0].ent_iob_ == "B" or toks[0].pos_ == "PROPN"):
         return None
     name_end = 1
@@ -687,6 +595,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
             continue
         trimmed = _trim(text, q.content)
+        if frame is not None and frame.speaker_tok is not None and not _can_speak(ctx, frame.speaker_tok):
+            frame = None
         if frame is not None and frame.speaker_tok is not None:
             name, key, sspan = _speaker_span(ctx, frame.speaker_tok)
             if frame.speaker_text is not None and not (sspan.start >= frame.speaker_text.start_char and sspan.end <= frame.speaker_text.end_char):
@@ -695,19 +605,19 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
                 sspan = Span(frame.speaker_text.start_char, frame.speaker_text.end_char)
             if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
         elif frame is not None and frame.how == "transcript":
             # "MARSH: Well, the point is ...": a transcript's speaker label opens the quote
             ent = ctx.index.named(frame.speaker_text)
             start = q.content.start + content.index(frame.speaker_text)
             name, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.speaker_text), None)
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=name, speaker_key=key, speaker_span=Span(start, start + len(frame.speaker_text)), cue=None, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name, speaker_key=key, speaker_span=Span(start, start + len(frame.speaker_text)), cue=None, kind="direct")
         elif last is not None and last.speaker and _continues(ctx, last, q, last_para_end):
-            quote = Quote(text=trimmed.of(text), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=last.speaker, speaker_key=last.speaker_key, speaker_span=last.speaker_span, cue=last.cue, kind="direct")
         else:
             if n_words < 4:
                 continue
-            quote = Quote(text=trimmed.of(text), span=trimmed, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, kind="direct")
         quotes.append(quote)
         last, last_para_end = quote, ctx.para_of(q.close)[1]
     quotes.extend(_indirect(ctx, marks))

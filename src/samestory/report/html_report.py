@@ -228,7 +228,8 @@ def _quotes(coverage: Coverage, idx: dict[str, int]) -> list[str]:
             speaker = e(v.speaker or q.speaker or "unknown")
             first = f"<td rowspan=\"{len(q.variants)}\"><b>{e(q.speaker or 'unknown')}</b>{flag}</td>" if k == 0 else ""
             alt = f" <small>(as {speaker})</small>" if q.speaker_differs else ""
-            out.append(f"<tr>{first}<td>{_cite_link(v.evidence, idx)}{alt}</td><td>“{wording}”</td></tr>")
+            part = " <small>(partial quote)</small>" if getattr(v, "partial", False) else ""
+            out.append(f"<tr>{first}<td>{_cite_link(v.evidence, idx)}{alt}</td><td>“{wording}”{part}</td></tr>")
     out.append("</tbody></table>")
     return out
 

@@ -113,7 +113,8 @@ def render_markdown(coverage: Coverage, profiles=None) -> str:
         for v in q.variants:
             wording = _diff(v.diff) if v.diff and q.wording_differs else md(v.wording)
             speaker = f" (speaker: {md(v.speaker)})" if q.speaker_differs and v.speaker else ""
-            out.append(f"  - {md(v.evidence.outlet)}: “{wording}”{speaker}")
+            part = " _(partial quote)_" if getattr(v, "partial", False) else ""
+            out.append(f"  - {md(v.evidence.outlet)}: “{wording}”{speaker}{part}")
     out.append("")
 
     out += ["## Numbers", ""]

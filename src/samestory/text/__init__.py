@@ -6,6 +6,7 @@ packages, never another stage, so any stage may use it. One home for each concep
 - ``samestory.text.dates``: reading a published date (ISO 8601 or free text) into a datetime,
   a calendar day, epoch seconds or a normalized ISO string.
 - ``samestory.text.words``: stop word lists (spaCy's English list plus each user's named extension).
+- ``samestory.text.quotes``: the one quotation-mark scanner (quotations, scare quotes) and the speech cue verbs.
 - ``samestory.text.unionfind``: a small union-find (disjoint sets) over indices.
 - ``samestory.text.control``: control characters (ESC, OSC, BEL, CR, C1, bidi overrides) out of text
   shown to people: the CLI, the reports and the web pages.

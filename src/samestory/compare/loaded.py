@@ -1,0 +1,273 @@
+"""The learned loaded-language detector: which words of a text are the writer's loaded words.
+
+A token-level logistic regression over hashed features of each word in its context: the word,
+its suffix, its neighbours, the lexicon (``lexicon/loaded.tsv``: hit, category, scope) as one
+feature among others, whether the word is inside a quotation (``samestory.text.quotes``), and
+whether an attribution verb is the word itself or just before it. Weights are trained by
+``bench/train_loaded.py`` on ../shared/eval (PTC Loaded_Language and Name_Calling spans, BABE SG1
+biased words), deterministically, in well under a minute, and shipped as
+``lexicon/loaded_model.npz`` (numbers only, no third-party text).
+
+Rules on top of the model, because a precision-first view must not teach readers to ignore it:
+
+* attribution and hedging cues (said, claimed, vowed, insisted, reportedly, "appeared to") are
+  never loaded words; ``cues()`` reports them separately (they say who stands behind a claim,
+  not how the writer sees it);
+* set phrases that are names of things ("war on terror") are not loaded.
+
+A sentence-level score (``sentence_probabilities``) is a second small logistic regression (same
+file) over the MiniLM sentence embedding, the lexicon count and the top token probabilities,
+trained on BABE SG1.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from samestory.errors import ModelError
+from samestory.text.quotes import CUE_VERBS, inside_quotation, quotation_spans
+
+__all__ = ["TOKEN", "Token", "Span", "LoadedModel", "load_model", "tokenize", "token_features", "cues", "spans_from", "sentence_vector", "MODEL_PATH", "N_FEATURES"]
+
+MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded_model.npz"
+N_FEATURES = 1 << 18
+EXTEND = 0.5  # a flagged word grows over neighbours above half the threshold (PTC CV: span F1 up, see bench/framing.py)
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
+
+# Words that present a claim as someone's, or hedge it: reported as cues, never as loaded words.
+HEDGE_WORDS = frozenset(
+    """reportedly allegedly apparently purportedly supposedly seemingly ostensibly alleged purported
+    appear appears appeared appearing seem seems seemed seeming according""".split()
+)
+ATTRIBUTION_WORDS = frozenset(CUE_VERBS | {"claim", "claims", "vow", "vows", "pledge", "pledges", "insistence"})
+# function words never start, end or seed a flagged span ("his cronies" -> "cronies")
+FUNCTION_WORDS = frozenset(
+    """the a an of in on at to for by with from and or but nor as than that this these those its his her their
+    our my your its be is are was were been being has have had it he she they we i you them him us who which what
+    s 's""".split()
+)
+# set phrases naming a policy or an era: their words are not the writer's choice
+SET_PHRASES = (("war", "on", "terror"), ("war", "on", "terrorism"), ("war", "on", "drugs"), ("war", "on", "poverty"))
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    word: str  # lower case, straight apostrophe
+
+
+@dataclass(frozen=True)
+class Span:
+    """A flagged run of tokens: ``[start, end)`` in the text, the model's highest probability in it."""
+
+    start: int
+    end: int
+    probability: float
+    in_quote: bool
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group().lower().replace("’", "'")) for m in TOKEN.finditer(text)]
+
+
+def _h(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & (N_FEATURES - 1)
+
+
+def _shape(raw: str) -> str:
+    if raw.isupper() and len(raw) > 1:
+        return "XX"
+    if raw[:1].isupper():
+        return "Xx"
+    if raw[:1].isdigit():
+        return "d"
+    return "x"
+
+
+def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]]:
+    """Hashed feature indices for every token of ``text`` (same order as ``toks``)."""
+    if lexicon is None:
+        from samestory.compare.framing import load_lexicon
+
+        lexicon = load_lexicon()
+    words = [t.word for t in toks]
+    lex = [None] * len(toks)
+    for i, j, entry in lexicon.match(words):
+        for k in range(i, j):
+            lex[k] = entry
+    quotes = quotation_spans(text)
+    out = []
+    n = len(toks)
+    for i, t in enumerate(toks):
+        w = t.word
+        prev = words[i - 1] if i else "<s>"
+        nxt = words[i + 1] if i + 1 < n else "</s>"
+        raw = text[t.start : t.end]
+        sent_start = i == 0 or bool(re.search(r"[.!?]\W*$", text[toks[i - 1].end : t.start]))
+        f = [
+            "w=" + w, "s3=" + w[-3:], "s4=" + w[-4:], "p=" + prev, "n=" + nxt, "pw=" + prev + "|" + w, "wn=" + w + "|" + nxt,
+            "sh=" + (_shape(raw) if not sent_start else "start"), "len=" + str(min(len(w), 12)),
+        ]
+        e = lex[i]
+        if e is not None:
+            f += ["lex", "lc=" + e.category, "ls=" + e.scope, "lp=" + e.pos, "lw=" + w]
+        if (i and lex[i - 1] is not None) or (i + 1 < n and lex[i + 1] is not None):
+            f.append("lexnear")
+        q = inside_quotation(quotes, t.start)
+        if q:
+            f += ["q", "qw=" + w]
+        if w in ATTRIBUTION_WORDS:
+            f.append("cue")
+        if any(words[k] in ATTRIBUTION_WORDS for k in range(max(0, i - 3), i)):
+            f.append("cue_before")
+        out.append([_h(x) for x in f])
+    return out
+
+
+def _blocked(toks: list[Token]) -> set[int]:
+    """Token indices that are never loaded: attribution/hedging cues and set phrases."""
+    out = {i for i, t in enumerate(toks) if t.word in ATTRIBUTION_WORDS or t.word in HEDGE_WORDS}
+    words = [t.word for t in toks]
+    for phrase in SET_PHRASES:
+        k = len(phrase)
+        for i in range(len(words) - k + 1):
+            if tuple(words[i : i + k]) == phrase:
+                out.update(range(i, i + k))
+    return out
+
+
+def cues(text: str) -> list[tuple[int, int, str, str]]:
+    """Attribution and hedging cues of ``text``: ``(start, end, word, kind)``, kind "attribution"
+    (said, claimed, vowed, insisted) or "hedging" (reportedly, allegedly, appeared to)."""
+    out = []
+    toks = tokenize(text)
+    for i, t in enumerate(toks):
+        if t.word in HEDGE_WORDS:
+            end = toks[i + 1].end if t.word.startswith(("appear", "seem")) and i + 1 < len(toks) and toks[i + 1].word == "to" else t.end
+            if t.word.startswith(("appear", "seem")) and end == t.end:
+                continue  # "appeared on TV" is not a hedge
+            if t.word == "according" and not (i + 1 < len(toks) and toks[i + 1].word == "to"):
+                continue
+            out.append((t.start, end, text[t.start : end], "hedging" if t.word != "according" else "attribution"))
+        elif t.word in ATTRIBUTION_WORDS:
+            out.append((t.start, t.end, text[t.start : t.end], "attribution"))
+    return out
+
+
+class LoadedModel:
+    """Shipped weights: token model (hashed features) and sentence model (a few dense features)."""
+
+    def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
+                 show_threshold: float | None = None):
+        self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
+        # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
+        self.show_threshold = float(threshold if show_threshold is None else show_threshold)
+        self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
+
+    def probabilities(self, text: str, toks: list[Token] | None = None, lexicon=None) -> np.ndarray:
+        """P(loaded) for every token of ``text``; cue words and set phrases are 0."""
+        toks = tokenize(text) if toks is None else toks
+        if not toks:
+            return np.zeros(0, dtype=np.float32)
+        feats = token_features(text, toks, lexicon)
+        z = np.array([self.token_w[f].sum() for f in feats], dtype=np.float64) + self.token_b
+        p = 1.0 / (1.0 + np.exp(-z))
+        for i in _blocked(toks):
+            p[i] = 0.0
+        return p
+
+    def spans(self, text: str, threshold: float | None = None, lexicon=None) -> list[Span]:
+        """Flagged runs of adjacent tokens at or above ``threshold`` (default: the shipped one)."""
+        toks = tokenize(text)
+        p = self.probabilities(text, toks, lexicon)
+        return spans_from(text, toks, p, self.threshold if threshold is None else threshold)
+
+    def sentence_features(self, text: str, lexicon=None) -> np.ndarray:
+        """The token part of a sentence's features (the MiniLM embedding goes before it)."""
+        if lexicon is None:
+            from samestory.compare.framing import load_lexicon
+
+            lexicon = load_lexicon()
+        toks = tokenize(text)
+        p = self.probabilities(text, toks, lexicon)
+        top = np.sort(p)[::-1] if len(p) else np.zeros(1)
+        return sentence_vector(top, len(lexicon.match([t.word for t in toks])), len(toks), self.threshold)
+
+    def sentence_probabilities(self, texts: list[str], embeddings: np.ndarray | None = None, lexicon=None) -> np.ndarray:
+        """P(biased) per sentence in BABE's sense (one-sided or loaded wording by the writer):
+        logistic regression over the MiniLM embedding and the token features. ``embeddings`` are
+        ``samestory.enrich.embed.embed_texts(texts)`` when not given."""
+        if not texts:
+            return np.zeros(0, dtype=np.float32)
+        if embeddings is None:
+            from samestory.enrich.embed import embed_texts
+
+            embeddings = embed_texts(list(texts))
+        X = np.hstack([np.asarray(embeddings, dtype=np.float32), np.stack([self.sentence_features(t, lexicon) for t in texts])])
+        return 1.0 / (1.0 + np.exp(-(X @ self.sent_w + self.sent_b)))
+
+
+def spans_from(text: str, toks: list[Token], p: np.ndarray, threshold: float, extend: float = EXTEND) -> list[Span]:
+    """Runs of adjacent tokens (only spaces or a hyphen between) around a token with probability >=
+    ``threshold``, grown over neighbours with probability >= ``extend * threshold`` (a loaded phrase,
+    "radical Islamic terrorists", is often one sure word and two less sure ones)."""
+    quotes = quotation_spans(text)
+    n = len(toks)
+
+    def joined(i: int) -> bool:  # token i-1 and token i are one phrase
+        return i > 0 and text[toks[i - 1].end : toks[i].start].strip(" -") == ""
+
+    keep = [False] * n
+    for i in range(n):
+        if p[i] < threshold or keep[i] or toks[i].word in FUNCTION_WORDS:
+            continue
+        keep[i] = True
+        j = i - 1
+        while j >= 0 and joined(j + 1) and p[j] >= extend * threshold and toks[j].word not in FUNCTION_WORDS:
+            keep[j] = True
+            j -= 1
+        j = i + 1
+        while j < n and joined(j) and p[j] >= extend * threshold and toks[j].word not in FUNCTION_WORDS:
+            keep[j] = True
+            j += 1
+    for i in range(n):  # trim function words off both edges of each run
+        if keep[i] and toks[i].word in FUNCTION_WORDS and (i == 0 or not keep[i - 1] or not joined(i) or i + 1 >= n or not keep[i + 1] or not joined(i + 1)):
+            keep[i] = False
+    runs: list[list] = []
+    for i in range(n):
+        if not keep[i]:
+            continue
+        if runs and runs[-1][1] == i - 1 and joined(i):
+            runs[-1][1] = i
+            runs[-1][2] = max(runs[-1][2], float(p[i]))
+        else:
+            runs.append([i, i, float(p[i])])
+    return [Span(toks[a].start, toks[b].end, round(m, 4), inside_quotation(quotes, toks[a].start)) for a, b, m in runs]
+
+
+def sentence_vector(top: np.ndarray, n_lex: int, n_tok: int, threshold: float) -> np.ndarray:
+    """Dense sentence features from sorted token probabilities (shared by training and use)."""
+    top = np.concatenate([top, np.zeros(3)])
+    return np.array(
+        [top[0], top[:3].mean(), np.log1p((top >= threshold).sum()), np.log1p((top >= threshold / 2).sum()), np.log1p(n_lex), np.log1p(n_tok) / 5],
+        dtype=np.float32,
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def load_model(path: str | None = None) -> LoadedModel:
+    src = Path(path) if path else MODEL_PATH
+    try:
+        z = np.load(src)
+        token_w = np.zeros(N_FEATURES, dtype=np.float32)
+        token_w[z["token_idx"]] = z["token_val"]
+        return LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
+    except (OSError, KeyError, ValueError) as exc:
+        raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc

@@ -1,0 +1,198 @@
+"""Quotation marks and speech cues: one scanner for every stage (enrich/quotes, compare/framing).
+
+``find_quotation_spans`` pairs quotation marks with a character scanner, not the tokenizer: curly
+and straight, double and single marks (an apostrophe between letters, as in ‘Let’s go’, never
+closes a single-quoted span); a quote left open at the end of a paragraph continues when the next
+paragraph opens with the same kind of mark (the newspaper convention for long quotes); a quote
+inside another quote is part of the outer quote's content (nested). ``quotation_spans`` gives the
+same quotations as ``[start, end)`` ranges with their marks; ``inside_quotation`` tests a position.
+``CUE_VERBS`` are the verbs that attribute speech (said, claimed, vowed, insisted ...), in every
+inflection; ``scare_quotes`` are short quoted words not introduced as speech (“rigged”).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from samestory.models import Span
+
+__all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text"]
+
+_CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
+argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
+predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
+reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
+cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede put""".split()
+_IRREGULAR = {"put": ["puts"], "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
+              "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
+              "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
+
+
+def inflect(base: str) -> set[str]:
+    if base in _IRREGULAR:
+        return {base, *_IRREGULAR[base]}
+    stem = base[:-1] if base.endswith("e") else base
+    forms = {base, base + ("es" if base.endswith(("s", "sh", "ch", "x")) else "s"), stem + "ed", stem + "ing"}
+    if re.search(r"[^aeiou][aeiou][pt]$", base) and base not in ("admit", "post", "visit"):
+        forms |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    if base in ("admit", "regret", "commit"):
+        forms |= {base + "ted", base + "ting"}
+    return forms
+
+
+CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in inflect(b))
+
+_DOUBLE_OPEN, _DOUBLE_CLOSE = "“«„", "”»"
+_SINGLE_OPEN, _SINGLE_CLOSE = "‘‹", "’›"
+
+
+@dataclass(frozen=True)
+class QuoteMarks:
+    """A paired quotation: ``open`` and ``close`` are the mark positions; content is between them."""
+
+    open: int
+    close: int
+    double: bool
+    mark_len: int = 1  # 2 for the typewriter pair ``'' ... ''``
+
+    @property
+    def content(self) -> Span:
+        return Span(self.open + self.mark_len, self.close)
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def first_char(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _scan(text: str, double: bool) -> list[QuoteMarks]:
+    opens, closes, straight = (_DOUBLE_OPEN, _DOUBLE_CLOSE, '"') if double else (_SINGLE_OPEN, _SINGLE_CLOSE, "'")
+    out: list[QuoteMarks] = []
+    paras = paragraphs(text)
+    open_at: int | None = None
+    skip: int | None = None  # the mark that re-opens a continued quote in the next paragraph
+    for pi, (ps, pe) in enumerate(paras):
+        for i in range(ps, pe):
+            c = text[i]
+            if i == skip:
+                continue
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if c in opens:
+                if double or not prev.isalnum():
+                    open_at = i
+            elif c in closes:
+                if open_at is None:
+                    continue
+                if not double and (nxt.isalnum() or prev.isspace()):
+                    continue  # an apostrophe: Let’s, didn’t
+                if i > open_at + 1:
+                    out.append(QuoteMarks(open_at, i, double))
+                open_at = None
+            elif c == straight:
+                if open_at is None:
+                    if not prev.isalnum() and not nxt.isspace() and nxt != straight:
+                        open_at = i
+                elif not prev.isspace() and not (not double and nxt.isalnum()):
+                    if i > open_at + 1:
+                        out.append(QuoteMarks(open_at, i, double))
+                    open_at = None
+        if open_at is not None:
+            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
+            j = first_char(text, nxt_para[0], nxt_para[1]) if nxt_para else None
+            if j is not None and (text[j] in opens or text[j] == straight):
+                skip = j  # the quote goes on in the next paragraph
+            else:
+                open_at = None
+    return out
+
+
+_DOUBLED = re.compile(r"''|``")
+
+
+def find_quotation_spans(text: str) -> list[QuoteMarks]:
+    """Top-level quotations (nested ones are part of their outer quote), in text order."""
+    # ''typewriter'' and ``TeX'' pairs count as one double mark (same length: mark + zero-width space)
+    norm = _DOUBLED.sub('"\u200b', text) if "''" in text or "``" in text else text
+    spans = _scan(norm, True) + _scan(norm, False)
+    spans = [QuoteMarks(q.open, q.close, q.double, 2) if text[q.open : q.open + 2] in ("''", "``") else q for q in spans]
+    spans.sort(key=lambda q: (q.open, -q.close))
+    kept: list[QuoteMarks] = []
+    for q in spans:
+        clash = None
+        for k in kept:
+            if k.open <= q.open and q.close <= k.close:
+                clash = "nested"
+                break
+            if q.open < k.close and k.open < q.close:
+                clash = "crossing"
+                break
+        if clash == "crossing" and q.double:
+            kept = [k for k in kept if not (q.open < k.close and k.open < q.close)]  # trust double marks
+            kept.append(q)
+        elif clash is None:
+            kept.append(q)
+    kept.sort(key=lambda q: q.open)
+    return kept
+
+
+def count_words(s: str) -> int:
+    return len(re.findall(r"\w+(?:['’]\w+)?", s))
+
+
+SCARE_MAX_WORDS = 3
+
+
+def scare_quotes(text: str) -> list[Span]:
+    """Short quoted words that frame rather than report speech: “rigged”, ‘wave’, "experts".
+
+    A short quotation is a scare quote when it is not introduced as speech (no colon or cue verb
+    right before it, no cue right after it)."""
+    out = []
+    for q in find_quotation_spans(text):
+        content = q.content.of(text)
+        if count_words(content) > SCARE_MAX_WORDS or not content.strip():
+            continue
+        before = text[max(0, q.open - 30) : q.open]
+        after = text[q.close + 1 : q.close + 30]
+        if re.search(r":\s*$", before) or re.search(r"\b(\w+)\W*$", before) and re.search(r"\b(\w+)\W*$", before).group(1).lower() in CUE_VERBS:
+            continue
+        if content.rstrip()[-1:] in ".?!" or re.match(r"\s*[,.]?\s*(?:\w+\s+){0,3}?(?:" + "|".join(("said", "says", "added", "told", "replied", "asked")) + r")\b", after):
+            continue
+        out.append(q.content)
+    return out
+
+
+def quotation_spans(text: str) -> list[tuple[int, int]]:
+    """The quotations of ``text`` as ``[start, end)`` character ranges, marks included."""
+    return [(q.open, q.close + q.mark_len) for q in find_quotation_spans(text)]
+
+
+def inside_quotation(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` falls inside one of ``spans`` (sorted, non-overlapping ``quotation_spans``)."""
+    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?”)\]]|\.(?!\.))")  # "... " (an ellipsis) keeps its space
+_SPACE_AFTER_OPEN = re.compile(r"([(\[‘“])\s+")
+
+
+def clean_quote_text(text: str) -> str:
+    """A quotation's words as shown: runs of spaces (and no-break spaces, line breaks) become one
+    space, none before closing punctuation or after an opening bracket or mark."""
+    t = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip()
+    t = _SPACE_BEFORE_PUNCT.sub(r"\1", t)
+    return _SPACE_AFTER_OPEN.sub(r"\1", t)

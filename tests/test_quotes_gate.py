@@ -1,0 +1,84 @@
+"""Quality gate for quotes and loaded language on slices of real data in ../shared/eval.
+
+Floors sit just under the figures measured when the gate was written (bench/RESULTS.md "quotes"
+and "framing" have the full runs); they may only rise. Skipped when ../shared is absent.
+
+* PolNeAR dev, the first 12 articles in name order: direct-quote content F1 and speaker accuracy
+  on matched gold direct quotations (the bench's matching rule, ../shared/eval/README.md).
+* PTC train, every 10th article: span F1 of the shipped detector at its best-F1 threshold. The
+  shipped weights were trained on all of PTC, so this guards against regressions (a broken feature,
+  a changed tokenizer), not generalisation; bench/framing.py has the cross-validated figure.
+* BABE, the first 300 SG2 sentences not in SG1 (held out from the shipped sentence model): F1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import REPO, SHARED
+
+EVAL = SHARED / "eval"
+sys.path.insert(0, str(REPO / "bench"))
+
+POLNEAR_ARTICLES = 12
+# measured 2026-12-02: speaker accuracy 0.974, content F1 0.926; PTC slice span F1 0.560 (in-sample);
+# BABE held-out slice F1 0.771 (22 s of CPU for the whole file)
+POLNEAR_SPEAKER_FLOOR = 0.97
+POLNEAR_F1_FLOOR = 0.92
+PTC_F1_FLOOR = 0.55
+BABE_F1_FLOOR = 0.76
+
+
+def _need(path):
+    if not path.exists():
+        pytest.skip(f"{path} is not here (eval data lives in ../shared/eval)")
+    return path
+
+
+def test_polnear_dev_slice_speakers_and_spans(nlp):
+    _need(EVAL / "polnear" / "data" / "dev")
+    import quotes as bench_quotes
+
+    from samestory.enrich import enrich
+
+    items = bench_quotes.load("dev")[:POLNEAR_ARTICLES]
+    enriched = enrich([a for a, _ in items], embed=False)
+    lines = bench_quotes._quality(items, enriched, 0)
+    f1 = float(lines[1].rsplit("F1 ", 1)[1])
+    speaker = float(lines[3].split(": ", 1)[1].split(" ")[0])
+    assert f1 >= POLNEAR_F1_FLOOR, lines
+    assert speaker >= POLNEAR_SPEAKER_FLOOR, lines
+
+
+def test_ptc_slice_loaded_spans():
+    _need(EVAL / "ptc" / "train-articles")
+    import train_loaded as T
+
+    from samestory.compare.loaded import load_model
+
+    model = load_model()
+    ptc = T.load_ptc()[::10]
+    pred = {aid: [(s.start, s.end) for s in model.spans(text, model.threshold)] for aid, text, _g in ptc}
+    _p, _r, f1 = T.span_prf(pred, {aid: gold for aid, _t, gold in ptc})
+    assert f1 >= PTC_F1_FLOOR
+    # attribution and hedging cues are never loaded words
+    for aid, text, _g in ptc:
+        for s, e in pred[aid]:
+            assert text[s:e].lower() not in ("said", "claimed", "claims", "vowed", "insisted", "reportedly", "allegedly")
+
+
+def test_babe_heldout_slice_sentences(embedder):
+    _need(EVAL / "babe-mbic" / "data" / "final_labels_SG2.csv")
+    import train_loaded as T
+
+    from samestory.compare.loaded import load_model
+
+    sg1 = {r["text"].strip() for r in T.read_babe("final_labels_SG1.csv")}
+    rows = [r for r in T.read_babe("final_labels_SG2.csv") if r["text"].strip() not in sg1][:300]
+    model = load_model()
+    p = model.sentence_probabilities([r["text"].strip() for r in rows])
+    y = np.array([T.LABELS[r["label_bias"]] for r in rows])
+    assert T.f1_at(y, p, model.sent_threshold) >= BABE_F1_FLOOR
