@@ -31,14 +31,17 @@ from typing import Protocol
 
 import numpy as np
 
-from samestory.compare import _nlp
+from samestory.compare import _nlp, aligner
 from samestory.dedup import outlet_key, source_keys
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
+from samestory.text.dates import days_in
+from samestory.text.numbers import Value, values_in
 from samestory.text.unionfind import UnionFind
 from samestory.text.words import CLAIM_STOP
 
 __all__ = [
     "LONG_SENTENCE_WORDS",
+    "AlignConfig",
     "ClaimInfo",
     "Number",
     "Alignment",
@@ -53,25 +56,34 @@ LONG_SENTENCE_WORDS = 35
 MIN_CLAIM_WORDS = 3
 MIN_CLAUSE_WORDS = 5
 
-# Pair score weights and thresholds. The score is a convex mix of signals in [0, 1] plus a
-# bonus for shared specific numbers; calibrated on our own fictional articles and checked on
-# ECB+ (bench/compare.py), not on the reference articles.
-W_COSINE, W_LEXICAL, W_CONTAIN, W_ENTITY = 0.50, 0.15, 0.20, 0.15
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Thresholds of alignment. The pair score is the learned probability that two claims state
+    the same thing (``samestory.compare.aligner``; its decision threshold, chosen on MSRP val, is
+    in the weights file). Every pair is scored alike, whatever the story's size.
+
+    * ``group_mean_margin``: two multi-claim groups merge when their mean pair probability
+      reaches the threshold minus this (0.1: a group's weaker pairs carry it, not decide it).
+    * ``attach_margin`` / ``attach_containment``: a long claim that also states a shorter claim
+      of another article joins its group at probability >= threshold - margin with
+      idf-weighted content containment >= 0.6 (the values of the hand-set scorer before).
+    * ``prefilter_lexical`` / ``prefilter_contain``: a claim is read by the model only when a
+      claim of another article reaches this token-set ratio or plain content containment (pair
+      features, not story ones); on MSRP train 99.6% of paraphrase pairs pass (0.45 / 0.34),
+      and on ECB+ 10-article stories it leaves the model under half the claims (bench/compare.py).
+    """
+
+    group_mean_margin: float = 0.10
+    attach_margin: float = 0.15
+    attach_containment: float = 0.6
+    prefilter_lexical: float = 0.45
+    prefilter_contain: float = 0.34
+
+
+ALIGN = AlignConfig()
+ATTACH_CONTAINMENT = ALIGN.attach_containment
 OVERLAP_FLOOR = 1.0  # about the idf weight of one rare term
-NUMBER_BONUS, NUMBER_BONUS_MAX = 0.06, 0.12
-ALIGN_THRESHOLD = 0.57  # two claims state the same thing
-# A claim is embedded only if some claim of another article has a text score (the pair score
-# without the cosine, ``text_score``) of at least this, or contains enough of it to attach. Below
-# it a pair needs a cosine over 0.74 to align, which only close wording reaches, and close wording
-# scores higher lexically. On 35 ECB+ stories (300k cross-article pairs) the best pair under 0.15
-# scored 0.558 (threshold 0.57). On the 16 largest ECB+ events (10 articles each), 0.20 against
-# 0.15 leaves 18% fewer word pieces to the model (2,276 against 2,775 per story) and keeps 1,292
-# of the 1,295 aligned claim pairs, adding none; 0.25 would keep only 93% of them. The model is
-# nearly all of a comparison's time, so this is the knee of that trade.
-PREFILTER = 0.20
-GROUP_MEAN_THRESHOLD = 0.52  # mean pair score when two multi-claim groups merge
-ATTACH_THRESHOLD = 0.50  # a longer claim states this one too (with containment below)
-ATTACH_CONTAINMENT = 0.6
 
 _WORD = re.compile(r"[A-Za-z0-9][\w’'\-]*")
 _POSSESSIVE = re.compile(r"[’']s$")
@@ -81,149 +93,19 @@ _STOP = CLAIM_STOP
 
 # ---------------------------------------------------------------- typed numbers
 
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-    "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
-}
-_MONTHS = {m: i + 1 for i, m in enumerate(
-    "january february march april may june july august september october november december".split())}
-_WEEKDAYS = {d: i for i, d in enumerate("monday tuesday wednesday thursday friday saturday sunday".split())}
-_UNITS = {"year", "month", "week", "day", "hour", "minute", "decade", "century", "km", "mile", "metre", "meter",
-          "kilometre", "kilometer", "tonne", "ton", "kg"}
-_SCALE = {"million": 1e6, "billion": 1e9, "thousand": 1e3, "m": 1e6, "bn": 1e9, "k": 1e3}
-_QUALIFIER = {
-    "at least": "min", "more than": "min", "over": "min", "upwards of": "min",
-    "up to": "max", "less than": "max", "fewer than": "max", "under": "max", "nearly": "max", "almost": "max",
-    "about": "approx", "around": "approx", "some": "approx", "roughly": "approx", "approximately": "approx",
-    "an estimated": "approx", "estimated": "approx",
-}
-
-_NUM_RE = re.compile(
-    r"(?P<cur>[$£€])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>million|billion|thousand|bn|m|k)\b)?(?P<pct>\s?(?:%|per ?cent))?"
-    r"|\b(?P<word>" + "|".join(_NUMBER_WORDS) + r")\b",
-    re.I,
-)
-_DATE_RE = re.compile(
-    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m1>" + "|".join(_MONTHS) + r")"
-    r"|(?P<m2>" + "|".join(_MONTHS) + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)\b",
-    re.I,
-)
-_WEEKDAY_RE = re.compile(r"\b(?:on|last|this|next)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
-_AGE_RE = re.compile(r"\b([A-Z][\w’'\-]+),\s(\d{1,3}),|\baged\s(\d{1,3})\b|\b(\d{1,3})-year-old\b")
-
-
-@dataclass(frozen=True)
-class Number:
-    """A number in a claim, typed: kind (count, age, year, date, weekday, percent, money,
-    duration), its value, what it is about (a noun or person term) and a qualifier (min, max,
-    approx) for "at least 157", "nearly 70"."""
-
-    kind: str
-    value: float
-    about: str | None = None
-    qualifier: str | None = None
-    text: str = ""
-    start: int = 0  # where ``text`` sits in the claim
-    end: int = 0
+Number = Value  # a claim's numbers are ``samestory.text.numbers.Value``s
 
 
 def _norm_word(word: str) -> str:
-    w = _POSSESSIVE.sub("", word.lower()).strip("’'-")
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        return w[:-1]
-    return w
+    return aligner.norm_word(word)
 
 
-def _next_word(text: str, pos: int) -> str | None:
-    m = re.match(r"[\s\-]*(?:of\s+)?(?:the\s+)?([A-Za-z][\w’'\-]*)", text[pos:])
-    if not m:
-        return None
-    w = _norm_word(m.group(1))
-    return None if w in _STOP else w
-
-
-def _qualifier(text: str, pos: int) -> str | None:
-    before = text[max(0, pos - 16) : pos].lower().rstrip()
-    for phrase, q in _QUALIFIER.items():
-        if before.endswith(phrase):
-            return q
-    return None
-
-
-def _qualifier_start(text: str, pos: int) -> int:
-    before = text[max(0, pos - 16) : pos]
-    for phrase in _QUALIFIER:
-        if before.lower().rstrip().endswith(phrase):
-            return pos - len(before) + before.lower().rstrip().rfind(phrase)
-    return pos
-
-
-def numbers_in(text: str) -> tuple[Number, ...]:
-    """Typed numbers, dates, weekdays and ages stated in ``text`` (a claim)."""
-    found: list[Number] = []
-    taken: list[tuple[int, int]] = []
-
-    def add(n: Number, start: int, end: int, context: tuple[int, int] | None = None) -> None:
-        if any(s < end and start < e for s, e in taken):
-            return
-        taken.append((start, end))
-        c0, c1 = context or (start, end)
-        while c0 < c1 and text[c0].isspace():
-            c0 += 1
-        found.append(replace(n, text=text[c0:c1].strip(), start=c0, end=c0 + len(text[c0:c1].strip())))
-
-    for m in _AGE_RE.finditer(text):
-        if m.group(2):
-            add(Number("age", float(m.group(2)), _norm_word(m.group(1))), m.start(2), m.end(2), (m.start(), m.end(2)))
-        else:
-            g = 3 if m.group(3) else 4
-            add(Number("age", float(m.group(g)), None), m.start(g), m.end(g), (m.start(), m.end()))
-    for m in _DATE_RE.finditer(text):
-        day = int(m.group("d1") or m.group("d2"))
-        month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
-        if 1 <= day <= 31:
-            add(Number("date", float(month * 100 + day), None), m.start(), m.end())
-    for m in _WEEKDAY_RE.finditer(text):
-        add(Number("weekday", float(_WEEKDAYS[m.group(1).lower()]), None), m.start(1), m.end(1), (m.start(), m.end()))
-    for m in _NUM_RE.finditer(text):
-        if m.group("word"):
-            value = float(_NUMBER_WORDS[m.group("word").lower()])
-            cur = scale = pct = None
-        else:
-            raw = m.group("num").replace(",", "")
-            value = float(raw)
-            cur, scale, pct = m.group("cur"), m.group("scale"), m.group("pct")
-            if scale:
-                value *= _SCALE[scale.lower()]
-        after = _next_word(text, m.end())
-        qual = _qualifier(text, m.start())
-        if pct:
-            n = Number("percent", value, None, qual)
-        elif cur or (after in {"dollar", "pound", "euro", "rouble", "ruble"}):
-            n = Number("money", value, (cur or after), qual)
-        elif not m.group("word") and not scale and re.fullmatch(r"1[89]\d\d|20\d\d", m.group("num")) and after not in _UNITS:
-            n = Number("year", value, None, None)
-        elif after in _UNITS:
-            n = Number("duration", value, after, qual)
-        else:
-            n = Number("count", value, after, qual)
-        # context: the number with what it counts ("157 people", "20 independent analysts"); the
-        # last of those words is what the number is about
-        tail_end, tail_words = m.end(), []
-        if n.kind in {"count", "duration", "money"}:
-            for w in re.finditer(r"[ \-]+([A-Za-z][\w’'\-]*)", text[m.end():]):
-                if w.start() != (tail_end - m.end()) or w.group(1).lower() in _STOP or len(tail_words) == 3:
-                    break
-                tail_words.append(w.group(1))
-                tail_end = m.end() + w.end()
-            if tail_words and n.kind == "count":
-                n = replace(n, about=_norm_word(tail_words[-1]))
-        add(n, m.start(), m.end(), (_qualifier_start(text, m.start()), tail_end))
-    return tuple(found)
+def numbers_in(text: str) -> tuple[Value, ...]:
+    """Typed values (``samestory.text.numbers``) and the calendar days (``text.dates.days_in``)
+    a claim states, in text order."""
+    days = [Value(kind, float(v), float(v), text[s:e], s, e) for kind, v, s, e in days_in(text)]
+    values = [v for v in values_in(text) if not any(d.start < v.end and v.start < d.end for d in days)]
+    return tuple(sorted(days + values, key=lambda v: v.start))
 
 
 # ---------------------------------------------------------------- claims
@@ -322,16 +204,19 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
         for si, span in enumerate(spans):
             text = span.of(articles[ai].text)
             punct = _punct_cuts(text)
-            if punct or _word_count(text) > LONG_SENTENCE_WORDS:
+            # short sentences too: they must show a subject and a finite verb to stand alone
+            if punct or _word_count(text) > LONG_SENTENCE_WORDS or _word_count(text) < MIN_CLAUSE_WORDS:
                 marks[(ai, si)] = punct
                 todo.append((ai, si, span))
     docs = _nlp.parse_sentences([span.of(articles[ai].text) for ai, _, span in todo])
     cuts: dict[tuple[int, int], list[int]] = {}
     verbs: dict[tuple[int, int], list[int]] = {}  # char offsets of verbs, to spot verbless fragments
+    heads: dict[tuple[int, int], list[tuple[int, int, bool]]] = {}  # (verb, subject, stands alone) offsets
     for (ai, si, span), doc in zip(todo, docs):
         clause = _clause_cuts(doc) if _word_count(span.of(articles[ai].text)) > LONG_SENTENCE_WORDS else []
         cuts[(ai, si)] = sorted(set(clause) | set(marks[(ai, si)]))
         verbs[(ai, si)] = [t.idx for t in doc if t.pos_ in {"VERB", "AUX"}]
+        heads[(ai, si)] = _clause_heads(doc)
 
     out: list[list[Claim]] = []
     for ai, (article, spans) in enumerate(zip(articles, sentences)):
@@ -343,10 +228,20 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
             # dashes), is no claim of its own: it joins its neighbour
             verb_at = [span.start + v for v in verbs.get((ai, si), [])]
 
+            clause_at = [(span.start + v, span.start + u) for v, u, _ in heads.get((ai, si), [])]
+
             def fragment(s: int, e: int) -> bool:
                 if _word_count(article.text[s:e]) < MIN_CLAUSE_WORDS:
                     return True
-                return bool(verb_at) and not any(s <= v < e for v in verb_at)
+                if bool(verb_at) and not any(s <= v < e for v in verb_at):
+                    return True
+                # a cut piece needs its own subject and finite verb ("two cases Monday ruled" is not one)
+                return len(pieces) > 1 and bool(clause_at) and not any(s <= v < e and s <= u < e for v, u in clause_at)
+
+            if (ai, si) in heads and _word_count(span.of(article.text)) < MIN_CLAUSE_WORDS:
+                # "Justice Breyer asked.", "This is the tactic.": no claim on their own
+                if not any(ok for _, _, ok in heads[(ai, si)]):
+                    continue
 
             merged: list[list[int]] = []
             for s, e in pieces:
@@ -360,6 +255,35 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
                     continue
                 claims.append(Claim(article.id, Span(s, e), article.text[s:e], si))
         out.append(claims)
+    return out
+
+
+_REPORTING_LEMMAS = frozenset("say ask add tell note write explain reply answer insist continue argue wonder".split())
+_DEICTIC = frozenset("this that it these those here there".split())
+
+
+def _clause_heads(doc) -> list[tuple[int, int, bool]]:
+    """(verb offset, subject offset, whether the clause stands alone) for each finite verb
+    with a subject; a reporting verb with no object, or a deictic subject with nothing else
+    ("This is the tactic."), does not stand alone."""
+    out = []
+    for t in doc:
+        if t.pos_ not in {"VERB", "AUX"}:
+            continue
+        finite = "Fin" in t.morph.get("VerbForm") or t.tag_ in {"VBD", "VBZ", "VBP", "MD"}
+        subjects = [c for c in t.children if c.dep_ in {"nsubj", "nsubjpass", "expl", "csubj"}]
+        if not finite and not any(c.dep_ == "aux" and ("Fin" in c.morph.get("VerbForm") or c.tag_ == "MD") for c in t.children):
+            continue
+        if not subjects:
+            continue
+        subj = subjects[0]
+        objects = [c for c in t.children if c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "acomp", "prep", "advmod", "npadvmod", "oprd", "agent"}]
+        alone = True
+        if (t.lemma_.lower() in _REPORTING_LEMMAS or t.lower_ in _REPORTING_LEMMAS) and not objects:
+            alone = False
+        if subj.lower_ in _DEICTIC and len(list(subj.subtree)) == 1 and len(doc) <= 6:
+            alone = False
+        out.append((t.idx, subj.idx, alone))
     return out
 
 
@@ -384,7 +308,8 @@ def _is_negation(word: str) -> bool:
 
 
 def _negated_terms(words: Sequence[str]) -> frozenset[str]:
-    """Content words within three words after a negation: what the negation is about."""
+    """The first content word within three words after a negation: what the negation is about
+    ("would not support the levy" negates "support", not "levy")."""
     out: set[str] = set()
     for k, w in enumerate(words):
         if _is_negation(w):
@@ -392,6 +317,7 @@ def _negated_terms(words: Sequence[str]) -> frozenset[str]:
                 x = _norm_word(x)
                 if x not in _STOP and len(x) > 1:
                     out.add(x)
+                    break
     return frozenset(out)
 
 
@@ -410,6 +336,7 @@ def describe(articles: Sequence[Article], claims: list[list[Claim]]) -> list[Cla
                 entities=_entity_terms(article, c.span, c.text), numbers=numbers_in(c.text),
                 negated=_negated_terms(words),
                 quoted=bool(re.search(r"[“\"‘]", c.text)),
+                extra={"published": article.published},
             ))
     return infos
 
@@ -440,64 +367,147 @@ for _a, _b in _ANTONYMS:
     _ANTONYM.setdefault(_b, set()).add(_a)
 
 
-def _compatible(a: Number, b: Number) -> bool:
-    """True when ``a`` and ``b`` can both be true (equal, or within what a qualifier allows)."""
-    if a.value == b.value:
+def _decimals(v: Value) -> int:
+    m = re.search(r"\.(\d+)", v.text)
+    return len(m.group(1)) if m else 0
+
+
+def _compatible(a: Value, b: Value) -> bool:
+    """True when ``a`` and ``b`` can both be true: their ranges meet (a qualifier or a vague
+    quantifier widens one), or one is the other rounded ("4.4%" and "4.36%")."""
+    if a.overlaps(b):
         return True
-    for x, y in ((a, b), (b, a)):
-        if x.qualifier == "min" and y.value >= x.value:
-            return True
-        if x.qualifier == "max" and y.value <= x.value:
-            return True
-        if x.qualifier == "approx" and abs(x.value - y.value) <= 0.1 * max(abs(x.value), 1):
+    if a.exact and b.exact:
+        places = min(_decimals(a), _decimals(b))
+        if round(a.low, places) == round(b.low, places):
             return True
     return False
 
 
-def _same_subject(a: Number, b: Number) -> bool:
-    if a.kind != b.kind:
+_MEASURED = {"money", "percent", "duration", "measure", "height", "score"}
+
+
+def _same_subject(a: Value, b: Value) -> bool:
+    """Same kind and unit, and for counts the same counted noun ("3,400 stores" / "4,300 stores")."""
+    if a.kind != b.kind or (a.unit or "") != (b.unit or "") and (a.kind in _MEASURED or a.kind == "count"):
         return False
-    if a.kind in {"count", "duration", "money"}:
+    if a.kind == "count":
         return a.about is not None and a.about == b.about
-    return a.about is None or b.about is None or a.about == b.about
+    if a.kind == "age":
+        return a.about is None or b.about is None or a.about == b.about
+    return True
+
+
+# Words that tie a figure to a moment: two claims that differ in them report two moments
+# ("in early trade" / "in late afternoon trade"), not one fact told two ways.
+_TIME_WORDS = frozenset("""morning afternoon evening night overnight midday noon early late earlier later
+opening close closing session today yesterday tomorrow week month quarter year previous last first""".split())
+# Counts that only grow as a story develops (numbers.GROWING_LEMMAS, as surface words)
+_GROWING = frozenset("""dead death deaths died killed toll injured wounded hurt detained arrested missing
+evacuated displaced victims cases infected rescued fled""".split())
+
+
+@dataclass(frozen=True)
+class ConflictConfig:
+    """What the default conflict scorer may report, and how sure each kind must be.
+
+    A finding type is shown only while its measured precision (bench/claims.py: ClaimDiff-weak
+    and the MSRP value pairs together) reaches ``precision_floor``; the flags below record the
+    result of that measurement, and ``bench/claims.py`` prints each type's precision beside them.
+
+    * ``numbers``: an exact value against another exact value of the same kind, unit and
+      subject, in two claims that say the same thing otherwise (``rest_ratio``: token-set ratio of
+      the texts without their numbers, 0.80 as in the MSRP value-pair definition) and name the
+      same moment (no time word on one side only). A growing count (a toll) that is higher in
+      the later-published article is an update, never a conflict.
+    * ``polarity``: a word negated on one side and affirmed on the other, with content overlap
+      >= ``polarity_overlap``. On the first bench run it flagged ClaimDiff pairs at low precision,
+      so it is off (``polarity=False``) until a better test lifts it over the floor.
+    * ``antonyms``: "accepted" vs "rejected" ("would not support" is "oppose": a negated word
+      never counts); off for the same reason.
+    """
+
+    precision_floor: float = 0.80
+    numbers: bool = True
+    polarity: bool = False
+    antonyms: bool = False
+    rest_ratio: float = 0.80
+    polarity_overlap: float = 0.5
+    min_overlap: float = 0.34
+
+
+CONFLICTS = ConflictConfig()
+
+
+def _without_numbers(ci: ClaimInfo) -> str:
+    text = ci.claim.text
+    for v in sorted(ci.numbers, key=lambda v: -v.start):
+        text = text[: v.start] + " " + text[v.end :]
+    return " ".join(w.lower() for w in _WORD.findall(text))
+
+
+def _update(a: ClaimInfo, b: ClaimInfo, x: Value, y: Value) -> bool:
+    """A growing count reported higher by the later article: news, not a contradiction."""
+    words = set(a.words) | set(b.words)
+    if x.kind != "count" or not (words & _GROWING or {x.about, y.about} & _GROWING):
+        return False
+    pa, pb = a.extra.get("published"), b.extra.get("published")
+    if not pa or not pb or pa == pb:
+        return False
+    (early, late) = (x, y) if pa < pb else (y, x)
+    return (late.low or 0) > (early.low or 0)
 
 
 @dataclass
 class TypedConflictScorer:
-    """Typed comparison: numbers, dates, weekdays and ages about the same subject that cannot
-    both hold; a negation on one side only; an antonym pair. Needs the claims to overlap in
-    content (``min_overlap``) so that two different facts are not called a contradiction."""
+    """Typed comparison under ``ConflictConfig``: exact values of one subject that cannot both
+    hold (and, when switched on, one-sided negation and antonyms)."""
 
-    min_overlap: float = 0.34
+    config: ConflictConfig = CONFLICTS
+    min_overlap: float | None = None  # kept for callers that only want number checks (> 1: numbers only)
 
     def __call__(self, a: ClaimInfo, b: ClaimInfo) -> str | None:
+        from rapidfuzz import fuzz
+
+        cfg = self.config
         small = min(len(a.content), len(b.content)) or 1
         overlap = len(a.content & b.content) / small
-        for x in a.numbers:
-            for y in b.numbers:
-                if not _same_subject(x, y) or _compatible(x, y):
-                    continue
-                # both sides may mention several values; only a value neither side states is a clash
-                if any(_same_subject(x, z) and _compatible(x, z) for z in b.numbers):
-                    continue
-                if any(_same_subject(y, z) and _compatible(y, z) for z in a.numbers):
-                    continue
-                subject = x.about or y.about
-                what = f"{x.kind} of {subject}" if subject and x.kind == "age" else (
-                    f"{x.kind} ({subject})" if subject else x.kind)
-                return f"{what}: {x.text.strip()} ({a.outlet}) vs {y.text.strip()} ({b.outlet})"
-        if overlap < self.min_overlap:
+        if cfg.numbers:
+            times_a = set(a.words) & _TIME_WORDS | {(v.kind, v.low) for v in a.numbers if v.kind in ("date", "weekday")}
+            times_b = set(b.words) & _TIME_WORDS | {(v.kind, v.low) for v in b.numbers if v.kind in ("date", "weekday")}
+            same_moment = times_a == times_b
+            same_rest = fuzz.token_set_ratio(_without_numbers(a), _without_numbers(b)) / 100.0 >= cfg.rest_ratio
+            for x in a.numbers if same_moment and same_rest else ():
+                for y in b.numbers:
+                    if not (x.exact and y.exact) or not _same_subject(x, y) or _compatible(x, y):
+                        continue
+                    # both sides may mention several values; only a value neither side states is a clash
+                    if any(_same_subject(x, z) and _compatible(x, z) for z in b.numbers):
+                        continue
+                    if any(_same_subject(y, z) and _compatible(y, z) for z in a.numbers):
+                        continue
+                    if _update(a, b, x, y):
+                        continue
+                    subject = x.about or y.about
+                    what = f"{x.kind} of {subject}" if subject and x.kind == "age" else (
+                        f"{x.kind} ({subject})" if subject else x.kind)
+                    return f"{what}: {x.text.strip()} ({a.outlet}) vs {y.text.strip()} ({b.outlet})"
+        if (self.min_overlap or cfg.min_overlap) > 1 or overlap < cfg.min_overlap:
             return None
-        # a negation clashes only when what it negates is stated un-negated on the other side
-        for neg, pos in ((a, b), (b, a)):
-            clash = sorted((neg.negated - pos.negated) & pos.content)
-            if clash and overlap >= 0.5:
-                return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
-        wa, wb = set(a.words), set(b.words)
-        for w in wa - wb:
-            for opposite in _ANTONYM.get(w, ()):
-                if opposite in wb and opposite not in wa:
-                    return f"opposite terms: {w!r} ({a.outlet}) vs {opposite!r} ({b.outlet})"
+        if cfg.polarity:
+            # a negation clashes only when what it negates is stated un-negated on the other side
+            for neg, pos in ((a, b), (b, a)):
+                clash = sorted((neg.negated - pos.negated) & pos.content)
+                if clash and overlap >= cfg.polarity_overlap:
+                    return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
+        if cfg.antonyms:
+            wa, wb = set(a.words), set(b.words)
+            for w in wa - wb:
+                if _norm_word(w) in a.negated:
+                    continue  # "would not support" agrees with "oppose"
+                for opposite in _ANTONYM.get(w, ()):
+                    if opposite in wb and opposite not in wa and _norm_word(opposite) not in b.negated:
+                        return f"opposite terms: {w!r} ({a.outlet}) vs {opposite!r} ({b.outlet})"
         return None
 
 
@@ -543,43 +553,41 @@ def _overlap_matrix(sets: Sequence[frozenset[str]], idf: bool = False) -> tuple[
     return inter, np.maximum(np.minimum.outer(sizes, sizes), OVERLAP_FLOOR if idf else 0.0)
 
 
-def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo]) -> np.ndarray:
-    """The claim x claim alignment score from ``pair_signals``; pairs within one article get -1."""
-    score = (W_COSINE * signals["cosine"] + W_LEXICAL * signals["lexical"] + W_CONTAIN * signals["contain"]
-             + W_ENTITY * signals["entity"] + np.minimum(NUMBER_BONUS * signals["numbers"], NUMBER_BONUS_MAX))
+def threshold() -> float:
+    """The decision threshold of the shipped pair scorer (chosen on MSRP val)."""
+    return aligner.load_model().threshold
+
+
+def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo], embeddings: np.ndarray,
+            embedded: np.ndarray | None = None) -> np.ndarray:
+    """The claim x claim alignment probability (``aligner``); pairs within one article, and
+    pairs with a claim the model did not read, get -1 and 0."""
+    model = aligner.load_model()
+    terms = [aligner.claim_terms(i.claim.text) for i in infos]
+    feats = aligner.pair_features(terms, [i.claim.text for i in infos], embeddings, signals["lexical"])
+    score = model.probabilities(feats, embeddings)
+    if embedded is not None:
+        score[~embedded, :] = 0.0
+        score[:, ~embedded] = 0.0
     art = np.array([i.article_index for i in infos])
     score[art[:, None] == art[None, :]] = -1.0
     return score.astype(np.float32)
 
 
-def pair_signals(infos: Sequence[ClaimInfo], embeddings: np.ndarray) -> dict[str, np.ndarray]:
-    """Claim x claim signals in [0, 1]: embedding cosine, lexical token-set ratio (across
-    articles only), idf-weighted content containment and entity overlap, and the count of shared
-    specific numbers."""
-    return {**text_signals(infos), "cosine": embeddings @ embeddings.T}
-
-
-def text_score(signals: dict[str, np.ndarray]) -> np.ndarray:
-    """The part of the pair score that needs no model: everything but the cosine."""
-    return (W_LEXICAL * signals["lexical"] + W_CONTAIN * signals["contain"] + W_ENTITY * signals["entity"]
-            + np.minimum(NUMBER_BONUS * signals["numbers"], NUMBER_BONUS_MAX))
-
-
 def needs_embedding(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo]) -> np.ndarray:
-    """Which claims the model must read: those with a claim of another article whose text score
-    reaches ``PREFILTER``. The others cannot align (see ``PREFILTER``); with fewer than two
-    articles nothing aligns, and every claim is embedded for the summary."""
+    """Which claims the model must read: those with a claim of another article whose token-set
+    ratio or plain content containment reaches the prefilter (``AlignConfig``), or that may
+    attach. Pair features only, so one pair is judged alike in any story."""
     n = len(infos)
     art = np.array([i.article_index for i in infos])
     if n == 0 or len(set(art.tolist())) < 2:
         return np.ones(n, dtype=bool)
-    rest = text_score(signals)
     same = art[:, None] == art[None, :]
-    rest[same] = -1.0
+    lexical = np.where(same, 0.0, signals["lexical"])
+    plain = np.where(same, 0.0, signals["plain_contain"])
     contain = np.where(same, 0.0, signals["contain"])
-    # either side of an attach pair (``_attach``: containment above ATTACH_CONTAINMENT) too
-    attach = (contain >= ATTACH_CONTAINMENT).any(axis=1) | (contain >= ATTACH_CONTAINMENT).any(axis=0)
-    return (rest.max(axis=1) >= PREFILTER) | attach
+    near = (lexical >= ALIGN.prefilter_lexical) | (plain >= ALIGN.prefilter_contain) | (contain >= ALIGN.attach_containment)
+    return near.any(axis=1) | near.any(axis=0)
 
 
 def text_signals(infos: Sequence[ClaimInfo]) -> dict[str, np.ndarray]:
@@ -588,15 +596,17 @@ def text_signals(infos: Sequence[ClaimInfo]) -> dict[str, np.ndarray]:
 
     if not infos:
         z = np.zeros((0, 0), dtype=np.float32)
-        return {"lexical": z, "contain": z, "entity": z, "numbers": z}
+        return {"lexical": z, "contain": z, "plain_contain": z, "entity": z, "numbers": z}
     texts = [" ".join(i.words) for i in infos]
     inter, small = _overlap_matrix([i.content for i in infos], idf=True)
+    pinter, psmall = _overlap_matrix([i.content for i in infos])
     einter, esmall = _overlap_matrix([i.entities for i in infos], idf=True)
-    ninter, _ = _overlap_matrix([frozenset(f"{x.kind}:{x.value:g}" for x in i.numbers if x.kind != "count" or x.value > 10)
+    ninter, _ = _overlap_matrix([frozenset(x.key for x in i.numbers if x.exact and (x.kind != "count" or x.low > 10))
                                  for i in infos])
     return {
         "lexical": _cross_article(texts, [i.article_index for i in infos], fuzz.token_set_ratio) / 100.0,
         "contain": np.divide(inter, small, out=np.zeros_like(inter), where=small > 0),
+        "plain_contain": np.divide(pinter, psmall, out=np.zeros_like(pinter), where=psmall > 0),
         "entity": np.divide(einter, esmall, out=np.zeros_like(einter), where=esmall > 0),
         "numbers": ninter,
     }
@@ -632,14 +642,14 @@ def _group(scores: np.ndarray, infos: Sequence[ClaimInfo]) -> list[list[int]]:
     members = {i: [i] for i in range(n)}
     arts = {i: {infos[i].article_index} for i in range(n)}
 
-    iu, ju = np.nonzero(np.triu(scores >= ALIGN_THRESHOLD, k=1))
+    iu, ju = np.nonzero(np.triu(scores >= threshold(), k=1))
     order = np.argsort(-scores[iu, ju], kind="stable")
     for k in order:
         a, b = sets.find(int(iu[k])), sets.find(int(ju[k]))
         if a == b or arts[a] & arts[b]:
             continue
         if len(members[a]) > 1 and len(members[b]) > 1:
-            if scores[np.ix_(members[a], members[b])].mean() < GROUP_MEAN_THRESHOLD:
+            if scores[np.ix_(members[a], members[b])].mean() < threshold() - ALIGN.group_mean_margin:
                 continue
         sets.union(a, b)
         members[a].extend(members.pop(b))
@@ -651,12 +661,13 @@ def _attach(groups: list[list[int]], scores: np.ndarray, infos: Sequence[ClaimIn
     """A long claim that also states a shorter claim of another article joins that claim's
     group too (evidence may support several groups), when the group lacks its article."""
     out = []
+    attach_at = threshold() - ALIGN.attach_margin
     for g in groups:
         g = list(g)
         present = {infos[i].article_index for i in g}
         for i in list(g):
             row = scores[i]
-            for j in np.nonzero(row >= ATTACH_THRESHOLD)[0]:
+            for j in np.nonzero(row >= attach_at)[0]:
                 j = int(j)
                 if infos[j].article_index in present:
                     continue
@@ -666,7 +677,7 @@ def _attach(groups: list[list[int]], scores: np.ndarray, infos: Sequence[ClaimIn
                 if contain[i, j] < ATTACH_CONTAINMENT:
                     continue
                 # keep the best such claim per article
-                rivals = [k for k in np.nonzero(row >= ATTACH_THRESHOLD)[0] if infos[int(k)].article_index == b.article_index]
+                rivals = [k for k in np.nonzero(row >= attach_at)[0] if infos[int(k)].article_index == b.article_index]
                 if int(max(rivals, key=lambda k: row[k])) != j:
                     continue
                 g.append(j)
@@ -698,8 +709,7 @@ def align_claims(
         vectors = _nlp.encode([infos[i].claim.text for i in rows])
         embeddings = np.zeros((len(infos), vectors.shape[1]), dtype=np.float32)
         embeddings[rows] = vectors
-    signals["cosine"] = embeddings @ embeddings.T
-    scores = combine(signals, infos)
+    scores = combine(signals, infos, embeddings, embedded)
     members = _attach(_group(scores, infos), scores, infos, signals["contain"])
     # reading order: by the first article that states the group, then position
     members.sort(key=lambda m: min((infos[i].article_index, infos[i].claim.span.start) for i in m))
@@ -751,8 +761,8 @@ def align_claims(
             others = [z for src, nums in stated.items() if src != c.source for z in nums]
             siblings = [r for r in reps[k + 1 :] if r.source == c.source]  # the same wire story elsewhere
             for n in c.numbers:
-                if n.kind == "count" and n.about is None:
-                    continue
+                if n.kind == "count" and n.about is None or not n.exact:
+                    continue  # a bare count, or a range ("dozens"): no value to call unique
                 if any(_same_subject(n, z) and _compatible(n, z) for z in others):
                     continue
                 if any(_same_subject(n, z) and not _compatible(n, z) for r in reps if r is not c for z in r.numbers):
@@ -764,12 +774,13 @@ def align_claims(
                     z = next((z for z in r.numbers if _same_subject(n, z) and _compatible(n, z)), None)
                     if z is not None:
                         carriers.append((r, z))
+                # the whole clause is the evidence and the label (a value's few words are a fragment)
                 evs = tuple(dict.fromkeys(
-                    Evidence(r.claim.article_id, r.claim.span.start + z.start, r.claim.span.start + z.start + len(z.text), z.text, r.outlet)
-                    for r, z in carriers))
+                    Evidence(r.claim.article_id, r.claim.span.start, r.claim.span.end, r.claim.text, r.outlet)
+                    for r, _ in carriers))
                 outlets = tuple(dict.fromkeys(e.outlet for e in evs))
                 subject = f" of {n.about}" if n.about and n.kind == "age" else ""
-                add(ClaimGroup(_group_id(evs), "unique", n.text, evs, outlets,
-                               f"{n.kind}{subject} given only by {' and '.join(outlets)}"),
+                add(ClaimGroup(_group_id(evs) + "-" + hashlib.sha256(n.text.encode()).hexdigest()[:4], "unique", c.claim.text, evs, outlets,
+                               f"{n.kind}{subject} {n.text.strip()!r} given only by {' and '.join(outlets)}"),
                     sorted({infos.index(r) for r, _ in carriers}))
     return Alignment(infos, embeddings, scores, out_members, tuple(groups), embedded)
