@@ -49,7 +49,7 @@ _QUALIFIERS = [
 _CURRENCY = {"$": "USD", "us$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "a$": "AUD", "c$": "CAD",
              "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP", "euro": "EUR", "euros": "EUR",
              "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "yuan": "CNY", "yen": "JPY",
-             "cents": "cent", "cent": "cent", "pence": "GBp", "p": "GBp"}
+             "cents": "cent", "cent": "cent", "pence": "GBp", "p": "GBp", "canadian": "CAD", "australian": "AUD"}
 _DURATION = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "centuries"}
 _MEASURE = {"mile", "kilometre", "kilometer", "km", "metre", "meter", "m", "foot", "feet", "ft", "inch", "inches",
             "yard", "acre", "hectare", "tonne", "ton", "kg", "kilogram", "pound", "lb", "gallon", "litre", "liter",
@@ -59,7 +59,7 @@ _SCORE_CONTEXT = re.compile(
     r"ruled|rules|ruling|decision|vote|voted|majority|margin|tie|tied|series)\b", re.I)
 
 _NUMWORD = "|".join(sorted([*_UNITS_ONES, *_TENS], key=len, reverse=True))
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?<![\w.])\.\d+"
 _SCALE_WORDS = r"hundred|thousand|million|billion|trillion|bn|mn|tn|m|b|k"
 _QUAL_RE = "|".join(re.escape(q) for q, _ in sorted(_QUALIFIERS, key=lambda x: -len(x[0])))
 
@@ -67,7 +67,7 @@ _NUMBER = re.compile(
     rf"(?P<qual>\b(?:{_QUAL_RE})\s+)?"
     rf"(?P<cur>US\$|A\$|C\$|[$£€¥])?\s?"
     rf"(?:(?P<digits>{_DIGITS})|(?P<words>\b(?:{_NUMWORD})(?:[\s-](?:{_NUMWORD}))?\b)|(?P<a>\ba\b|\ban\b))"
-    rf"(?:\s?(?P<scale>(?:{_SCALE_WORDS})\b)(?:\s(?P<scale2>million|billion|thousand)\b)?)?"
+    rf"(?:[\s-]?(?P<scale>(?:{_SCALE_WORDS})\b)(?:\s(?P<scale2>million|billion|thousand)\b)?)?"
     rf"(?P<dozen>\s(?:dozen)\b)?"
     rf"(?P<frac>\s(?:half|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths)\b)?"
     rf"(?P<pct>\s?(?:%|per ?cent\b|percent\b))?",
@@ -91,8 +91,11 @@ _NOT_NUMBER = re.compile(r"\bzero(?:es|ed|ing)?\s+in\b|\bone\s+(?:of|another|day
                          r"\bone['’]s\b|\bones\b|\ba\s+(?:few|lot|number|couple|bit|little)\b|\bat\s+one\s+point\b", re.I)
 _YEAR = re.compile(r"^(1[6-9]\d\d|20\d\d)$")
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DATE_NEAR = re.compile(rf"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b|[:/]\d|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|BST|EDT|EST)", re.I)
+_DATE_NEAR = re.compile(rf"\s*(?:st|nd|rd|th)?\s*(?:of\s+)?{_MONTH}\b|[:/]\d|\s*(?:a\.m\.|p\.m\.|(?:am|pm|GMT|BST|EDT|EST|UTC|CET)\b)", re.I)
 _DATE_BEFORE = re.compile(rf"\b{_MONTH}\s*$|[:/]\s*$|\d-$", re.I)
+_DECADE_YEARS = re.compile(r"\b(?:the\s+)?(?:early\s+|mid\s+|late\s+|mid-)?(?P<y>1[6-9]\d0|20\d0)['’]?s\b", re.I)
+_SPAN_RANGE = re.compile(r"\b(?:from|between)\s+(?P<lo>[$£€]?\d[\d,.]*(?:\s?(?:million|billion|m|bn))?)\s+(?:to|and)\s+"
+                         r"(?P<hi>[$£€]?\d[\d,.]*(?:\s?(?:million|billion|m|bn))?)")
 # "Lukashenko, 69," / "Ilse Varga, 76, a retired teacher": an age in apposition to a name
 _AGE_APPOSITION = re.compile(r"\b(?P<name>[A-Z][\w’'\-]+),\s(?P<n>\d{1,3}),")
 _NEXT_WORD = re.compile(r"[\s-]+(?:of\s+(?:the\s+)?)?([A-Za-z][\w’'\-]*)")
@@ -251,6 +254,15 @@ def values_in(text: str) -> tuple[Value, ...]:
     for m in _AGE.finditer(text):
         n = int(m.group("n") or m.group("m"))
         add(Value("age", n, n, m.group(0), m.start(), m.end(), unit="years"))
+    for m in _DECADE_YEARS.finditer(text):
+        start = int(m.group("y"))
+        add(Value("year", start, start + 9, m.group(0), m.start(), m.end(), qualifier="vague"))
+    for m in _SPAN_RANGE.finditer(text):
+        lo, hi = (parse_number(m.group(g)) for g in ("lo", "hi"))
+        if lo is not None and hi is not None and lo < hi:
+            first = parse_quantity(m.group("lo"))
+            add(Value(first.kind if first else "count", lo, hi, m.group(0), m.start(), m.end(), qualifier="range",
+                      unit=first.unit if first else None))
     for m in _AGE_APPOSITION.finditer(text):
         n = int(m.group("n"))
         if 0 < n < 120:
