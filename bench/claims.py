@@ -143,9 +143,14 @@ def aligned_alone(arts, tag: str | None = None) -> tuple[list[bool], list[bool],
 
     every = None
     if tag:
-        from samestory.compare.claims import ConflictConfig, TypedConflictScorer
+        try:
+            from samestory.compare.claims import ConflictConfig, TypedConflictScorer
 
-        every = TypedConflictScorer(ConflictConfig(numbers=True, polarity=True, antonyms=True))
+            every = TypedConflictScorer(ConflictConfig(numbers=True, polarity=True, antonyms=True))
+        except ImportError:  # the code before ConflictConfig: every type was always on
+            from samestory.compare.claims import TypedConflictScorer
+
+            every = TypedConflictScorer()
         NOTES[tag] = []
     shared, conflict, score = [], [], []
     for a, b in arts:
@@ -319,6 +324,7 @@ def wikinews(events_wanted: int) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller slices (a smoke run)")
+    ap.add_argument("--name", default="claims", help="RESULTS.md section name")
     args = ap.parse_args()
     q = args.quick
     from samestory.enrich.models import load_embedder, load_spacy
@@ -453,7 +459,7 @@ def main() -> None:
         "",
         f"Run time {time.perf_counter() - t_start:.0f} s.",
     ]
-    record("claims" + (" (quick)" if q else ""), lines)
+    record(args.name + (" (quick)" if q else ""), lines)
 
 
 if __name__ == "__main__":

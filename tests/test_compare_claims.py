@@ -84,8 +84,9 @@ def test_polarity_and_antonyms_when_switched_on(a, b, clash):
 
 def test_polarity_is_not_shown_below_its_precision_floor():
     # off by default: measured below the floor (ConflictConfig, bench/claims.py)
-    note = TypedConflictScorer()(_info("The council accepted the offer.", "A"), _info("The council rejected the offer.", "B"))
-    assert note is None
+    a = _info("The bridge had been inspected by the council.", "A")
+    b = _info("The bridge had not been inspected by the council.", "B")
+    assert TypedConflictScorer()(a, b) is None
 
 
 def test_long_sentences_split_at_semicolons_and_clauses(nlp):

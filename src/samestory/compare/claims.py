@@ -444,17 +444,58 @@ class ConflictConfig:
 CONFLICTS = ConflictConfig()
 
 
-def _without_numbers(ci: ClaimInfo) -> str:
-    text = ci.claim.text
-    for v in sorted(ci.numbers, key=lambda v: -v.start):
+def _moment(text: str, numbers: Sequence[Value]) -> frozenset:
+    """The moment a claim names: its dates, weekdays and clock times."""
+    days = {(v.kind, v.low) for v in numbers if v.kind in ("date", "weekday")}
+    return frozenset(days | {m.group(0).lower() for m in _CLOCK.finditer(text)})
+
+
+def _words_of(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def _strip_values(text: str, numbers: Sequence[Value]) -> str:
+    for v in sorted(numbers, key=lambda v: -v.start):
         text = text[: v.start] + " " + text[v.end :]
     return " ".join(w.lower() for w in _WORD.findall(text))
 
 
-def _moment(ci: ClaimInfo) -> frozenset:
-    """The moment a claim names: its dates, weekdays and clock times."""
-    days = {(v.kind, v.low) for v in ci.numbers if v.kind in ("date", "weekday")}
-    return frozenset(days | {m.group(0).lower() for m in _CLOCK.finditer(ci.claim.text)})
+def same_moment(text_a: str, text_b: str, numbers_a: Sequence[Value] | None = None,
+                numbers_b: Sequence[Value] | None = None) -> bool:
+    """Whether two statements speak of the same moment: the same time words, dates and weekdays,
+    and for a movement figure ("rose 22 cents", "up 0.3 percent") one named date or clock time
+    on both sides (market readings of one day differ by the hour)."""
+    na = numbers_in(text_a) if numbers_a is None else numbers_a
+    nb = numbers_in(text_b) if numbers_b is None else numbers_b
+    wa, wb = _words_of(text_a), _words_of(text_b)
+    times_a = wa & _TIME_WORDS | {(v.kind, v.low) for v in na if v.kind in ("date", "weekday")}
+    times_b = wb & _TIME_WORDS | {(v.kind, v.low) for v in nb if v.kind in ("date", "weekday")}
+    if times_a != times_b:
+        return False
+    if wa & _MOVING or wb & _MOVING or _UP_DOWN.search(text_a) or _UP_DOWN.search(text_b):
+        moment = _moment(text_a, na)
+        if not moment or moment != _moment(text_b, nb):
+            return False
+    return True
+
+
+def one_value_apart(text_a: str, text_b: str, numbers_a: Sequence[Value] | None = None,
+                    numbers_b: Sequence[Value] | None = None, rest_ratio: float = 0.80) -> bool:
+    """Whether two statements can disagree on a value at all: they say the same thing otherwise
+    (token-set ratio of the texts without their numbers >= ``rest_ratio``), each has exactly one
+    exact value the other lacks, and they name the same moment (no time word on one side only; a
+    movement figure, "rose 22 cents", needs one named date or clock time on both sides)."""
+    from rapidfuzz import fuzz
+
+    na = numbers_in(text_a) if numbers_a is None else numbers_a
+    nb = numbers_in(text_b) if numbers_b is None else numbers_b
+    if not same_moment(text_a, text_b, na, nb):
+        return False
+    if fuzz.token_set_ratio(_strip_values(text_a, na), _strip_values(text_b, nb)) / 100.0 < rest_ratio:
+        return False
+    lone_a = [x for x in na if x.exact and not any(x.kind == z.kind and _compatible(x, z) for z in nb)]
+    lone_b = [y for y in nb if y.exact and not any(y.kind == z.kind and _compatible(y, z) for z in na)]
+    return len(lone_a) == 1 and len(lone_b) == 1
 
 
 def _update(a: ClaimInfo, b: ClaimInfo, x: Value, y: Value) -> bool:
@@ -479,26 +520,12 @@ class TypedConflictScorer:
     min_overlap: float | None = None  # kept for callers that only want number checks (> 1: numbers only)
 
     def __call__(self, a: ClaimInfo, b: ClaimInfo) -> str | None:
-        from rapidfuzz import fuzz
-
         cfg = self.config
         small = min(len(a.content), len(b.content)) or 1
         overlap = len(a.content & b.content) / small
         if cfg.numbers:
-            times_a = set(a.words) & _TIME_WORDS | {(v.kind, v.low) for v in a.numbers if v.kind in ("date", "weekday")}
-            times_b = set(b.words) & _TIME_WORDS | {(v.kind, v.low) for v in b.numbers if v.kind in ("date", "weekday")}
-            same_moment = times_a == times_b
-            moving = set(a.words) & _MOVING or set(b.words) & _MOVING or _UP_DOWN.search(a.claim.text) or _UP_DOWN.search(b.claim.text)
-            if moving:
-                # a movement figure needs one named moment on both sides
-                same_moment = same_moment and bool(_moment(a)) and _moment(a) == _moment(b)
-            same_rest = fuzz.token_set_ratio(_without_numbers(a), _without_numbers(b)) / 100.0 >= cfg.rest_ratio
-            # "differs only in a value": one exact value each side the other lacks, no more (two
-            # claims that differ in several figures describe two things or two moments)
-            lone_a = [x for x in a.numbers if x.exact and not any(x.kind == z.kind and _compatible(x, z) for z in b.numbers)]
-            lone_b = [y for y in b.numbers if y.exact and not any(y.kind == z.kind and _compatible(y, z) for z in a.numbers)]
-            single = len(lone_a) == 1 and len(lone_b) == 1
-            for x in a.numbers if same_moment and same_rest and single else ():
+            comparable = one_value_apart(a.claim.text, b.claim.text, a.numbers, b.numbers, cfg.rest_ratio)
+            for x in a.numbers if comparable else ():
                 for y in b.numbers:
                     if not (x.exact and y.exact) or not _same_subject(x, y) or _compatible(x, y):
                         continue

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
+from samestory.compare.claims import same_moment
 from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
@@ -291,6 +292,11 @@ def _can_both_hold(a: _Obs, b: _Obs) -> bool:
     return round(a.number, places) == round(b.number, places)
 
 
+def _sentence_text(o: _Obs) -> str:
+    s0, e0 = _sentence_of(o.article, o.evidence.start)
+    return o.article.text[s0:e0]
+
+
 def _status(members: list[_Obs]) -> str:
     sources = {m.source for m in members}
     if len(sources) < 2:
@@ -303,6 +309,10 @@ def _status(members: list[_Obs]) -> str:
         return "agree"
     # only values of one unit clash ("$5" vs "5 euros", "12 people" vs "12 officers" are two figures)
     if not all((x.unit or "") == (y.unit or "") for x, y in clash):
+        return "single"
+    # ... and only when both sentences speak of one moment (claims.same_moment: "in early
+    # trade" and "in late afternoon trade" are two readings, not one figure told twice)
+    if not all(same_moment(_sentence_text(x), _sentence_text(y)) for x, y in clash):
         return "single"
     lemmas = frozenset().union(*(m.lemmas for m in members))
     growing = members[0].kind == "count" and bool(lemmas & GROWING_LEMMAS)
