@@ -17,11 +17,13 @@ EVAL = SHARED / "eval"
 pytestmark = pytest.mark.skipif(not (EVAL / "msrp").exists(), reason="../shared/eval not present")
 
 # floors: figures of the slice when the gate was written, rounded down
-MSRP_ALONE_F1 = 0.80
-MSRP_ALONE_ACCURACY = 0.70
-MSRP_STORY_F1 = 0.80
-CLAIMDIFF_FALSE_CONFLICTS = 1  # of 60 pairs: conflicts flagged on pairs that are not
-SUPERPAL_UNSUPPORTED = 0.02  # share of accepted citations that the source sentence does not support
+MSRP_ALONE_F1 = 0.84  # measured 0.845 (150 val pairs)
+MSRP_ALONE_ACCURACY = 0.75  # 0.760
+MSRP_STORY_F1 = 0.84  # 0.846 (48 val pairs, 6 two-article stories)
+MSRP_STORY_ACCURACY = 0.74  # 0.750
+CLAIMDIFF_FALSE_CONFLICTS = 0  # of 60 pairs: conflicts flagged on pairs that are not (measured 0)
+SUPERPAL_SUPPORTED = 9  # supported citations accepted of the 244-pair slice (measured 10)
+SUPERPAL_UNSUPPORTED = 0.02  # share of accepted citations the source sentence does not support (0.0)
 
 
 def _msrp(n: int):
@@ -64,6 +66,7 @@ def test_msrp_alone(nlp, embedder):
     for a, b in _pairs([(x, y) for _, x, y in rows]):
         pred.append(bool(_joined(align_claims([a, b]), a, b)))
     f1, acc = _f1(pred, [g for g, _, _ in rows])
+    print(f"MSRP alone F1 {f1:.3f} accuracy {acc:.3f}")
     assert f1 >= MSRP_ALONE_F1 and acc >= MSRP_ALONE_ACCURACY, (f1, acc)
 
 
@@ -88,8 +91,9 @@ def test_msrp_in_a_story(nlp, embedder):
                          and e.start < offsets[s][k] + len(texts[s][k]) and offsets[s][k] < e.end}
                 hit |= sides == {0, 1} and g.status != "unique"
             pred.append(hit)
-    f1, _ = _f1(pred, [g for g, _, _ in rows])
-    assert f1 >= MSRP_STORY_F1, f1
+    f1, acc = _f1(pred, [g for g, _, _ in rows])
+    print(f"MSRP in a story F1 {f1:.3f} accuracy {acc:.3f}")
+    assert f1 >= MSRP_STORY_F1 and acc >= MSRP_STORY_ACCURACY, (f1, acc)
 
 
 def test_claimdiff_conflicts_precision_first(nlp, embedder):
@@ -101,6 +105,7 @@ def test_claimdiff_conflicts_precision_first(nlp, embedder):
     for d, (a, b) in zip(data, _pairs([(d["claim_a"], d["claim_b"]) for d in data])):
         conflicting = any(g.status == "conflicting" for g in _joined(align_claims([a, b]), a, b))
         false += conflicting and d["relation"] != 1
+    print(f"ClaimDiff false conflicts {false}")
     assert false <= CLAIMDIFF_FALSE_CONFLICTS
 
 
@@ -113,13 +118,15 @@ def test_superpal_citations_are_supported(nlp, embedder):
     for r in rows:
         by_topic[r["topic"]].append(r)
     pairs = []
-    for topic in sorted(by_topic)[:6]:
+    for topic in sorted(by_topic)[:3]:
         aligned = defaultdict(set)
         for r in by_topic[topic]:
             aligned[r["scuSentence"]].add(r["docSentText"])
         docs = sorted({r["docSentText"] for r in by_topic[topic]})
         for s in sorted(aligned):
-            pairs += [(d in aligned[s], s, d) for d in docs]
+            # every supporting source sentence, and the first four that support another only
+            pairs += [(True, s, d) for d in sorted(aligned[s])]
+            pairs += [(False, s, d) for d in docs if d not in aligned[s]][:4]
     accepted = []
     for (gold, _, _), (a, b) in zip(pairs, _pairs([(s, d) for _, s, d in pairs])):
         al = align_claims([a, b])
@@ -127,5 +134,6 @@ def test_superpal_citations_are_supported(nlp, embedder):
                  for x in al.infos if x.article_index == 0 for y in al.infos if y.article_index == 1)
         if ok:
             accepted.append(gold)
-    assert accepted, "no citation accepted at all"
+    print(f"SuperPAL {len(pairs)} pairs, accepted {len(accepted)}, supported {sum(accepted)}")
+    assert sum(accepted) >= SUPERPAL_SUPPORTED, (len(accepted), sum(accepted))
     assert 1 - sum(accepted) / len(accepted) <= SUPERPAL_UNSUPPORTED, (len(accepted), sum(accepted))
