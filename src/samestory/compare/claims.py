@@ -4,14 +4,16 @@
    ``LONG_SENTENCE_WORDS`` words) split into clauses with the dependency parse (";", " — ",
    coordinated clauses that each have their own subject).
 2. **Describe** each claim: content words, entity terms, typed numbers and dates, negation.
-3. **Score** every cross-article pair at once with numpy: sentence-embedding cosine (one
-   batch call per comparison), lexical overlap (rapidfuzz ``token_set_ratio`` through
-   ``cdist``), content-word containment, entity overlap and shared numbers.
-4. **Group** pairs above a threshold, strongest first, never putting two claims of one
+3. **Score** every cross-article pair at once: the learned pair probability
+   (``samestory.compare.aligner``: embeddings, lexical, name, number and negation features of
+   the pair alone, so a pair scores alike in any story), after a pair-feature prefilter decides
+   which claims the embedding model reads (``AlignConfig``).
+4. **Group** pairs above the scorer's threshold, strongest first, never putting two claims of one
    article in one group; then let a long sentence that states two facts join the group of
    each (``attach``), so "in power since 1994, ... re-election in 2020" supports both.
 5. **Mark** each group shared (two or more independent outlets), unique (one) or conflicting
-   (a ``ConflictScorer`` finds incompatible values or polarity between two of its sources).
+   (a ``ConflictScorer`` finds incompatible values or opposite terms between two of its
+   sources; precision first: ``ConflictConfig``).
 
 Independence is the dedup stage's (``samestory.dedup.source_groups``): linked copies and
 unlinked wire copy of one agency ("(Wire Press) —" in two outlets) are one source, and two
@@ -42,6 +44,7 @@ from samestory.text.words import CLAIM_STOP
 __all__ = [
     "LONG_SENTENCE_WORDS",
     "AlignConfig",
+    "ConflictConfig",
     "ClaimInfo",
     "Number",
     "Alignment",
@@ -50,6 +53,10 @@ __all__ = [
     "extract_claims",
     "align_claims",
     "source_key",
+    "numbers_in",
+    "threshold",
+    "same_moment",
+    "one_value_apart",
 ]
 
 LONG_SENTENCE_WORDS = 35

@@ -11,6 +11,11 @@ Rows are matched across outlets by
   "detained or questioned" share "detain");
 * years and dates: the event around them (lemmas of the words near the year).
 
+Values are read by enrich through ``samestory.text.numbers`` (vague quantifiers never become
+values; "about" and "at least" are kept as qualifiers). ``NumberConfig`` says when two differing
+values share a row; a row disagrees only when its values cannot both hold, are of one unit, and
+their sentences speak of one moment (``claims.same_moment``).
+
 Status: ``single`` (one independent outlet), ``agree``, ``disagree``, or ``update``: a count that
 grows over time (a death toll, people detained) reported higher by a later-published article,
 when every differing value has a publication time. Independence is the claims stage's

@@ -13,6 +13,11 @@ dependency parse gives what each number is about:
 
 Relative dates ("on Sunday", "yesterday", "last year") are resolved against the published date when
 it is known and land in ``normalized`` (ISO ``YYYY-MM-DD``, or ``YYYY`` / ``YYYY-MM``).
+
+Values are read by the one number parser, ``samestory.text.numbers`` (``parse_quantity``), and
+date phrases by ``samestory.text.dates.resolve_date``: vague quantifiers ("hundreds of
+thousands"), heights, scores, fractions, decades of age and "zero in on" never become a count
+or a date; "about" / "at least" / "up to" land in ``qualifier``.
 """
 
 from __future__ import annotations
