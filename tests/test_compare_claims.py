@@ -179,3 +179,25 @@ def test_conflict_scorer_is_pluggable(embedder, nlp):
     assert multi and all(g.status == "conflicting" and g.note == "disputed by a test scorer" for g in multi)
     assert calls
     assert DIGEST.duplicate is not None
+
+
+def test_short_sentences_need_a_subject_and_a_finite_verb(nlp):
+    text = ("“Why would the county wait?” Judge Orla Penn asked. This is the tactic. Six people died. "
+            "The ferry service resumed at noon on the northern route.")
+    art = Article(id="f", outlet="F", title="t", text=text)
+    texts = [c.text for c in extract_claims(enrich([art], embed=False))[0]]
+    assert "Six people died." in texts
+    assert not any(t.startswith("Judge Orla Penn asked") or t.startswith("This is the tactic") for t in texts), texts
+
+
+def test_citation_support_checks_values_names_and_polarity():
+    from samestory.compare.summary import supports
+    from samestory.compare.claims import threshold
+
+    sure = threshold() + 0.3
+    s = _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "A")
+    assert supports(s, _info("Marlow Foods sold its chain to Petrel for $1.8 billion in cash.", "B"), sure)
+    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $2.5 billion.", "B"), sure)
+    assert not supports(s, _info("Marlow Foods did not sell the chain to Petrel for $1.8 billion.", "B"), sure)
+    assert not supports(s, _info("Harbin Group sold a chain to Osprey for $1.8 billion.", "B"), sure)
+    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), threshold() - 0.1)

@@ -263,7 +263,10 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
     return out
 
 
-_REPORTING_LEMMAS = frozenset("say ask add tell note write explain reply answer insist continue argue wonder".split())
+# reporting verbs, as written (the parse for claims runs without the lemmatizer)
+_REPORTING_LEMMAS = frozenset("""say says said ask asks asked add adds added tell tells told note notes noted write
+writes wrote explain explains explained reply replies replied answer answers answered insist insists insisted
+continue continues continued argue argues argued wonder wonders wondered""".split())
 _DEICTIC = frozenset("this that it these those here there".split())
 
 

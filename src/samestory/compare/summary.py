@@ -44,9 +44,10 @@ class SummaryConfig:
 
     * ``redundant`` 0.80 cosine, ``max_shared`` 6, ``max_unique`` 3, ``unique_centrality`` 0.45:
       as before (set on our own fictional stories, not tuned on eval data).
-    * ``name_share`` 0.5: the share of the sentence's names the cited text must give; with
-      the pair threshold and the value and polarity checks it keeps unsupported citations
-      under 2% on SuperPAL (bench/claims.py) while 1.0 lost half the supported ones.
+    * ``name_share`` 0.5: the share of the sentence's names the cited text must give (half:
+      a paraphrase may drop a first name or a title). With the pair threshold and the value and
+      polarity checks: 0 unsupported of 10 accepted citations on SuperPAL (bench/claims.py);
+      other values were not measured.
     * ``min_words`` 5: a shorter claim is a fragment ("Justice Breyer asked.").
     """
 
