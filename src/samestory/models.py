@@ -144,6 +144,7 @@ class Quantity:
     ``kind`` is one of count, age, year, date, money, percent, duration, ordinal.
     ``value`` is numeric where that makes sense; ``normalized`` holds an ISO date for dates.
     ``about`` is the noun or entity the number is about ("people detained", "Lukashenko").
+    ``qualifier`` says the value is approximate or a bound ("about 70", "at least 157").
     """
 
     text: str
@@ -154,6 +155,7 @@ class Quantity:
     about: str | None = None
     about_key: str | None = None
     normalized: str | None = None
+    qualifier: str | None = None  # approx, min, max (samestory.text.numbers); None: as written
 
 
 @dataclass(frozen=True)

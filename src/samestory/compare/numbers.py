@@ -11,6 +11,11 @@ Rows are matched across outlets by
   "detained or questioned" share "detain");
 * years and dates: the event around them (lemmas of the words near the year).
 
+Values are read by enrich through ``samestory.text.numbers`` (vague quantifiers never become
+values; "about" and "at least" are kept as qualifiers). ``NumberConfig`` says when two differing
+values share a row; a row disagrees only when its values cannot both hold, are of one unit, and
+their sentences speak of one moment (``claims.same_moment``).
+
 Status: ``single`` (one independent outlet), ``agree``, ``disagree``, or ``update``: a count that
 grows over time (a death toll, people detained) reported higher by a later-published article,
 when every differing value has a publication time. Independence is the claims stage's
@@ -25,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
+from samestory.compare.claims import same_moment
 from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
@@ -62,6 +68,12 @@ class _Obs:
     subject: str  # display
     key: str = ""  # entity key for ages
     lemmas: frozenset[str] = field(default_factory=frozenset)
+    qualifier: str | None = None  # approx, min, max: a bound, not a figure
+    unit: str | None = None  # currency, counted noun, duration unit
+
+    @property
+    def exact(self) -> bool:
+        return self.qualifier is None and self.number is not None
 
 
 def _fmt(value: float | None, text: str) -> str:
@@ -119,6 +131,10 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
             continue  # a linked copy says what its canonical says
         seen_ages: set[str] = set()
         for q in a.quantities:
+            if q.kind in ("date", "ordinal") and not q.normalized and q.kind != "ordinal":
+                continue  # a day that could not be resolved against the published date
+            if q.kind == "age" and q.value is None:
+                continue  # "in his 50s": a range, no age to compare
             ev = Evidence(a.id, q.span.start, q.span.end, a.text[q.span.start : q.span.end], a.outlet)
             value = _fmt(q.value, q.normalized or q.text)
             if q.kind == "age":
@@ -126,17 +142,19 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 if not key or key in seen_ages:
                     continue
                 seen_ages.add(key)
-                obs.append(_Obs(a, source, "age", value, q.value, ev, names.name_of(key) or q.about or key, key=key))
+                obs.append(_Obs(a, source, "age", value, q.value, ev, names.name_of(key) or q.about or key, key=key,
+                                qualifier=q.qualifier))
             elif q.kind == "year":
                 display, context = _year_context(a, q.span.start, q.span.end)
                 # "Alexander Lukashenko: been in power since 1994" says what the year is about
                 subject = f"{q.about}: {display}" if q.about and q.about.lower() not in display.lower() else display
-                o = _Obs(a, source, "year", value, q.value, ev, subject)
+                o = _Obs(a, source, "year", value, q.value, ev, subject, qualifier=q.qualifier)
                 obs.append(o)
                 pending_context.append((o, f"{q.about or ''} {context}"))
             else:
                 subject = _subject_of(a, q)
-                o = _Obs(a, source, q.kind, value, q.value, ev, subject)
+                o = _Obs(a, source, q.kind, value, q.value, ev, subject, qualifier=q.qualifier,
+                         unit=(q.unit or "").lower() or None)
                 obs.append(o)
                 s0, e0 = _sentence_of(a, q.span.start)
                 after = " ".join(re.findall(r"[\w’'-]+", a.text[q.span.end : e0])[:6])
@@ -225,11 +243,63 @@ def _similarity(a: _Obs, b: _Obs) -> float:
 
 
 def _threshold(a: _Obs, b: _Obs) -> float:
+    """How alike the contexts of two values must be to be one row. Two different values need
+    more (the same event, not two events of one story: ``NumberConfig.differing_context``)."""
     if a.kind == "age":
         return 1.0
-    if a.kind == "year":
-        return 0.35 if a.value == b.value else 0.5
-    return 0.3
+    if a.value == b.value:
+        return 0.35 if a.kind == "year" else 0.3
+    return NUMBERS.differing_context
+
+
+@dataclass(frozen=True)
+class NumberConfig:
+    """When two outlets' values are one row and when a row is a disagreement.
+
+    * ``differing_context``: lemma Jaccard (+0.25 for equal values) two *different* values'
+      contexts need to share a row (0.5; equal values keep the old 0.3 / 0.35 for years). On the
+      first bench run (bench/claims.py, MSRP value pairs) rows of two moments of one market
+      day disagreed at 0.3.
+    * A row ``disagree``s only when two values cannot both hold (a bound or "about" widens a
+      value; vague quantifiers never become values in enrich), are of one unit (currency, counted
+      noun) and are not one the other rounded; values that can both hold ``agree``.
+    """
+
+    differing_context: float = 0.5
+
+
+NUMBERS = NumberConfig()
+
+
+def _bounds(o: _Obs) -> tuple[float, float]:
+    v = o.number if o.number is not None else float("nan")
+    if o.qualifier == "min":
+        return v, float("inf")
+    if o.qualifier == "max":
+        return float("-inf"), v
+    if o.qualifier == "approx":
+        return v - 0.1 * abs(v), v + 0.1 * abs(v)
+    return v, v
+
+
+def _can_both_hold(a: _Obs, b: _Obs) -> bool:
+    if a.value == b.value:
+        return True
+    if a.number is None or b.number is None:
+        return not (a.exact and b.exact)
+    (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
+    if a0 <= b1 and b0 <= a1:
+        return True
+    # one is the other rounded ("4.4" and "4.36")
+    da = len(a.value.split(".")[1]) if "." in a.value else 0
+    db = len(b.value.split(".")[1]) if "." in b.value else 0
+    places = min(da, db)
+    return round(a.number, places) == round(b.number, places)
+
+
+def _sentence_text(o: _Obs) -> str:
+    s0, e0 = _sentence_of(o.article, o.evidence.start)
+    return o.article.text[s0:e0]
 
 
 def _status(members: list[_Obs]) -> str:
@@ -239,6 +309,16 @@ def _status(members: list[_Obs]) -> str:
     values = {m.value for m in members}
     if len(values) == 1:
         return "agree"
+    clash = [(x, y) for k, x in enumerate(members) for y in members[k + 1 :] if not _can_both_hold(x, y)]
+    if not clash:
+        return "agree"
+    # only values of one unit clash ("$5" vs "5 euros", "12 people" vs "12 officers" are two figures)
+    if not all((x.unit or "") == (y.unit or "") for x, y in clash):
+        return "single"
+    # ... and only when both sentences speak of one moment (claims.same_moment: "in early
+    # trade" and "in late afternoon trade" are two readings, not one figure told twice)
+    if not all(same_moment(_sentence_text(x), _sentence_text(y)) for x, y in clash):
+        return "single"
     lemmas = frozenset().union(*(m.lemmas for m in members))
     growing = members[0].kind == "count" and bool(lemmas & GROWING_LEMMAS)
     if growing and all(m.article.published for m in members) and all(m.number is not None for m in members):

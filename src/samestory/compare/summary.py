@@ -11,10 +11,16 @@ Selection is greedy set cover over claim groups:
 A candidate too close to a sentence already taken (cosine >= ``REDUNDANT``) is skipped, and
 conflicting groups are left out: the summary states only what no source disputes.
 
-Every citation is checked against the text it cites: the cited span must still read as
-recorded in the article, the pair score (embedding cosine + lexical, containment, entity and
-number overlap, as in alignment) must reach ``CITE_THRESHOLD``, and no typed number may clash.
-A sentence with no verified citation is never emitted.
+A candidate is never a fragment (``is_fragment``: fewer than ``SummaryConfig.min_words``
+words, or a sentence opening with a lower-case clause cut), and never states a claim group a
+sentence already taken states: no two sentences from one group.
+
+Every citation is checked against the text it cites (``supports``): the cited span must still
+read as recorded in the article; the meaning must agree (the learned pair probability of
+alignment reaches its threshold); the names the sentence gives must be in the cited text (at
+least ``name_share`` of them); no exact value of one subject may differ, and every exact value
+the sentence states must be in the cited text; and the polarity must agree (no negation on one
+side only). Unsupported citations are dropped; a sentence left with none is never emitted.
 """
 
 from __future__ import annotations
@@ -23,18 +29,66 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from samestory.compare.claims import Alignment, ClaimInfo, TypedConflictScorer
+from dataclasses import dataclass
+
+from samestory.compare import aligner
+from samestory.compare.claims import Alignment, ClaimInfo, _compatible, _same_subject, threshold
 from samestory.models import Article, Evidence, SummarySentence
 
-__all__ = ["summarize", "verify_citation", "CITE_THRESHOLD"]
+__all__ = ["summarize", "verify_citation", "supports", "SummaryConfig", "is_fragment"]
 
-CITE_THRESHOLD = 0.50
-REDUNDANT = 0.80
-MAX_SHARED = 6
-MAX_UNIQUE = 3
-UNIQUE_CENTRALITY = 0.45  # cosine to the story centroid a unique claim needs to be "significant"
 
-_numbers_only = TypedConflictScorer(min_overlap=2.0)  # min_overlap > 1 turns off polarity/antonym checks
+@dataclass(frozen=True)
+class SummaryConfig:
+    """Summary limits and the citation support check.
+
+    * ``redundant`` 0.80 cosine, ``max_shared`` 6, ``max_unique`` 3, ``unique_centrality`` 0.45:
+      as before (set on our own fictional stories, not tuned on eval data).
+    * ``name_share`` 0.5: the share of the sentence's names the cited text must give (half:
+      a paraphrase may drop a first name or a title). With the pair threshold and the value and
+      polarity checks: 0 unsupported of 10 accepted citations on SuperPAL (bench/claims.py);
+      other values were not measured.
+    * ``min_words`` 5: a shorter claim is a fragment ("Justice Breyer asked.").
+    """
+
+    redundant: float = 0.80
+    max_shared: int = 6
+    max_unique: int = 3
+    unique_centrality: float = 0.45
+    name_share: float = 0.5
+    min_words: int = 5
+
+
+SUMMARY = SummaryConfig()
+REDUNDANT = SUMMARY.redundant
+MAX_SHARED = SUMMARY.max_shared
+MAX_UNIQUE = SUMMARY.max_unique
+UNIQUE_CENTRALITY = SUMMARY.unique_centrality
+
+
+def is_fragment(info: ClaimInfo) -> bool:
+    """Too short to stand alone, or a clause cut that starts mid-sentence in lower case."""
+    text = info.claim.text.strip()
+    return len(info.words) < SUMMARY.min_words or not text[:1].isupper() and not text[:1].isdigit() and not text[:1] in "“\"‘'"
+
+
+def supports(sentence: ClaimInfo, cited: ClaimInfo, probability: float) -> bool:
+    """Whether ``cited`` says what ``sentence`` says: meaning (``probability``, the pair's
+    alignment probability, reaches the threshold), names, exact values and polarity agree."""
+    if probability < threshold():
+        return False
+    ts, tc = aligner.claim_terms(sentence.claim.text), aligner.claim_terms(cited.claim.text)
+    if ts.names and len(ts.names & (tc.names | tc.content)) < SUMMARY.name_share * len(ts.names):
+        return False
+    if ts.negated != tc.negated:
+        return False
+    for x in sentence.numbers:
+        if not x.exact:
+            continue
+        same = [y for y in cited.numbers if _same_subject(x, y) or (x.kind == y.kind and x.kind in ("year", "date"))]
+        if not any(_compatible(x, y) for y in same):
+            return False  # a value the cited text does not give, or gives otherwise
+    return True
 
 
 def verify_citation(
@@ -43,8 +97,8 @@ def verify_citation(
     alignment: Alignment,
     articles_by_id: dict[str, Article],
 ) -> bool:
-    """Whether ``cited`` supports ``sentence``: same text at the recorded span, pair score above
-    threshold (or the very same span), and no clashing number."""
+    """Whether ``cited`` supports ``sentence``: same text at the recorded span, and the very same
+    span or ``supports``."""
     article = articles_by_id.get(cited.claim.article_id)
     if article is None or article.text[cited.claim.span.start : cited.claim.span.end] != cited.claim.text:
         return False
@@ -52,9 +106,7 @@ def verify_citation(
         return True
     i = next(k for k, c in enumerate(alignment.infos) if c is sentence)
     j = next(k for k, c in enumerate(alignment.infos) if c is cited)
-    if float(alignment.scores[i, j]) < CITE_THRESHOLD:
-        return False
-    return _numbers_only(sentence, cited) is None
+    return supports(sentence, cited, float(alignment.scores[i, j]))
 
 
 def summarize(articles: Sequence[Article], alignment: Alignment) -> tuple[SummarySentence, ...]:
@@ -76,7 +128,7 @@ def summarize(articles: Sequence[Article], alignment: Alignment) -> tuple[Summar
         if group.status == "conflicting":
             continue
         for i in members:
-            if not is_copy.get(infos[i].claim.article_id, False):
+            if not is_copy.get(infos[i].claim.article_id, False) and not is_fragment(infos[i]):
                 covers.setdefault(i, []).append(g)
 
     def weight(g: int) -> float:
@@ -93,7 +145,7 @@ def summarize(articles: Sequence[Article], alignment: Alignment) -> tuple[Summar
         best, best_key = None, None
         for i, gs in covers.items():
             gain = sum(weight(g) for g in gs if g in shared and g not in covered)
-            if gain <= 0 or redundant(i):
+            if gain <= 0 or redundant(i) or any(g in covered for g in gs):  # one sentence per group
                 continue
             key = (gain, float(centrality[i]), -infos[i].article_index, -infos[i].claim.span.start)
             if best_key is None or key > best_key:
@@ -113,7 +165,7 @@ def summarize(articles: Sequence[Article], alignment: Alignment) -> tuple[Summar
     for i in unique:
         if taken_unique >= MAX_UNIQUE:
             break
-        if redundant(i) or all(g in covered for g in covers[i]):
+        if redundant(i) or any(g in covered for g in covers[i]):
             continue
         chosen.append((1, i))
         covered.update(covers[i])

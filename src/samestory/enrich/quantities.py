@@ -13,6 +13,11 @@ dependency parse gives what each number is about:
 
 Relative dates ("on Sunday", "yesterday", "last year") are resolved against the published date when
 it is known and land in ``normalized`` (ISO ``YYYY-MM-DD``, or ``YYYY`` / ``YYYY-MM``).
+
+Values are read by the one number parser, ``samestory.text.numbers`` (``parse_quantity``), and
+date phrases by ``samestory.text.dates.resolve_date``: vague quantifiers ("hundreds of
+thousands"), heights, scores, fractions, decades of age and "zero in on" never become a count
+or a date; "about" / "at least" / "up to" land in ``qualifier``.
 """
 
 from __future__ import annotations
@@ -22,106 +27,16 @@ import re
 
 from samestory.enrich.entities import EntityIndex, entity_key
 from samestory.models import Quantity, Span
-from samestory.text.dates import published_date
+from samestory.text.dates import published_date, resolve_date
+from samestory.text.numbers import not_quantities, parse_number, parse_quantity
 
 __all__ = ["parse_number", "published_date", "resolve_date", "extract_quantities"]
 
-_WORD_NUMBERS = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-        "seventeen eighteen nineteen twenty".split()
-    )
-}
-_WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                      "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000, "a": 1, "an": 1})
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "m": 1e6, "bn": 1e9, "k": 1e3, "hundred": 100}
-_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "¥": "JPY", "dollar": "USD", "dollars": "USD", "pound": "GBP", "pounds": "GBP",
              "euro": "EUR", "euros": "EUR", "rouble": "RUB", "roubles": "RUB", "ruble": "RUB", "rubles": "RUB", "yuan": "CNY"}
+# a day named relative to publication: kept unresolved (normalized None) when the date is unknown
+_RELATIVE_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow|tonight)\b", re.I)
 _DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "centuries")
-
-
-def parse_number(text: str) -> float | None:
-    """157, "3,210", "1.5 million", "£2bn", "twenty", "at least 157" -> a float (None when there is none)."""
-    t = text.lower().replace(",", "")
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(thousand|million|billion|trillion|bn|m|k)?\b", t)
-    if m:
-        value = float(m.group(1))
-        if m.group(2):
-            value *= _SCALES[m.group(2)]
-        return value
-    total, seen = 0.0, False
-    for w in re.findall(r"[a-z]+", t):
-        if w in _WORD_NUMBERS and w not in ("a", "an"):
-            n = _WORD_NUMBERS[w]
-            total = total * n if n == 100 and total else total + n
-            seen = True
-        elif w in _SCALES and seen:
-            total *= _SCALES[w]
-        elif w in _ORDINALS:
-            return float(_ORDINALS[w])
-    return total if seen else None
-
-
-def resolve_date(phrase: str, pub: dt.date | None, *, future: bool = False) -> tuple[str, str | None, float | None]:
-    """(kind, normalized, value) for a DATE phrase; relative phrases need ``pub``."""
-    p = phrase.lower().strip()
-    if not re.match(r"(?:last|this|next|past)\b", p) and re.fullmatch(r"(?:the\s+)?(?:\d+|[a-z]+)\s+(?:years?|months?|weeks?|days?|decades?)(?:\s+(?:ago|old))?", p) and not re.search(r"\bago\b", p):
-        return "duration", None, parse_number(p)
-    m = re.search(r"\b(1[5-9]\d\d|20\d\d)s?\b", p)
-    if m and re.fullmatch(r"(?:(?:in|since|by|from|of|the|early|late|mid|-)\s*)*(1[5-9]\d\d|20\d\d)s?", p):
-        return "year", m.group(1), float(m.group(1))
-    if pub is not None:
-        if p in ("today", "this morning", "tonight", "this evening", "this afternoon"):
-            return "date", pub.isoformat(), None
-        if p in ("yesterday", "last night"):
-            return "date", (pub - dt.timedelta(days=1)).isoformat(), None
-        if p == "tomorrow":
-            return "date", (pub + dt.timedelta(days=1)).isoformat(), None
-        rel = re.fullmatch(r"(last|this|next)\s+(year|month|week)", p)
-        if rel:
-            step = {"last": -1, "this": 0, "next": 1}[rel.group(1)]
-            if rel.group(2) == "year":
-                return "year", str(pub.year + step), float(pub.year + step)
-            if rel.group(2) == "month":
-                y, mth = divmod(pub.year * 12 + pub.month - 1 + step, 12)
-                return "date", f"{y:04d}-{mth + 1:02d}", None
-            return "date", (pub + dt.timedelta(weeks=step)).isoformat()[:10], None
-        ago = re.fullmatch(r"(\S+)\s+(day|week|month|year)s?\s+ago", p)
-        if ago and parse_number(ago.group(1)) is not None:
-            n = int(parse_number(ago.group(1)))
-            if ago.group(2) == "year":
-                return "year", str(pub.year - n), float(pub.year - n)
-            days = {"day": 1, "week": 7, "month": 30}[ago.group(2)]
-            iso = (pub - dt.timedelta(days=n * days)).isoformat()
-            return "date", iso if ago.group(2) != "month" else iso[:7], None
-        wd = re.fullmatch(r"(?:(last|next|this)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?", p)
-        if wd:
-            target = _WEEKDAYS.index(wd.group(2))
-            forward = future or wd.group(1) == "next"
-            if forward:
-                delta = (target - pub.weekday()) % 7 or 7
-                return "date", (pub + dt.timedelta(days=delta)).isoformat(), None
-            delta = (pub.weekday() - target) % 7
-            if wd.group(1) == "last" and delta == 0:
-                delta = 7
-            return "date", (pub - dt.timedelta(days=delta)).isoformat(), None
-    if re.fullmatch(r"\d{1,2}", p):  # a bare "61" is no date (dateutil would make it the year 2061)
-        return "date", None, None
-    if re.search(r"\d", p) or any(m_ in p for m_ in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")):
-        try:
-            from dateutil import parser as dparser
-
-            default = dt.datetime(pub.year if pub else 2000, 1, 1)
-            cleaned = re.sub(r"\b(?:on|in|the|of|since|by|from)\b", " ", p)
-            d = dparser.parse(cleaned, default=default, fuzzy=True)
-            has_day = bool(re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned.replace(str(d.year), "")))
-            return "date", d.date().isoformat() if has_day else d.strftime("%Y-%m"), None
-        except (ValueError, OverflowError, ImportError):
-            pass
-    return "date", None, None
 
 
 def _noun_phrase(tok, max_words: int = 6) -> str:
@@ -191,25 +106,35 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None) ->
         out.append(q)
 
     _ages(doc, index, about, add)
+    # heights, scores, fractions, vague quantifiers, "zero in on": never a count or a date
+    special = not_quantities(text)
     for ent in doc.ents:
         label = ent.label_
         if label not in ("CARDINAL", "DATE", "MONEY", "PERCENT", "QUANTITY", "ORDINAL"):
             continue
+        if any(s < ent.end_char and ent.start_char < e for s, e in special):
+            continue
         span = Span(ent.start_char, ent.end_char)
         root = ent.root
-        if label == "MONEY":
-            unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None)
+        if label in ("MONEY", "PERCENT"):
+            v = parse_quantity(ent.text)
+            if v is None or v.value is None:
+                continue  # "millions of dollars": a range, not a figure
+            if label == "MONEY":
+                unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None)
+            else:
+                unit = "%"
             name, key = _attached(about, root)
-            add(Quantity(ent.text, span, "money", parse_number(ent.text), unit, name, key))
-        elif label == "PERCENT":
-            name, key = _attached(about, root)
-            add(Quantity(ent.text, span, "percent", parse_number(ent.text), "%", name, key))
+            add(Quantity(ent.text, span, "money" if label == "MONEY" else "percent", v.value, unit, name, key,
+                         qualifier=v.qualifier))
         elif label == "ORDINAL":
             head = root.head if root.dep_ == "amod" else root
             add(Quantity(ent.text, span, "ordinal", parse_number(ent.text), None, _noun_phrase(head) if head is not root else None))
         elif label == "DATE":
             future = any(t.lower_ in ("will", "next", "shall") for t in ent.sent)
             kind, norm, value = resolve_date(ent.text, pub, future=future)
+            if kind == "age" or (kind == "date" and norm is None and not _RELATIVE_DAY.search(ent.text)):
+                continue  # "in his 50s", "Spring", "more than two years ago": no value to compare
             if kind == "duration":
                 unit = next((u + "s" for u in _DURATION_UNITS if u in ent.text.lower()), None)
                 since = ent.end < len(doc) and doc[ent.end].lower_ in ("since", "after", "of")
@@ -222,20 +147,23 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None) ->
                     if obj:
                         sub = [t for t in obj[0].subtree if t.i > link.i][:10]
                         target = doc[sub[0].i : sub[-1].i + 1].text
-                add(Quantity(ent.text, span, "duration", value, unit, target))
+                dv = parse_quantity(ent.text)
+                add(Quantity(ent.text, span, "duration", value, unit, target, qualifier=dv.qualifier if dv else None))
             else:
                 name, key = _attached(about, root)
                 add(Quantity(ent.text, span, kind, value, None, name, key, norm))
         else:  # CARDINAL / QUANTITY
-            value = parse_number(ent.text)
-            if value is None:
-                continue
+            v = parse_quantity(ent.text)
+            if v is None or v.value is None or v.kind in ("height", "score", "fraction") or (
+                    v.kind == "count" and v.text.lower() != ent.text.lower().strip() and v.start > 0 and not v.qualifier):
+                continue  # vague ("hundreds of thousands"), a height or a score, or not a count at all
+            value = v.value
             if label == "CARDINAL" and re.fullmatch(r"(1[5-9]\d\d|20\d\d)", ent.text.strip()):
                 name, key = _attached(about, root)
                 add(Quantity(ent.text, span, "year", value, None, name, key, ent.text.strip()))
                 continue
             name, key, unit = _counted(about, root)
-            add(Quantity(ent.text, span, "count", value, unit, name, key))
+            add(Quantity(ent.text, span, "count", value, unit, name, key, qualifier=v.qualifier))
     out.sort(key=lambda q: q.span.start)
     return out
 

@@ -16,7 +16,7 @@ import functools
 import re
 import warnings
 
-__all__ = ["parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published"]
+__all__ = ["resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published"]
 
 _TZINFOS = {  # abbreviations dateutil does not know by itself (unambiguous ones only)
     "GMT": 0, "UTC": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800,
@@ -135,3 +135,102 @@ def _date_piece(text: str) -> str:
     if m:
         return re.sub(r"\s*([-/])\s*", r"\1", m.group(1))
     return text[:40]
+
+
+# ---------------------------------------------------------------- dates stated in article text
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_QUALIFIED = r"(?:more than|over|at least|up to|nearly|almost|about|around|some|roughly|under|less than|fewer than|just over|just under|the past|the last|the next|past|next|last|another|a further)\s"
+_DECADE_OF_AGE = re.compile(r"(?:in\s+)?(?:his|her|their|the)\s+(?:(?:early|mid|late)[\s-]+)?(?:[2-9]0'?s|twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)")
+_DURATION = re.compile(
+    r"(?:" + _QUALIFIED + r")*(?:the\s+)?(?:\d+(?:\.\d+)?|(?:a|an|several|few|a few|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)(?:[\s-][a-z]+)?)[\s-]+(?:years?|months?|weeks?|days?|decades?|hours?|centuries|century)"
+    r"(?:\s+(?:old|long))?")
+
+
+def resolve_date(phrase: str, pub: _dt.date | None, *, future: bool = False) -> tuple[str, str | None, float | None]:
+    """(kind, normalized, value) for a DATE phrase; relative phrases need ``pub``."""
+    from samestory.text.numbers import parse_number
+
+    p = " ".join(phrase.lower().split())
+    if _DECADE_OF_AGE.fullmatch(p):
+        return "age", None, None  # "in his 50s": an age range, never a date
+    if _DURATION.fullmatch(p) and not re.search(r"\bago\b", p):
+        return "duration", None, parse_number(p)  # "up to 48 years", "the past two decades"
+    if re.search(r"\bago\b", p) and re.match(_QUALIFIED, p):
+        return "date", None, None  # "more than two years ago": no day to compare
+    m = re.search(r"\b(1[5-9]\d\d|20\d\d)s?\b", p)
+    if m and re.fullmatch(r"(?:(?:in|since|by|from|of|the|early|late|mid|-)\s*)*(1[5-9]\d\d|20\d\d)s?", p):
+        return "year", m.group(1), float(m.group(1))
+    if pub is not None:
+        if p in ("today", "this morning", "tonight", "this evening", "this afternoon"):
+            return "date", pub.isoformat(), None
+        if p in ("yesterday", "last night"):
+            return "date", (pub - _dt.timedelta(days=1)).isoformat(), None
+        if p == "tomorrow":
+            return "date", (pub + _dt.timedelta(days=1)).isoformat(), None
+        rel = re.fullmatch(r"(last|this|next)\s+(year|month|week)", p)
+        if rel:
+            step = {"last": -1, "this": 0, "next": 1}[rel.group(1)]
+            if rel.group(2) == "year":
+                return "year", str(pub.year + step), float(pub.year + step)
+            if rel.group(2) == "month":
+                y, mth = divmod(pub.year * 12 + pub.month - 1 + step, 12)
+                return "date", f"{y:04d}-{mth + 1:02d}", None
+            return "date", (pub + _dt.timedelta(weeks=step)).isoformat()[:10], None
+        ago = re.fullmatch(r"(\S+)\s+(day|week|month|year)s?\s+ago", p)
+        if ago and parse_number(ago.group(1)) is not None:
+            n = int(parse_number(ago.group(1)))
+            if ago.group(2) == "year":
+                return "year", str(pub.year - n), float(pub.year - n)
+            days = {"day": 1, "week": 7, "month": 30}[ago.group(2)]
+            iso = (pub - _dt.timedelta(days=n * days)).isoformat()
+            return "date", iso if ago.group(2) != "month" else iso[:7], None
+        wd = re.fullmatch(r"(?:(last|next|this)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:morning|afternoon|evening|night))?", p)
+        if wd:
+            target = _WEEKDAYS.index(wd.group(2))
+            forward = future or wd.group(1) == "next"
+            if forward:
+                # "on Tuesday" in Tuesday's paper is today, "next Tuesday" a week on
+                delta = (target - pub.weekday()) % 7 or (7 if wd.group(1) == "next" else 0)
+                return "date", (pub + _dt.timedelta(days=delta)).isoformat(), None
+            delta = (pub.weekday() - target) % 7
+            if wd.group(1) == "last" and delta == 0:
+                delta = 7
+            return "date", (pub - _dt.timedelta(days=delta)).isoformat(), None
+    if re.fullmatch(r"\d{1,2}", p):  # a bare "61" is no date (dateutil would make it the year 2061)
+        return "date", None, None
+    if re.search(r"\d", p) or any(m_ in p for m_ in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")):
+        try:
+            from dateutil import parser as dparser
+
+            default = _dt.datetime(pub.year if pub else 2000, 1, 1)
+            cleaned = re.sub(r"\b(?:on|in|the|of|since|by|from)\b", " ", p)
+            d = dparser.parse(cleaned, default=default, fuzzy=True)
+            has_day = bool(re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned.replace(str(d.year), "")))
+            return "date", d.date().isoformat() if has_day else d.strftime("%Y-%m"), None
+        except (ValueError, OverflowError, ImportError):
+            pass
+    return "date", None, None
+
+
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_DAY_MONTH = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + "|".join(_MONTHS) + r")"
+    r"|(?P<m2>" + "|".join(_MONTHS) + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)\b", re.I)
+_WEEKDAY_IN_TEXT = re.compile(r"\b(?:on|last|this|next)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+
+
+def days_in(text: str) -> list[tuple[str, int, int, int]]:
+    """Calendar days a sentence names, unresolved: ("date", month * 100 + day, start, end) for
+    "12 March" / "March 12", ("weekday", 0..6, start, end) for "on Sunday"."""
+    out = []
+    for m in _DAY_MONTH.finditer(text):
+        day = int(m.group("d1") or m.group("d2"))
+        month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+        if 1 <= day <= 31:
+            out.append(("date", month * 100 + day, m.start(), m.end()))
+    for m in _WEEKDAY_IN_TEXT.finditer(text):
+        out.append(("weekday", _WEEKDAYS.index(m.group(1).lower()), m.start(), m.end()))
+    return out
