@@ -28,3 +28,15 @@ def test_errors_form_one_tree():
     for name in ("InputError", "IngestError", "FetchError", "ExtractError", "StoreError", "ModelError", "NotFoundError"):
         assert issubclass(getattr(samestory, name), samestory.SamestoryError)
     assert issubclass(samestory.IngestError, samestory.InputError)
+
+
+def test_compare_is_callable_after_a_submodule_import():
+    import pytest
+
+    import samestory
+    from samestory.compare import claims  # noqa: F401 - binds the package on samestory first
+    from samestory.errors import InputError
+
+    assert callable(samestory.compare)
+    with pytest.raises(InputError, match="enrich"):  # the function itself answers: not enriched
+        samestory.compare([samestory.Article(id="a", outlet="o", title="t", text="Some text here.")])
