@@ -48,7 +48,7 @@ batches = st.lists(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st
                    min_size=1, max_size=14)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(batches, st.integers(0, 3))
 def test_random_batches_keep_the_invariant(tmp_path_factory, plan, seed):
     """Any batches of any events (an article of two events bridges them): after every batch,
