@@ -147,7 +147,7 @@ def ingest(paths, db, outlet, allow_private, batch_size, as_json, engine, schedu
             click.echo(f"  conflict: {c}")
         for f in report.failures:
             click.echo(f"  failed: {f}")
-    if report.seen == 0 or (report.added + report.duplicate + len(report.conflicts) == 0):
+    if report.seen == 0 or (report.added + report.duplicate == 0):
         sys.exit(1)
 
 
