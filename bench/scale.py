@@ -786,13 +786,23 @@ def warc_section(n: int, tmp: Path) -> list[str]:
 
 # ----------------------------------------------------------------- main
 
-def integrity_section(stream: SyntheticStream, n: int, tmp: Path) -> list[str]:
-    """D. The membership invariant on ``n`` articles of the synthetic stream (the tuned clusterer,
-    through the real client path like B): merges, splits, and after every batch the memberships
-    whose story has no row or only an alias (a retired id), the articles in no story."""
-    leads = lead_vectors(stream)
-    db = tmp / "integrity.db"
+# D's second clusterer: thresholds that make merges and splits frequent (the tuned stream has few
+# look-alike halves, so hardly any split); tests/synthetic_stream.py uses the same ones
+CHURN = dict(threshold=1.2, merge_threshold=1.5, small_merge_threshold=1.3, split_threshold=0.995,
+             split_score_threshold=None)
+
+
+def integrity_run(stream: SyntheticStream, leads: dict, n: int, tmp: Path, churn: bool) -> dict:
+    """``n`` articles of the stream through the client path; after every 1,000 the memberships whose
+    story has no row or only an alias (a retired id) and the articles in no story."""
+    db = tmp / f"integrity-{'churn' if churn else 'tuned'}.db"
     pop = Prepopulated(db, stream, leads)
+    if churn:
+        from samestory.cluster import StoryClusterer
+        from samestory.workflow import _StoreArchive
+
+        pop.ingestor.clusterer = StoryClusterer(**CHURN)
+        pop.ingestor.clusterer.archive = _StoreArchive(pop.store)
     conn = pop.store.conn
     worst = {"dangling": 0, "orphans": 0}
     t = time.perf_counter()
@@ -807,24 +817,43 @@ def integrity_section(stream: SyntheticStream, n: int, tmp: Path) -> list[str]:
         print(f"    {pop.n}: dangling {dangling}, orphans {orphans}", flush=True)
     merges, splits = (conn.execute("SELECT count(*) FROM story_events WHERE kind = ?", (k,)).fetchone()[0]
                       for k in ("merge", "split"))
-    stories = pop.store.count_stories()
     try:
         from samestory.integrity import check_store
 
         verdict = "ok" if check_store(pop.store).ok else "BROKEN"
     except ImportError:  # a tree from before `samestory check`
         verdict = "n/a"
+    out = dict(worst, merges=merges, splits=splits, stories=pop.store.count_stories(), verdict=verdict,
+               seconds=time.perf_counter() - t, churn=churn)
     pop.store.close()
-    return [
-        "### D. Store integrity (every article in exactly one existing story)",
-        f"{n:,} synthetic articles through the client path, batches of {BATCH}, the tuned clusterer: {merges} merges, "
-        f"{splits} splits, {stories:,} stories, {time.perf_counter() - t:.0f} s.",
-        f"- memberships of a story that has no row or only an alias (a retired id), worst after any 1,000: "
-        f"**{worst['dangling']}**; articles in no story: **{worst['orphans']}**; `samestory check`: {verdict}",
-        "- before story ids were never given twice (main at 2a4cb63, same run of this part there): see the commit "
-        "message; the real sets through `samestory ingest`: ECB+ (982 lines, 921 stored) 3 dangling before, 0 after "
-        "(34 merges, 6 splits both); WikiNews events (655, published flattened to its $date) 0 before and after",
-    ]
+    print("  result:", json.dumps(out), flush=True)
+    return out
+
+
+def integrity_section(stream: SyntheticStream, n: int, tmp: Path, configs: list[str]) -> list[str]:
+    """D. The membership invariant on ``n`` articles of the synthetic stream, per clusterer."""
+    leads = lead_vectors(stream)
+    lines = ["### D. Store integrity (every article in exactly one existing story)",
+             f"{n:,} synthetic articles through the client path (batches of {BATCH}); dangling: memberships of a story "
+             "that has no row or only an alias (a retired id), worst after any 1,000 articles; orphans: articles in no "
+             "story. `churn`: thresholds that make merges and splits frequent (`CHURN` above).", "",
+             "| clusterer | merges | splits | stories | dangling | orphans | `samestory check` | s |",
+             "|---|---:|---:|---:|---:|---:|---|---:|"]
+    for config in configs:
+        r = integrity_run(stream, leads, n, tmp, config == "churn")
+        lines.append(f"| {config} | {r['merges']} | {r['splits']} | {r['stories']:,} | **{r['dangling']}** | "
+                     f"**{r['orphans']}** | {r['verdict']} | {r['seconds']:.0f} |")
+    return lines + INTEGRITY_BASELINE
+
+
+# measured once before the fix (issue 20), for comparison; not recomputed by this script
+INTEGRITY_BASELINE = [
+    "",
+    "Before story ids were never given twice (main at 2a4cb63, this part run in its tree on the same stream): churn "
+    "10,000: **124** dangling (51 merges, 302 splits, 2,854 story rows; 0 orphans). The real sets through "
+    "`samestory ingest` (2026-12-02): ECB+ (982 lines, 921 stored; 34 merges, 6 splits) 3 dangling before, 0 after; "
+    "WikiNews events (655, `published` flattened to its `$date`; 19 merges, 4 splits) 0 before.",
+]
 
 
 def main() -> None:
@@ -838,6 +867,7 @@ def main() -> None:
     ap.add_argument("--skip", default="", help="comma-separated parts to skip: engine, state, warc")
     ap.add_argument("--integrity", type=int, nargs="?", const=10_000, metavar="N",
                     help="only D: the membership invariant over N synthetic articles (default 10,000), own section")
+    ap.add_argument("--integrity-configs", default="tuned,churn", help="D's clusterers: tuned, churn (comma-separated)")
     ap.add_argument("--engine-texts", choices=("synthetic", "ecb"), default="synthetic",
                     help="A on the synthetic stream, or on real ECB+ documents (recorded as its own section)")
     ap.add_argument("--quick", action="store_true", help="64 engine articles, sizes 1k and 10k, probe 64, 20k-record WARC")
@@ -866,7 +896,7 @@ def main() -> None:
     stream = SyntheticStream(ECB, per_day=args.per_day)
     if args.integrity:
         with tempfile.TemporaryDirectory(prefix="samestory-scale-") as d:
-            lines = integrity_section(stream, args.integrity, Path(d))
+            lines = integrity_section(stream, args.integrity, Path(d), args.integrity_configs.split(","))
         record("scale: store integrity", lines + ["", f"{load()} at the end."])
         return
     t_all = time.perf_counter()

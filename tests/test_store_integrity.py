@@ -48,7 +48,7 @@ batches = st.lists(st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st
                    min_size=1, max_size=14)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(batches, st.integers(0, 3))
 def test_random_batches_keep_the_invariant(tmp_path_factory, plan, seed):
     """Any batches of any events (an article of two events bridges them): after every batch,
@@ -133,3 +133,27 @@ def test_repair_refuses_while_another_writer_holds_the_lock(tmp_path):
             check_store(store, repair=True, lock_timeout=0.3)
     finally:
         other.release()
+
+
+def test_same_id_other_text_is_kept_aside_not_counted_as_a_duplicate(tmp_path):
+    import dataclasses
+
+    from samestory.workflow import IngestReport
+
+    with Store(tmp_path / "s.db") as store:
+        ing = churn_ingestor(store)
+        arts = stream(3)
+        store_batches(ing, arts)
+        same = arts[1]
+        other = dataclasses.replace(arts[0], text=arts[0].text + " It was changed.",
+                                    raw_text=arts[0].raw_text + " It was changed.")
+        report = IngestReport()
+        with ing._writing():
+            assert ing._prepare([same, other], report) == []
+        ing.ingest_docs([])  # a run whose last batch held only the conflict still writes it
+        assert report.duplicate == 1 and len(report.conflicts) == 1, report
+        assert arts[0].id in report.conflicts[0]
+        (kept,) = store.conflicts()
+        assert kept["article_id"] == arts[0].id and kept["text"].endswith("It was changed.")
+        assert store.get_article(arts[0].id).text == arts[0].text  # the stored article is untouched
+        assert check_store(store).conflicts == 1

@@ -365,9 +365,12 @@ class Ingestor:
                 self._store_batch(batch, report)
                 if progress:
                     progress(len(batch))
-            if self._miner_unsaved:
+            if self._miner_unsaved or self._conflicts:
                 with self.store.transaction():
                     self.store.save_state(self.STATE_MINER, self.miner.to_state())
+                    for c in self._conflicts:  # conflicts of a last batch that stored no article
+                        self.store.record_conflict(c)
+                self._conflicts.clear()
                 self._miner_unsaved = False
             self._save_dedup_if_stale()
             if self.compare_stories:
