@@ -140,7 +140,7 @@ def page_names(html: str) -> dict:
 
     out = {"og": None, "publisher": None, "app": None, "host": None}
     try:
-        tree = lh.fromstring(html.encode("utf-8", "replace"))
+        tree = lh.document_fromstring(html.encode("utf-8", "replace"), parser=lh.HTMLParser(encoding="utf-8"))
     except Exception:  # noqa: BLE001 - the bench reads what it can
         return out
     for el in tree.iter("meta"):
@@ -184,7 +184,8 @@ def page_names(html: str) -> dict:
 
 
 def _own_names(names: dict) -> list[str]:
-    return [n for n in (names["og"], names["publisher"], names["app"]) if n and "://" not in n]
+    own = [n for n in (names["og"], names["publisher"], names["app"]) if n and "://" not in n]
+    return [n[4:] if n.casefold().startswith("www.") else n for n in own]
 
 
 def _names_match(part: str, names: dict, host: str | None, *, loose: bool = True) -> bool:
@@ -221,7 +222,7 @@ def outlet_problems(outlet: str | None, names: dict) -> list[str]:
     if not outlet:
         return ["missing"]
     problems = []
-    own = [n for n in (names["og"], names["publisher"]) if n and "://" not in n]
+    own = [n[4:] if n.casefold().startswith("www.") else n for n in (names["og"], names["publisher"]) if n and "://" not in n]
     # a page's site name that itself carries a tagline ("Site - Slogan") still names the site first
     # the legal suffix has its own check below
     accepted = {_compact(_LEGAL.sub("", x)) for n in own + _own_names(names) for x in (n, *_TITLE_SEPARATORS.split(n))}

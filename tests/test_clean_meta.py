@@ -99,9 +99,11 @@ def test_footer_names_the_outlet_of_a_text_file(tmp_path):
     a = clean(next(read_text(f)))
     assert a.outlet == "rivertonherald.example"
     assert any(r.reason == "newsroom footer" for r in a.removed)  # still removed, and logged
-    # a name given by the user is never replaced by the footer's
+    # a name given by the user is never replaced by the footer's, nor is the host of a URL the sidecar gives
     b = clean(next(read_text(f, outlet="Given Name")))
     assert b.outlet == "Given Name"
+    (tmp_path / "0001_story.meta.json").write_text('{"url": "https://www.harbourtimes.example/a/1"}', encoding="utf-8")
+    assert clean(next(read_text(f))).outlet == "harbourtimes.example"
 
 
 def test_outlet_from_footer_patterns():

@@ -185,7 +185,7 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raise ExtractError(raw.source, f"no article text found in the page: only {len(text.split())} words "
                                        f"of text outside the page furniture (menus, links)")
 
-    if not given and not page_outlet and not (raw.kind == "html" and host):
+    if not given and not page_outlet and not host:  # a footer ranks below the page's own names and its host
         footer_outlet = next((name for r in removed if r.reason == "newsroom footer"
                               and (name := outlet_from_footer(r.text))), None)
         if footer_outlet:
