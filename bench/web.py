@@ -70,6 +70,11 @@ def build_store(db: Path, n_articles: int, n_warm: int) -> list[str]:
                                            last_published=members[0].get("published")))
                     story_ids.append(sid)
             round_no += 1
+        # the store as ingests leave it: its one-time source recount done and its dedup fingerprints
+        # saved, so the concurrent ingest measured below starts writing within seconds
+        from samestory.workflow import Ingestor
+
+        Ingestor(store).ingest_docs([])
         warm = story_ids[:n_warm]
         t0 = time.perf_counter()
         for sid in warm:
@@ -275,11 +280,21 @@ def main() -> None:
                 ingest.terminate()
                 ingest.wait(60)
                 ingest_log.close()
+            # idle again: the machine is shared, so the ratio is to the mean of the idle runs before and after
+            if shutil.which("wrk"):
+                apct, after_errors, after_n = load_wrk(base, paths, args.clients, args.seconds)
+                ap50, ap99 = apct[50], apct[99]
+            else:
+                alat, after_errors, after_n = asyncio.run(load(base, paths, args.clients, args.seconds))
+                aq = statistics.quantiles(alat, n=100)
+                ap50, ap99 = aq[49], aq[98]
             if ingest.returncode not in (0, -15):
                 print("the ingest failed:", (Path(tmp) / "ingest.log").read_text()[-2000:])
         finally:
             server.terminate()
             server.wait(10)
+    idle_n = max(1.0, (n + after_n) / 2)
+    load_avg = " ".join(f"{x:.1f}" for x in os.getloadavg())
     record("web", [
         f"Store: {args.articles:,} articles from ECB+ texts; {len(warm)} story pages (median"
         f" {statistics.median(sizes) / 1024:.0f} KiB of HTML) served in rotation; {args.clients} concurrent clients"
@@ -296,16 +311,20 @@ def main() -> None:
         "",
         f"`samestory ingest` in its own process (ECB+ articles under new ids, batches of 8) wrote {written} articles"
         f" into the served store during the {args.seconds:.0f} s run{'' if still_writing else ' (it finished inside the run)'};"
-        " same pages, clients and client as above.",
+        f" same pages, clients and client as above. Load average at the end: {load_avg} (other sessions share the machine).",
         "",
         "| page | requests | req/s | p50 ms | p99 ms | errors | req/s vs idle |",
         "|---|---|---|---|---|---|---|",
-        f"| story, idle | {n} | {n / args.seconds:.0f} | {p50:.1f} | {p99:.1f} | {errors} | 100% |",
+        f"| story, idle before | {n} | {n / args.seconds:.0f} | {p50:.1f} | {p99:.1f} | {errors} |"
+        f" {100 * n / idle_n:.0f}% |",
         f"| story, ingest writing | {busy_n} | {busy_n / args.seconds:.0f} | {bp50:.1f} | {bp99:.1f} | {busy_errors} |"
-        f" {100 * busy_n / max(1, n):.0f}% |",
+        f" **{100 * busy_n / idle_n:.0f}%** |",
+        f"| story, idle after | {after_n} | {after_n / args.seconds:.0f} | {ap50:.1f} | {ap99:.1f} | {after_errors} |"
+        f" {100 * after_n / idle_n:.0f}% |",
         "",
+        f"Idle = the mean of the idle runs before and after ({idle_n / args.seconds:.0f} req/s). "
         f"Target: story page >= 50% of its idle throughput while an ingest writes: "
-        f"{'met' if busy_n >= 0.5 * n and busy_errors == 0 else 'NOT met'}."
+        f"{'met' if busy_n >= 0.5 * idle_n and busy_errors == 0 else 'NOT met'}."
         f" Health right after: HTTP {health_during[0][0]} in {health_during[0][1] * 1000:.0f} ms.",
         "",
         "### Limits (issue 20)",
