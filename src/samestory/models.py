@@ -188,6 +188,10 @@ class Article:
     raw_text: str = ""  # the text before cleaning; Removal offsets point into it
     removed: tuple[Removal, ...] = ()
     captions: tuple[str, ...] = ()
+    # how much the input carried: "full" (a body), "summary" (title + summary, the summary is the
+    # text) or "title" (headline only, the text is the headline); short ones cluster with their
+    # own cut-offs (cluster.ClusterConfig)
+    text_kind: str = "full"
     # filled by dedup
     duplicate: DuplicateLink | None = None
     # filled by enrich

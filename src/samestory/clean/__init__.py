@@ -120,20 +120,31 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raise ExtractError(raw.source, f"unknown document kind {raw.kind!r} (expected 'text' or 'html')")
 
     body = ex.text or ""
+    text_kind = raw.meta.get("text_kind", "full") if isinstance(raw.meta, dict) else "full"
+    headline = (raw.title or "").strip()
+    if not body.strip() and raw.kind == "text" and headline:
+        body, text_kind = headline, "title"  # a headline-only record: the headline is its text
     if not body.strip():
         what = ("no article text found in the page (trafilatura, its baseline and the <p> fallback found none)"
-                if raw.kind == "html" else "the document is empty")
+                if raw.kind == "html" else "the document is empty (no text and no title)")
         raise ExtractError(raw.source, what)
 
     url = raw.url or ex.canonical_url
     outlet = (raw.outlet or ex.site_name or outlet_from_url(url) or ex.hostname or "unknown").strip()
     title = (raw.title or ex.title or "").strip()
 
-    if miner is not None:
-        miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
-    text, removed, body_captions = _clean_units(
-        body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
-    )
+    if text_kind == "title":
+        # nothing to clean: junk cleaning would drop the headline as a repeat of the title
+        text, removed, body_captions = body.strip(), (), ()
+    else:
+        if miner is not None:
+            miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
+        text, removed, body_captions = _clean_units(
+            body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
+        )
+    if not text.strip() and raw.kind == "text" and title:
+        # a short summary that cleaning emptied (a "Read more" line): the headline is still an article
+        text, text_kind = title, "title"
     if not text.strip():
         reasons = sorted({r.reason for r in removed})
         raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")
@@ -166,4 +177,5 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         raw_text=body,
         removed=removed,
         captions=captions,
+        text_kind=text_kind,
     )
