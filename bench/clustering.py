@@ -26,6 +26,7 @@ import argparse
 import collections
 import dataclasses
 import os
+import pickle
 import random
 import statistics
 import tempfile
@@ -199,12 +200,20 @@ def read_set(path: Path):
 
 
 def grid(data) -> None:
-    """The dev grids behind ClusterConfig's length-dependent cut-offs (ECB+ full and headlines)."""
-    for name in ("ECB+ full", "ECB+ titles only"):
+    """The dev grids behind ClusterConfig's new cut-offs (each knob alone, the rest at defaults)."""
+    grids = (
+        ("ECB+ titles only", "short_threshold", (0.9, 1.0, 1.1, 1.3)),
+        ("ECB+ full", "full_body_words", (30, 100)),
+        ("ECB+ full", "story_days", (14.0, 30.0, 60.0, None)),
+        ("wikinews-events, crawl dates", "story_days", (14.0, 30.0, 60.0, None)),
+        ("wikinews-events, crawl dates", "w_outlet_repeat", (0.0, 0.05, 0.15)),
+    )
+    for name, knob, values in grids:
+        if name not in data:
+            continue
         _, _, feats, gold = data[name]
-        for thr in (1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.81):
-            res = shuffled(feats, gold, short_threshold=thr)
-            print(f"  {name}: short_threshold {thr} -> {summary(res)}")
+        for value in values:
+            print(f"  {name}: {knob} {value} -> {summary(shuffled(feats, gold, **{knob: value}))}", flush=True)
 
 
 def main() -> None:
@@ -212,6 +221,8 @@ def main() -> None:
     ap.add_argument("--full", action="store_true", help="also measure cost at 100k stored articles")
     ap.add_argument("--grid", action="store_true", help="print the dev grids behind the defaults, then stop")
     ap.add_argument("--only", help="comma-separated set names to run (quality only, for quick checks)")
+    ap.add_argument("--features-cache", help="pickle of the sets' articles and features to reuse (quality only, "
+                                             "for tuning: speed is then not measured and nothing is recorded)")
     args = ap.parse_args()
     need(EVAL / sets.ECB)
     t_start = time.perf_counter()
@@ -229,19 +240,30 @@ def main() -> None:
         }
         only = set(args.only.split(",")) if args.only else None
         data, timing = {}, {}
+        cache = Path(args.features_cache) if args.features_cache else None
+        if cache is not None:
+            args.only = args.only or "cached"  # quality only: nothing recorded
+        if cache is not None and cache.exists():
+            with cache.open("rb") as fh:
+                data, timing = pickle.load(fh)
         for name, build in specs.items():
-            if only and not any(o in name for o in only):
+            if name in data or (only and not any(o in name for o in only)):
                 continue
             path, gold = build()
             articles, failures, feats, wall, cpu = read_set(path)
             data[name] = (path, articles, feats, gold)
             timing[name] = (len(articles), len(failures), wall, cpu)
+        if cache is not None and not cache.exists():
+            with cache.open("wb") as fh:
+                pickle.dump((data, timing), fh)
+        if only:
+            data = {k: v for k, v in data.items() if any(o in k for o in only)}
         if args.grid:
             grid({k: (v[0], v[1], v[2], v[3]) for k, v in data.items()})
             return
         check = "storychains (pair links)"
         same_as_cli = None
-        if check in data:
+        if check in data and data[check][0].exists():
             path, articles, feats, gold = data[check]
             cli = cluster_jsonl(path)["assignments"]
             mine = cluster(feats)
