@@ -1,37 +1,47 @@
-"""Story clustering on ECB+ (gold story = `event`), order sensitivity, throughput and scale.
+"""Story clustering on real news sets, through the ingest `samestory cluster` runs, beside baselines.
 
-    .venv/bin/python bench/clustering.py            # quality + throughput + cost at 1k/10k stored
-    .venv/bin/python bench/clustering.py --full     # also cost at 100k stored (several minutes)
-    .venv/bin/python bench/clustering.py --tune     # refit the default weights on the odd topics
-    .venv/bin/python bench/clustering.py --grid --features-cache /tmp/ecb.pkl
-                                                    # the odd-topic grid behind the split and quiet-join bars
+    .venv/bin/python bench/clustering.py            # quality on every set + speed (1k/10k stored)
+    .venv/bin/python bench/clustering.py --full     # speed also at 100k stored (several minutes)
+    .venv/bin/python bench/clustering.py --grid     # the dev grids behind ClusterConfig's defaults
 
-Inputs are built from `id`, `title`, `text`, `published` only (never `topic`/`event`).
-Honest tuning: weights and thresholds were fitted on the odd-numbered ECB+ topics (`--tune`:
-logistic regression on article-vs-story features, then a threshold grid on BCubed F1); the
-even-numbered topics are held out and reported separately.
+Every set is written as the JSONL a user would feed (bench/clustering_sets.py: id, outlet, url,
+title, text, published; never the gold labels) and read by ``samestory.workflow.read_jsonl_articles``,
+the reader ``samestory cluster`` uses (read + clean), then featurized with the same
+``cluster.featurize`` that ``cluster_articles`` calls. Features are per-article and deterministic,
+so they are computed once and the clusterer is run on them in 5 shuffled orders (seeds 1-5; the
+sets are stored grouped by gold story, which file order would flatter); the bench checks once that
+this equals ``cluster_jsonl`` itself (storychains, file order).
+
+Sets (../shared/eval): ECB+ full texts and ECB+ headlines only (gold = event); wikinews-events with
+its dates (crawl times, not publication times) and without; storychains (coder 1's pair labels:
+pairwise P/R/F1 of same-story links). Baselines, in the same run on the same cleaned texts, are
+order-free: average-linkage agglomerative clustering of TF-IDF cosine (sklearn, title + text) and
+of the MiniLM vectors the clusterer uses, each at the distance threshold that is best on ECB+
+(full texts for full-text sets, headlines for the headline set): chosen on one set, stated below.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import json
+import dataclasses
 import os
 import pickle
 import random
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from _common import EVAL, need, peak_rss_mb, record
 
-from samestory.cluster import FEATURE_NAMES, ArticleFeatures, StoryClusterer, featurize
-from samestory.workflow import read_jsonl_articles as read_records
-from samestory.enrich.embed import LEAD_MAX_TOKENS, LEAD_SENTENCES
-from samestory.enrich.models import embedding_precision
+import clustering_sets as sets
+from samestory.cluster import ArticleFeatures, StoryClusterer, featurize
+from samestory.workflow import cluster_jsonl, read_jsonl_articles
 
-DATA = EVAL / "ecbplus" / "ecbplus.jsonl"
+SEEDS = (1, 2, 3, 4, 5)
+GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # baseline distance thresholds 0.30-0.95
 
 
 def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
@@ -44,100 +54,84 @@ def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
-def pair_counting(pred: dict, gold: dict) -> tuple[float, float, float]:
-    def together(labels):
-        sizes = collections.Counter(labels[a] for a in gold)
-        return sum(n * (n - 1) // 2 for n in sizes.values())
-
-    both = collections.Counter((pred[a], gold[a]) for a in gold)
-    tp = sum(n * (n - 1) // 2 for n in both.values())
-    pp, gp = together(pred), together(gold)
-    p, r = (tp / pp if pp else 0.0), (tp / gp if gp else 0.0)
+def pair_links(pred: dict, pairs: dict) -> tuple[float, float, float]:
+    """Pairwise P/R/F1 of same-story links over the coded pairs (both articles clustered)."""
+    tp = fp = fn = 0
+    for (a, b), label in pairs.items():
+        if a not in pred or b not in pred:
+            fn += label
+            continue
+        together = pred[a] == pred[b]
+        tp += together and label
+        fp += together and not label
+        fn += (not together) and label
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
-def run(feats: list[ArticleFeatures], **config) -> tuple[dict, StoryClusterer]:
-    c = StoryClusterer(**config)
-    for f in feats:
-        c.assign(f)
-    return {f.article_id: c.story_of(f.article_id) for f in feats}, c
+def score(pred: dict, gold: dict) -> tuple[float, float, float]:
+    if gold and isinstance(next(iter(gold)), tuple):
+        return pair_links(pred, gold)
+    return bcubed(pred, {a: gold[a] for a in pred})
 
 
-def evaluate(feats, gold, config, orders=(None,)) -> list[tuple]:
-    out = []
-    for seed in orders:
-        fs = list(feats)
-        if seed is not None:
-            random.Random(seed).shuffle(fs)
-        pred, c = run(fs, **config)
-        g = {f.article_id: gold[f.article_id] for f in fs}
-        out.append((bcubed(pred, g), pair_counting(pred, g), len(set(pred.values())), len(c.events_)))
-    return out
-
-
-def fmt(prf) -> str:
-    return "P %.3f R %.3f F1 %.3f" % prf
-
-
-def tune(train, gold) -> dict:
-    """Fit weights on article-vs-gold-story features, then pick thresholds on BCubed F1."""
-    from sklearn.linear_model import LogisticRegression
-
-    X, y = [], []
-    for seed in range(3):
-        fs = list(train)
+def cluster(feats: list[ArticleFeatures], seed: int | None = None, **config) -> dict:
+    fs = list(feats)
+    if seed is not None:
         random.Random(seed).shuffle(fs)
-        c = StoryClusterer(split=False, merge_threshold=None, window_days=1e5)
-        by_event = {}
-        for f in fs:
-            for event, st in by_event.items():
-                X.append(c.pair_features(f, st))
-                y.append(int(event == gold[f.article_id]))
-            ev = gold[f.article_id]
-            if ev in by_event:
-                c._add(by_event[ev], f, c.n_articles_)
-            else:
-                by_event[ev] = c._new_story(f, c.n_articles_)
-            c._after_article(f)
-    lr = LogisticRegression(max_iter=2000).fit(np.array(X), np.array(y))
-    w = lr.coef_[0]
-    scale = w[0]
-    # FEATURE_NAMES: centroid first; similarities enter with +, penalties (missing/conflict/gap) with -
-    base = dict(split=False)
-    for name, coef in zip(FEATURE_NAMES, w):
-        key = "w_time" if name == "time_gap" else f"w_{name}"
-        sign = 1.0 if name in ("centroid", "max", "entities", "keywords", "numbers") else -1.0
-        base[key] = max(0.0, sign * coef / scale)
-    thr0 = -lr.intercept_[0] / scale
-    print("fitted", {k: round(v, 3) for k, v in base.items() if k != "split"}, "threshold@p=0.5", round(thr0, 3))
-    best = None
-    for window in (7.0,):  # the product's default window (a news stream is not an archive)
-        for d in (-0.4, -0.3, -0.2, -0.1):
-            for margin in (None, 0.3, 0.5):
-                cfg = dict(base, window_days=window, threshold=thr0 + d,
-                           merge_threshold=None if margin is None else thr0 + d + margin)
-                f1 = statistics.mean(r[0][2] for r in evaluate(train, gold, cfg, orders=(None, 1)))
-                print(f"  window {window:g} threshold {thr0 + d:.3f} merge {margin} -> train BCubed F1 {f1:.3f}")
-                if best is None or f1 > best[0]:
-                    best = (f1, cfg)
-    print("best on train:", round(best[0], 3), {k: (round(v, 3) if isinstance(v, float) else v) for k, v in best[1].items()})
-    return best[1]
+    c = StoryClusterer(**config)
+    for f in fs:
+        c.assign(f)
+    return {f.article_id: c.story_of(f.article_id) for f in fs}
 
 
-def grid(train, gold) -> None:
-    """The train-set grid behind the defaults of ``split_score_threshold`` and
-    ``quiet_join_threshold`` (everything else at its default): BCubed F1, mean of file order and
-    3 shuffles. Only the odd topics are read; the defaults are the best, the more conservative on ties."""
-    def score(**cfg):
-        return statistics.mean(r[0][2] for r in evaluate(train, gold, cfg, orders=(None, 1, 2, 3)))
+def shuffled(feats, gold, **config) -> list[tuple[float, float, float]]:
+    return [score(cluster(feats, seed, **config), gold) for seed in SEEDS]
 
-    for split_bar in (None, 1.8, 1.9, 2.0):
-        print(f"  split_score_threshold {split_bar} (quiet_join_threshold None) -> train BCubed F1 "
-              f"{score(split_score_threshold=split_bar, quiet_join_threshold=None):.3f}")
-    for quiet_bar in (None, 2.0, 2.2, 2.4, 2.6):
-        print(f"  quiet_join_threshold {quiet_bar} (split_score_threshold default) -> train BCubed F1 "
-              f"{score(quiet_join_threshold=quiet_bar):.3f}")
 
+def summary(results: list[tuple[float, float, float]]) -> str:
+    p, r, f = (statistics.mean(x[i] for x in results) for i in range(3))
+    f1s = [x[2] for x in results]
+    return f"P {p:.3f} R {r:.3f} F1 **{f:.3f}** (range {min(f1s):.3f}-{max(f1s):.3f})"
+
+
+# ---------------------------------------------------------------- baselines
+
+def _avg_linkage(dist: np.ndarray, threshold: float) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering
+
+    if len(dist) < 2:
+        return np.zeros(len(dist), dtype=int)
+    model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                    distance_threshold=threshold)
+    return model.fit_predict(np.clip(dist, 0.0, 2.0))
+
+
+def tfidf_distances(articles) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [f"{a.title}\n{a.text}" if a.text.strip() != a.title.strip() else a.title for a in articles]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    return 1.0 - (x @ x.T).toarray()
+
+
+def minilm_distances(feats) -> np.ndarray:
+    emb = np.stack([f.embedding for f in feats]).astype(np.float64)
+    return 1.0 - emb @ emb.T
+
+
+def baseline(ids, dist, gold, threshold) -> tuple[float, float, float]:
+    labels = _avg_linkage(dist, threshold)
+    return score(dict(zip(ids, (int(x) for x in labels))), gold)
+
+
+def best_threshold(ids, dist, gold) -> tuple[float, float]:
+    best = max(GRID, key=lambda t: (baseline(ids, dist, gold, t)[2], -t))
+    return best, baseline(ids, dist, gold, best)[2]
+
+
+# ---------------------------------------------------------------- speed
 
 def synthetic_stream(feats: list[ArticleFeatures], n: int, per_copy_days: float = 0.5, seed: int = 0):
     """Variants of ECB+: each copy is a new set of events (entity keys and numbers renamed,
@@ -149,11 +143,11 @@ def synthetic_stream(feats: list[ArticleFeatures], n: int, per_copy_days: float 
         for j, i in enumerate(order):
             f = feats[i]
             v = f.embedding + rng.normal(scale=0.02, size=f.embedding.shape).astype(np.float32)
-            yield ArticleFeatures(
-                article_id=f"{f.article_id}~{copy}", title=f.title, embedding=v / np.linalg.norm(v),
-                entities={f"{k}~{copy}": w for k, w in f.entities.items()}, entity_names=f.entity_names,
-                keywords=f.keywords, numbers={f"{k}~{copy}": w for k, w in f.numbers.items()},
-                time=(copy + j / len(order)) * per_copy_days * 86400.0, outlet=f.outlet,
+            yield dataclasses.replace(
+                f, article_id=f"{f.article_id}~{copy}", embedding=v / np.linalg.norm(v),
+                entities={f"{k}~{copy}": w for k, w in f.entities.items()},
+                numbers={f"{k}~{copy}": w for k, w in f.numbers.items()},
+                time=(copy + j / len(order)) * per_copy_days * 86400.0,
             )
             n -= 1
             if n <= 0:
@@ -166,150 +160,183 @@ def current_rss_mb() -> float:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def scale_costs(feats, marks, config) -> list[str]:
-    """Per-article clustering cost measured over the 500 articles after each stored-count mark."""
+def scale_costs(feats, marks) -> list[str]:
+    """Per-article clustering cost over the 500 articles after each stored-count mark."""
     lines = []
-    c = StoryClusterer(**config)
+    c = StoryClusterer(window_days=7.0, min_idle_articles=1000)
     rss0 = current_rss_mb()
     open_at = {}
     timed = collections.defaultdict(list)
     total = max(marks) + 500
     t_all = time.perf_counter()
     for k, f in enumerate(synthetic_stream(feats, total)):
-        t = time.perf_counter()
+        t = time.process_time()
         c.assign(f)
-        dt = time.perf_counter() - t
+        dt = time.process_time() - t
         for m in marks:
             if m <= k < m + 500:
                 timed[m].append(dt)
             if k == m:
                 open_at[m] = len(c.open_story_ids())
     elapsed = time.perf_counter() - t_all
+    base = statistics.mean(timed[marks[0]])
     for m in marks:
-        lines.append(f"- {m:>7,} stored: {1000 * statistics.mean(timed[m]):.2f} ms/article clustering "
-                     f"(median {1000 * statistics.median(timed[m]):.2f}); open stories then {open_at[m]:,}")
+        mean = statistics.mean(timed[m])
+        lines.append(f"- {m:>7,} stored: {1000 * mean:.2f} CPU ms/article clustering "
+                     f"(ratio to {marks[0]:,}: **{mean / base:.2f}**); open stories then {open_at[m]:,}")
     grown = current_rss_mb() - rss0
     lines.append(f"- {total:,} synthetic articles clustered in {elapsed:.0f} s; RSS grew {grown:.0f} MiB "
                  f"= {grown / total * 100_000:.0f} MiB per 100k articles (clusterer state incl. closed-story summaries)")
     return lines
 
 
-def enrich_and_featurize(articles) -> tuple[list[ArticleFeatures], dict]:
-    """What the ingest does per article before clustering (``enrich``), timed in CPU seconds per part."""
-    from dataclasses import replace
+# ---------------------------------------------------------------- main
 
-    from samestory.enrich import enrich
-    from samestory.enrich.embed import embed_texts, lead_text
-    from samestory.enrich.models import load_embedder
+def read_set(path: Path):
+    t0, c0 = time.perf_counter(), time.process_time()
+    articles, failures = read_jsonl_articles(path)
+    feats = featurize(articles)
+    return articles, failures, feats, time.perf_counter() - t0, time.process_time() - c0
 
-    load_embedder()  # model loading is start-up, not per-article cost
-    cpu = {}
-    c0 = time.process_time()
-    enriched = enrich(articles, embed=False)  # spaCy: sentences, entities, quotes, quantities
-    cpu["spacy"] = time.process_time() - c0
-    leads = [lead_text(a) for a in enriched]
-    c0 = time.process_time()
-    vecs = embed_texts(leads, max_tokens=LEAD_MAX_TOKENS)  # the same call enrich(embed=True) makes
-    cpu["embed"] = time.process_time() - c0
-    tok = load_embedder().tokenizer
-    cpu["tokens"] = statistics.mean(min(LEAD_MAX_TOKENS, len(tok(t)["input_ids"])) for t in leads)
-    c0 = time.process_time()
-    feats = featurize([replace(a, embedding=v) for a, v in zip(enriched, vecs)])
-    cpu["features"] = time.process_time() - c0
-    return feats, cpu
+
+def grid(data) -> None:
+    """The dev grids behind ClusterConfig's new cut-offs (each knob alone, the rest at defaults)."""
+    grids = (
+        ("ECB+ titles only", "short_threshold", (0.9, 1.0, 1.1, 1.3)),
+        ("ECB+ full", "full_body_words", (30, 100)),
+        ("ECB+ full", "story_days", (14.0, 30.0, 60.0, None)),
+        ("wikinews-events, crawl dates", "story_days", (14.0, 30.0, 60.0, None)),
+        ("wikinews-events, crawl dates", "w_outlet_repeat", (0.0, 0.05, 0.15)),
+    )
+    for name, knob, values in grids:
+        if name not in data:
+            continue
+        _, _, feats, gold = data[name]
+        for value in values:
+            print(f"  {name}: {knob} {value} -> {summary(shuffled(feats, gold, **{knob: value}))}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true", help="also measure cost at 100k stored articles")
-    ap.add_argument("--tune", action="store_true", help="refit weights/thresholds on the odd topics")
-    ap.add_argument("--grid", action="store_true", help="print the train grid behind the split and quiet-join defaults, then stop")
-    ap.add_argument("--features-cache", help="pickle of the ECB+ features to reuse (throughput is then not measured)")
+    ap.add_argument("--grid", action="store_true", help="print the dev grids behind the defaults, then stop")
+    ap.add_argument("--only", help="comma-separated set names to run (quality only, for quick checks)")
+    ap.add_argument("--features-cache", help="pickle of the sets' articles and features to reuse (quality only, "
+                                             "for tuning: speed is then not measured and nothing is recorded)")
     args = ap.parse_args()
-    need(DATA)
-    rows = [json.loads(line) for line in DATA.open()]
-    gold = {r["id"]: r["event"] for r in rows}
-    topic = {r["id"]: int(r["topic"]) for r in rows}
+    need(EVAL / sets.ECB)
+    t_start = time.perf_counter()
+    from samestory.models import Article
 
-    # end to end: read + enrich (spaCy, lead embedding) + features + cluster, as the ingest does. Read with the minimal reader, not
-    # ingest+clean: ingest's JSONL reader rejects ECB+'s free-text dates and title-only records
-    # (half the corpus, nearly all of the dated look-alike events), which would make this too easy.
-    t0 = time.perf_counter()
-    # the ingest users run (read + clean, as `samestory cluster`); records carry id/title/text/published: never topic/event
-    articles, failures = read_records(DATA)
-    t_read = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    cached = bool(args.features_cache) and os.path.exists(args.features_cache)
-    cpu = {}
-    if cached:
-        with open(args.features_cache, "rb") as fh:
-            saved = pickle.load(fh)
-        # the cache keeps the CPU split measured when it was built (same code path as below)
-        feats, cpu = (saved["feats"], saved.get("cpu", {})) if isinstance(saved, dict) else (saved, {})
-    else:
-        feats, cpu = enrich_and_featurize(articles)
-        if args.features_cache:
-            with open(args.features_cache, "wb") as fh:
-                pickle.dump({"feats": feats, "cpu": cpu}, fh)
-    t_feat = time.perf_counter() - t0
-    t0, c0 = time.perf_counter(), time.process_time()
-    run(feats)
-    t_cluster = time.perf_counter() - t0
-    cpu["cluster"] = time.process_time() - c0
-    n = len(feats)
-    total = t_read + t_feat + t_cluster
+    featurize([Article(id="warm-up", outlet="", title="Models load", text="Before any timing.")])
+    with tempfile.TemporaryDirectory(prefix="samestory-bench-") as tmp:
+        tmp = Path(tmp)
+        specs = {
+            "ECB+ full": lambda: sets.ecb(EVAL, tmp),
+            "ECB+ titles only": lambda: sets.ecb(EVAL, tmp, titles_only=True),
+            "wikinews-events, crawl dates": lambda: sets.wikinews(EVAL, tmp, dated=True),
+            "wikinews-events, no dates": lambda: sets.wikinews(EVAL, tmp, dated=False),
+            "storychains (pair links)": lambda: sets.storychains(EVAL, tmp),
+        }
+        only = set(args.only.split(",")) if args.only else None
+        data, timing = {}, {}
+        cache = Path(args.features_cache) if args.features_cache else None
+        if cache is not None:
+            args.only = args.only or "cached"  # quality only: nothing recorded
+        if cache is not None and cache.exists():
+            with cache.open("rb") as fh:
+                data, timing = pickle.load(fh)
+        for name, build in specs.items():
+            if name in data or (only and not any(o in name for o in only)):
+                continue
+            path, gold = build()
+            articles, failures, feats, wall, cpu = read_set(path)
+            data[name] = (path, articles, feats, gold)
+            timing[name] = (len(articles), len(failures), wall, cpu)
+        if cache is not None and not cache.exists():
+            with cache.open("wb") as fh:
+                pickle.dump((data, timing), fh)
+        if only:
+            data = {k: v for k, v in data.items() if any(o in k for o in only)}
+        if args.grid:
+            grid({k: (v[0], v[1], v[2], v[3]) for k, v in data.items()})
+            return
+        check = "storychains (pair links)"
+        same_as_cli = None
+        if check in data and data[check][0].exists():
+            path, articles, feats, gold = data[check]
+            cli = cluster_jsonl(path)["assignments"]
+            mine = cluster(feats)
+            same_as_cli = all(cli[a] == mine[a] for a in mine) and len(cli) == len(mine)
 
-    train = [f for f in feats if topic[f.article_id] % 2 == 1]
-    test = [f for f in feats if topic[f.article_id] % 2 == 0]
-    if args.grid:
-        grid(train, gold)
-        return
-    config = tune(train, gold) if args.tune else {}
-    lines = [f"ECB+ ({n} documents, {len(set(gold.values()))} gold events; {len(failures)} unreadable). "
-             "Defaults fitted on the odd topics (train); even topics held out.", ""]
-    for label, cfg in ((f"config (window_days={config.get('window_days', 7.0):g})", config),
-                       ("no time window (window_days=1e5: ECB+ is an archive, same-event reports span weeks)",
-                        dict(config, window_days=1e5))):
-        lines.append(f"**{label}**")
-        for name, part in (("all", feats), ("train (odd topics)", train), ("held-out (even topics)", test)):
-            (b, pc, k, ev), = evaluate(part, gold, cfg)
-            lines.append(f"- {name}, file order: BCubed {fmt(b)}; pairwise {fmt(pc)}; {k} stories, {ev} merge/split events")
-        shuffled = evaluate(feats, gold, cfg, orders=range(1, 6))
-        f1s = [r[0][2] for r in shuffled]
-        pf1s = [r[1][2] for r in shuffled]
-        lines.append(f"- all, 5 shuffled orders: BCubed F1 mean {statistics.mean(f1s):.3f} "
-                     f"(min {min(f1s):.3f}, max {max(f1s):.3f}, sd {statistics.pstdev(f1s):.3f}); "
-                     f"pairwise F1 mean {statistics.mean(pf1s):.3f} (min {min(pf1s):.3f}, max {max(pf1s):.3f})")
-        held = [r[0][2] for r in evaluate(test, gold, cfg, orders=range(1, 6))]
-        lines.append(f"- held-out, 5 shuffled orders: BCubed F1 mean {statistics.mean(held):.3f} "
-                     f"(min {min(held):.3f}, max {max(held):.3f})")
+    # baseline thresholds: chosen on ECB+ (full for full texts, headlines for the headline set)
+    chosen = {}
+    for kind, ref in (("full", "ECB+ full"), ("title", "ECB+ titles only")):
+        if ref in data:
+            _, articles, feats, gold = data[ref]
+            ids = [a.id for a in articles]
+            if not articles:
+                continue
+            chosen[kind] = (best_threshold(ids, tfidf_distances(articles), gold),
+                            best_threshold(ids, minilm_distances(feats), gold))
+    lines = [
+        "Every set through the `samestory cluster` ingest (read_jsonl_articles: read + clean; cluster.featurize); "
+        f"samestory: mean of {len(SEEDS)} shuffled orders (seeds 1-5) with the range of F1; baselines are "
+        "order-free average-linkage clusterings of the same cleaned texts. BCubed P/R/F1 except storychains "
+        "(pairwise P/R/F1 of coder 1's 4,950 coded pairs, 88 same-story).",
+        "",
+    ]
+    for kind, ((tt, tf), (mt, mf)) in chosen.items():
+        lines.append(f"- baseline thresholds ({'headline' if kind == 'title' else 'full-text'} sets), best on "
+                     f"ECB+ {'titles only' if kind == 'title' else 'full'} over {GRID[0]}-{GRID[-1]}: TF-IDF "
+                     f"cosine distance {tt} (F1 {tf:.3f}), MiniLM cosine distance {mt} (F1 {mf:.3f})")
+    lines += ["", "| set | articles (refused) | samestory, shuffled mean | TF-IDF avg-link | MiniLM avg-link |",
+              "|---|---|---|---|---|"]
+    for name, (path, articles, feats, gold) in data.items():
+        kind = "title" if "titles" in name else "full"
+        ids = [a.id for a in articles]
+        n, refused = timing[name][:2]
+        if not articles:
+            lines.append(f"| {name} | 0 ({refused}) | every record refused | - | - |")
+            continue
+        ours = shuffled(feats, gold)
+        cells = []
+        if kind in chosen:
+            (tt, _), (mt, _) = chosen[kind]
+            for dist, thr in ((tfidf_distances(articles), tt), (minilm_distances(feats), mt)):
+                p, r, f = baseline(ids, dist, gold, thr)
+                cells.append(f"P {p:.3f} R {r:.3f} F1 {f:.3f}")
+        else:
+            cells = ["-", "-"]
+        lines.append(f"| {name} | {n} ({refused}) | {summary(ours)} | {cells[0]} | {cells[1]} |")
+    if same_as_cli is not None:
         lines.append("")
+        lines.append(f"- features once + StoryClusterer equals `cluster_jsonl` itself (storychains, file order): "
+                     f"**{'yes' if same_as_cli else 'NO'}**")
 
-    if cached and "spacy" not in cpu:
-        lines.append("**throughput**: not measured in this run (features loaded from --features-cache)")
+    if "ECB+ full" in data and not args.only:
+        n, _, wall, cpu = timing["ECB+ full"]
+        feats = data["ECB+ full"][2]
+        t0, c0 = time.perf_counter(), time.process_time()
+        cluster(feats)
+        wall += time.perf_counter() - t0
+        cpu += time.process_time() - c0
+        lines.append("")
+        lines.append(f"**speed** (shared machine: load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        lines.append(f"- end to end through the `samestory cluster` path on ECB+ full (read + clean + featurize "
+                     f"(spaCy NER, MiniLM lead) + cluster, models loaded before): **{n / wall:.1f} articles/s** wall, "
+                     f"{1000 * cpu / n:.0f} CPU ms/article")
+        marks = [1_000, 10_000, 100_000] if args.full else [1_000, 10_000]
+        lines.append("- per-article clustering cost vs stored articles (synthetic ECB+ variants: renamed entities/"
+                     "numbers, perturbed embeddings, 2 copies a day, window_days=7, so about 14 copies stay open):")
+        lines.extend("  " + s for s in scale_costs(feats, marks))
+        if not args.full:
+            lines.append("  - (100k: run with --full)")
+    lines.append(f"- bench run time {time.perf_counter() - t_start:.0f} s; peak RSS {peak_rss_mb():.0f} MiB (models included)")
+    if args.only:
+        print("\n".join(lines))
     else:
-        per = {k: 1000 * v / n for k, v in cpu.items()}
-        if cached:
-            lines.append("(enrich CPU split below measured when the --features-cache was built; wall rate not measured)")
-        lines.append(f"**throughput** (stages as the ingest runs them: read JSONL + enrich (spaCy; MiniLM on "
-                     f"headline + {LEAD_SENTENCES} lead sentences cut at {LEAD_MAX_TOKENS} word pieces, "
-                     f"{embedding_precision()} matrix products) + features + "
-                     f"cluster; clean/dedup not included; shared machine, load average at end "
-                     f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: wall rates vary, CPU ms do not)")
-        lines.append(f"- CPU ms per article: enrich spaCy {per['spacy']:.0f}, enrich embedding {per['embed']:.0f} "
-                     f"(mean {cpu['tokens']:.0f} word pieces), features {per['features']:.0f}, cluster {per['cluster']:.1f}; "
-                     f"total {sum(per[k] for k in ('spacy', 'embed', 'features', 'cluster')):.0f} CPU ms/article")
-        if not cached:
-            lines.append(f"- {n / total:.1f} articles/s wall end to end in this run: read {t_read:.1f} s, "
-                         f"enrich+features {t_feat:.1f} s, cluster {t_cluster:.2f} s ({1000 * t_cluster / n:.2f} ms/article)")
-    marks = [1_000, 10_000, 100_000] if args.full else [1_000, 10_000]
-    lines.append("**per-article clustering cost vs stored articles** (synthetic ECB+ variants: renamed entities/"
-                 "numbers, perturbed embeddings, 2 copies a day, window_days=7, so about 14 copies stay open)")
-    lines.extend(scale_costs(feats, marks, dict(config, window_days=7.0, min_idle_articles=1000)))
-    if not args.full:
-        lines.append("- (100k: run with --full)")
-    lines.append(f"- peak RSS of the whole run {peak_rss_mb():.0f} MiB (models included)")
-    record("clustering", lines)
+        record("clustering", lines)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from samestory.cluster import ArticleFeatures, StoryClusterer, story_id_for
 from samestory.errors import NotFoundError
 
 DAY = 86400.0
-EMBEDDING_ONLY = dict(w_centroid=1.0, w_max=0.0, w_entities=0.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0)
+EMBEDDING_ONLY = dict(w_centroid=1.0, w_max=0.0, w_entities=0.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0,
+                      w_outlet_repeat=0.0)
 
 
 def unit(v):

@@ -48,9 +48,9 @@ def test_broken_lines_and_wrong_types_are_failures_and_the_rest_goes_on(tmp_path
         good(3, title=["not", "a", "string"]),
         b"[1, 2, 3]",
         good(5, text=17),
-        {"title": "nothing to read"},
+        {"outlet": "nothing to read"},  # no body and no title (a title alone is a short article)
         good(7, published="yesterday"),
-        good(8, text="   ", html=None),
+        good(8, text="   ", html=None, title=None),
         b"",
         good(10),
         b"not json at all",

@@ -191,6 +191,10 @@ class Article:
     removed: tuple[Removal, ...] = ()
     captions: tuple[str, ...] = ()
     genre: str | None = None  # "news" / "opinion" / "analysis" where the page says so (clean.meta.genre_of)
+    # how much the input carried: "full" (a body), "summary" (title + summary, the summary is the
+    # text) or "title" (headline only, the text is the headline); short ones cluster with their
+    # own cut-offs (cluster.ClusterConfig)
+    text_kind: str = "full"
     # filled by dedup
     duplicate: DuplicateLink | None = None
     # filled by enrich

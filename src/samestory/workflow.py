@@ -104,6 +104,8 @@ def apply_boilerplate(article: Article, miner) -> Article:
     from samestory.clean import clean_text
     from samestory.clean.junk import split_units
 
+    if article.text_kind == "title":
+        return article  # a headline-only article has no lines to learn or drop
     body = article.raw_text or article.text
     lines = [u.text for u in split_units(body)]
     miner.observe(article.outlet, lines, doc_key=hashlib.blake2b(body.encode("utf-8", "surrogatepass"),
@@ -155,13 +157,23 @@ def read_articles(paths: Iterable[str], *, outlet: str | None = None, enrich: bo
 
 def read_jsonl_articles(path: str | Path) -> tuple[list[Article], list[Failure]]:
     """Articles from a JSONL file, read and cleaned (no dedup, no enrich); bad lines come back as
-    Failures and the rest go on."""
+    Failures and the rest go on. A repeated id keeps its first article: a repeat with a different
+    title or text is a Failure naming the id (never a silent skip); an identical repeat is dropped."""
     from samestory.ingest import read_inputs
 
     articles: list[Article] = []
     failures: list[Failure] = []
+    first: dict[str, Article] = {}
     for item in CLEAN.pipe(read_inputs([str(path)])):
-        (failures if isinstance(item, Failure) else articles).append(item)
+        if isinstance(item, Failure):
+            failures.append(item)
+            continue
+        kept = first.setdefault(item.id, item)
+        if kept is item:
+            articles.append(item)
+        elif (kept.title, kept.text) != (item.title, item.text):
+            failures.append(Failure(item.source, f"repeated id {item.id!r} with a different title or text: "
+                                    "the first one is kept", stage="ingest", record=f"id {item.id}"))
     return articles, failures
 
 

@@ -152,9 +152,13 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     """
     ex = _extract(raw, extract_options)
     body = ex.text or ""
+    text_kind = raw.meta.get("text_kind", "full") if isinstance(raw.meta, dict) else "full"
+    headline = (raw.title or "").strip()
+    if not body.strip() and raw.kind == "text" and headline:
+        body, text_kind = headline, "title"  # a headline-only record: the headline is its text
     if not body.strip():
         what = ("no article text found in the page (trafilatura, its baseline and the <p> fallback found none)"
-                if raw.kind == "html" else "the document is empty")
+                if raw.kind == "html" else "the document is empty (no text and no title)")
         raise ExtractError(raw.source, what)
 
     url = raw.url or ex.canonical_url
@@ -164,11 +168,15 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     outlet = (given or page_outlet or host or raw.outlet or "unknown").strip()
     title = (raw.title or ex.title or "").strip()
 
-    if miner is not None:
-        miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
-    text, removed, body_captions = _clean_units(
-        body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
-    )
+    if text_kind == "title":
+        # nothing to clean: junk cleaning would drop the headline as a repeat of the title
+        text, removed, body_captions = body.strip(), (), ()
+    else:
+        if miner is not None:
+            miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
+        text, removed, body_captions = _clean_units(
+            body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
+        )
     if raw.kind == "html" and extract_options is None and len(text.split()) < RECALL_RETRY.max_words:
         # the miner has counted the first body's lines; the retry's are cleaned against the same counts
         retry = extract_text_only(raw.content, source=raw.source, url=raw.url, options=RECALL_OPTIONS)
@@ -177,6 +185,9 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
                 retry, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions)
             if len(r_text.split()) >= RECALL_RETRY.min_gain * max(1, len(text.split())):
                 body, text, removed, body_captions = retry, r_text, r_removed, r_captions
+    if not text.strip() and raw.kind == "text" and title:
+        # a short summary that cleaning emptied (a "Read more" line): the headline is still an article
+        text, text_kind = title, "title"
     if not text.strip():
         reasons = sorted({r.reason for r in removed})
         raise ExtractError(raw.source, f"no article text left after cleaning: every line was removed ({'; '.join(reasons)})")
@@ -218,4 +229,5 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         removed=removed,
         captions=captions,
         genre=genre_of(ex.identity, url) if raw.kind == "html" else None,
+        text_kind=text_kind,
     )

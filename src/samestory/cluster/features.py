@@ -10,7 +10,8 @@
 - ``keywords``: salient terms (stop words dropped, crude plural folding), log-scaled counts with
   headline and lead weighted up; the clusterer applies IDF learned incrementally;
 - ``numbers``: numbers stated in headline and text ("23", "7.6", "160000000");
-- ``time``: publication time in epoch seconds, ``None`` when unknown or unparseable.
+- ``time``: publication time in epoch seconds, ``None`` when unknown or unparseable;
+- ``body_words``: words of body beyond the headline (0 for a headline-only article).
 
 Everything here is deterministic and per-article (no corpus statistics), so features can be
 computed in batches, in parallel or ahead of time.
@@ -52,6 +53,10 @@ class ArticleFeatures:
     outlet: str = ""
     canonical_id: str | None = None  # set by dedup: join the canonical article's story
     wire: str | None = None  # the agency the article counts under (dedup.source_wire)
+    # words of body beyond the headline (0 for a headline-only article, whose text is its
+    # headline): how much text the scores stand on; short articles get lower cut-offs (None:
+    # not known, the full-text cut-offs apply)
+    body_words: int | None = None
 
 
 # ---------------------------------------------------------------- text pieces
@@ -113,6 +118,14 @@ def _numbers(title: str, text: str) -> dict[str, float]:
             counts[key] += weight
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NUMBERS]
     return {k: 1.0 + math.log(c) for k, c in top}
+
+
+def body_words(title: str, text: str) -> int:
+    """Words of body beyond the headline: 0 when the text is the headline (a headline-only record)."""
+    body = text.strip()
+    if not body or body == title.strip():
+        return 0
+    return len(body.split())
 
 
 # ---------------------------------------------------------------- time
@@ -241,6 +254,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
                 outlet=a.outlet or "",
                 canonical_id=a.duplicate.canonical_id if a.duplicate is not None else None,
                 wire=source_wire(a),
+                body_words=body_words(a.title or "", a.text or ""),
             )
         )
     return out

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 from samestory.errors import InputError, IngestError
 from samestory.models import Failure, RawDoc
-from samestory.text.dates import normalize_published, parse_iso
+from samestory.text.dates import epoch_to_iso, normalize_published, parse_iso
 
 # One document larger than this is refused (a 50 MB page is almost always a dump, not an article).
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -393,6 +393,17 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
         v = data[key]
         if key == "id" and isinstance(v, int) and not isinstance(v, bool):
             v = str(v)  # numeric ids are common in exports
+        if key == "published" and isinstance(v, (int, float)) and not isinstance(v, bool):
+            epoch = epoch_to_iso(v)  # epoch seconds or milliseconds, as many exports write them
+            if epoch is None:
+                exc = IngestError(source, f"{where}: field 'published' is a number ({v!r}) but not an epoch "
+                                          "timestamp in seconds or milliseconds between 1973 and 2100", record)
+                if not lenient_dates:
+                    raise exc
+                log.warning("%s", exc)
+                out["published_unparsed"] = str(v)
+                continue
+            v = epoch
         if not isinstance(v, str):
             raise IngestError(source, f"{where}: field '{key}' must be a string, got {json_type(v)}", record)
         v = v.strip()

@@ -1,12 +1,14 @@
 """JSON Lines exports: one article per line (``.jsonl`` / ``.ndjson``, optionally ``.gz``).
 
 Fields: ``id`` (kept as the article id), ``url``, ``outlet``, ``title``, ``text`` or ``html``
-(one is required; when both are given ``text`` is used), ``published`` (ISO 8601; any other value is kept in ``meta["published_unparsed"]`` and the
-article is read without a date), ``language``,
+(when both are given ``text`` is used; without either, a ``summary``/``description`` or at least a
+``title`` is read as a short article, ``meta["text_kind"]`` "summary" or "title"), ``published``
+(ISO 8601, a free-text dateline that states its day, or epoch seconds/milliseconds as a number;
+any other value is kept in ``meta["published_unparsed"]`` and the article is read without a date), ``language``,
 ``author`` (optional). Other fields are kept in ``RawDoc.meta["extra"]``.
 
 The file is streamed: lines are read one at a time and a line longer than ``max_bytes`` is
-skipped without being held in memory. A broken line, a wrong type or a missing body gives a
+skipped without being held in memory. A broken line, a wrong type or a record with neither body nor title gives a
 Failure naming the file and the line number; the other lines go on.
 """
 
@@ -39,6 +41,7 @@ __all__ = ["read_jsonl", "iter_jsonl_stream", "record_to_doc", "iter_lines"]
 _CHUNK = 64 * 1024
 _GIVE_UP_AFTER = 20
 RECORD_KEYS = ("id", "url", "outlet", "title", "published", "language", "author")
+SUMMARY_KEYS = ("summary", "description")  # the body of a record without 'text' or 'html'
 
 
 class LineTooLong:
@@ -87,15 +90,25 @@ def record_to_doc(obj: Any, *, source: str, record: str, outlet: str | None = No
     for key, v in (("text", text), ("html", html)):
         if v is not None and not isinstance(v, str):
             raise IngestError(source, f"field '{key}' must be a string, got {json_type(v)}", record)
+    text_kind = "full"
     if text and text.strip():
         kind, content = "text", text.strip()
     elif html and html.strip():
         kind, content = "html", html
     else:
-        what = "are empty" if ("text" in obj or "html" in obj) else "are missing"
-        raise IngestError(source, f"no article body: fields 'text' and 'html' {what} (give one of them)", record)
+        # a feed or an aggregator export: a headline, maybe a summary, no body. Kept (flagged
+        # short: it clusters with the short-text cut-offs) instead of refused.
+        summary = next((v.strip() for v in (obj.get(k) for k in SUMMARY_KEYS) if isinstance(v, str) and v.strip()), "")
+        if summary:
+            kind, content, text_kind = "text", summary, "summary"
+        elif fields.get("title"):
+            kind, content, text_kind = "text", fields["title"], "title"
+        else:
+            what = "are empty" if ("text" in obj or "html" in obj) else "are missing"
+            raise IngestError(source, f"no article body and no title: fields 'text' and 'html' {what} and there "
+                                      "is no 'title' (give a body or at least a headline)", record)
     extra_fields = {k: v for k, v in obj.items() if k not in RECORD_KEYS and k not in ("text", "html")}
-    meta: dict[str, Any] = {"record": record}
+    meta: dict[str, Any] = {"record": record, "text_kind": text_kind}
     if "published_unparsed" in fields:
         meta["published_unparsed"] = fields.pop("published_unparsed")
     if fields.get("author"):

@@ -16,7 +16,32 @@ import functools
 import re
 import warnings
 
-__all__ = ["resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published"]
+__all__ = ["resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published",
+           "epoch_to_iso"]
+
+# epoch values between these instants are read as seconds, else as milliseconds when that fits
+# (2100 in seconds is 4.1e9, in milliseconds 4.1e12: the two ranges never overlap). Below 1e8
+# seconds (March 1973) a number is a count or a year, not a news timestamp.
+_EPOCH_MIN = 1e8
+_EPOCH_MAX = _dt.datetime(2100, 1, 1, tzinfo=_dt.timezone.utc).timestamp()
+_EPOCH_DIGITS = re.compile(r"^\d{9,13}(?:\.\d+)?$")
+
+
+def epoch_to_iso(value) -> str | None:
+    """ISO 8601 (UTC) of an epoch timestamp in seconds or milliseconds (a number, or a string of
+    9-13 digits), when it falls in 1973-2100; else None. Booleans are not numbers here."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        if not _EPOCH_DIGITS.match(value.strip()):
+            return None
+        value = float(value)
+    if not isinstance(value, (int, float)) or value != value:  # NaN
+        return None
+    for seconds in (float(value), float(value) / 1000.0):
+        if _EPOCH_MIN <= seconds < _EPOCH_MAX:
+            return _dt.datetime.fromtimestamp(seconds, tz=_dt.timezone.utc).isoformat()
+    return None
 
 _TZINFOS = {  # abbreviations dateutil does not know by itself (unambiguous ones only)
     "GMT": 0, "UTC": 0, "Z": 0, "BST": 3600, "CET": 3600, "CEST": 7200, "EET": 7200, "EEST": 10800, "MSK": 10800,
@@ -47,7 +72,11 @@ def parse_iso(value: str | None) -> _dt.datetime | None:
 
 
 def parse_published(value: str | None) -> _dt.datetime | None:
-    """Aware datetime of a published date, keeping its stated offset (no zone: UTC), else None."""
+    """Aware datetime of a published date, keeping its stated offset (no zone: UTC), else None.
+    An epoch timestamp (seconds or milliseconds, ``epoch_to_iso``) is read too."""
+    epoch = epoch_to_iso(value)
+    if epoch is not None:
+        value = epoch
     found = _parse(value) if value and isinstance(value, str) else None
     if found is None:
         return None
@@ -69,7 +98,11 @@ def published_timestamp(value: str | None) -> float | None:
 
 def normalize_published(value: str | None) -> str | None:
     """ISO 8601 form: ``2024-01-29T10:15:00+00:00`` with a zone, ``2024-01-29T10:15:00`` with a
-    time but no zone (a zone is never guessed), ``2024-01-29`` for a day only; else None."""
+    time but no zone (a zone is never guessed), ``2024-01-29`` for a day only; an epoch timestamp
+    in seconds or milliseconds gives UTC; else None."""
+    epoch = epoch_to_iso(value)
+    if epoch is not None:
+        return epoch
     found = _parse(str(value)) if value is not None else None
     if found is None:
         return None

@@ -186,8 +186,8 @@ BROKEN_JSONL_ROWS = [
     {"id": "published-not-a-date", "title": "A record whose date is not a date",
      "text": "The published field of this record says last Tuesday.", "outlet": "Vale Gazette",
      "published": "last Tuesday"},                                                 # 7 not a date
-    {"id": "no-text", "title": "A record with neither text nor html", "outlet": "Vale Gazette"},  # 8 no body
-    {"id": "text-is-null", "title": "A record whose text is null", "text": None},  # 9 null body
+    {"id": "no-text", "title": "A record with neither text nor html", "outlet": "Vale Gazette"},  # 8 no body: a headline-only article
+    {"id": "text-is-null", "title": "A record whose text is null", "text": None},  # 9 null body: a headline-only article
     '"just a string"',                                                             # 10 a JSON string, not an object
     '{"id": "trailing-garbage", "title": "Valid object, then junk", "text": "Body."} }}',  # 11 bad JSON
     VALID_LAST,                                                                    # 12 ok
@@ -426,7 +426,7 @@ def _committed_files() -> dict[str, bytes]:
         "atom-no-entries.xml": ATOM_NO_ENTRIES.encode("utf-8"),
         "atom-wrong-root.xml": ATOM_WRONG_ROOT.encode("utf-8"),
         "broken.jsonl": _jsonl(BROKEN_JSONL_ROWS),
-        "no-valid-lines.jsonl": _jsonl(['{"id": ', "[1, 2, 3]", {"id": "no-body", "title": "Nothing"}, "null"]),
+        "no-valid-lines.jsonl": _jsonl(['{"id": ', "[1, 2, 3]", {"id": "no-body", "outlet": "Nothing"}, "null"]),  # no body and no title
         "hostile.txt": HOSTILE_TEXT.encode("utf-8"),
         "hostile.html": HOSTILE_HTML.encode("utf-8"),
         "no-text.html": NO_TEXT_HTML.encode("utf-8"),
