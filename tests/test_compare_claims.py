@@ -201,3 +201,22 @@ def test_citation_support_checks_values_names_and_polarity():
     assert not supports(s, _info("Marlow Foods did not sell the chain to Petrel for $1.8 billion.", "B"), sure)
     assert not supports(s, _info("Harbin Group sold a chain to Osprey for $1.8 billion.", "B"), sure)
     assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), threshold() - 0.1)
+
+
+def test_a_pair_is_scored_alike_alone_and_inside_a_larger_story(nlp, embedder):
+    a = Article(id="r1", outlet="Kestrel Times", title="t",
+                text="Tomas Revel accused his sister, whom he called 'the informant', of lying to the court about the fire.")
+    b = Article(id="r2", outlet="Harbour Post", title="t",
+                text="Tomas Revel accused his sister, whom he called 'the informant', of lying to the court about the warehouse fire.")
+    other = Article(id="r3", outlet="Vale Gazette", title="t",
+                    text="The harbour board approved a new ferry timetable. Tomas Revel was not in court on Monday.")
+    small = align_claims(enrich([a, b], embed=False))
+    assert any(g.status == "shared" and {e.article_id for e in g.evidence} == {"r1", "r2"} for g in small.groups)
+    big = align_claims(enrich([a, b, other], embed=False))
+
+    def score(al):
+        i = next(k for k, c in enumerate(al.infos) if c.claim.article_id == "r1")
+        j = next(k for k, c in enumerate(al.infos) if c.claim.article_id == "r2")
+        return float(al.scores[i, j])
+
+    assert score(small) == pytest.approx(score(big), abs=1e-5)
