@@ -1,0 +1,187 @@
+"""Same story across languages: how well article similarity tracks human judgements.
+
+Data (real, third-party, read from ../shared/eval):
+- SemEval-2022 Task 8 sample: 1,283 news article pairs in 16 language pairs, about 1,000 characters of
+  each text, ``Overall`` from 1 (same story) to 4 (unrelated). Figures: Pearson of the similarity with
+  the human score (sign turned so that higher is better; the task's winners reach about 0.82 on the
+  full set), all pairs and split by same-language / cross-language; and a same-story decision: a pair
+  with ``Overall`` <= 1.5 should be "same story", one with ``Overall`` >= 3.5 "different". The cut is
+  chosen on one half of the pairs (by a hash of the pair id) so that >= 97% of the unrelated pairs
+  stay apart, and measured on the other half.
+- tgcontest: same-story judgements on Russian and English news pairs (OK / BAD), scored at the cut
+  chosen on SemEval: nothing is fitted to it.
+
+Representations measured in the same run, each on the article's title + lead (its first 600
+characters, the part every outlet writes about the event itself):
+- TF-IDF over character 3-5-grams (the plain baseline that works in any script),
+- MiniLM (all-MiniLM-L6-v2, the English embedder samestory used everywhere),
+- USE-m (the multilingual Universal Sentence Encoder v3: ``samestory.enrich.embed.embed_multilingual``).
+Speed: milliseconds per article lead by language for both embedders.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import hashlib
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from _common import EVAL, need, peak_rss_mb, record
+
+LEAD_CHARS = 600
+SAME_MAX, DIFFERENT_MIN = 1.5, 3.5
+KEEP_APART = 0.97
+
+
+def _lead(text: str) -> str:
+    return " ".join(text.split())[:LEAD_CHARS]
+
+
+def load_semeval():
+    path = need(EVAL / "semeval2022-task8" / "training_set.csv")
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [
+        dict(pair=r["pair_id"], lang=(r["lang1"], r["lang2"]), a=_lead(r["text1"]), b=_lead(r["text2"]),
+             overall=float(r["Overall"]))
+        for r in rows
+        if r["text1"].strip() and r["text2"].strip()
+    ]
+
+
+def load_tgcontest():
+    out = []
+    csv.field_size_limit(1 << 30)
+    for lang in ("ru", "en"):
+        path = EVAL / "tgcontest" / f"{lang}_train_pool.tsv"
+        if not path.exists():
+            continue
+        with path.open(newline="", encoding="utf-8") as fh:
+            for r in csv.DictReader(fh, delimiter="\t"):
+                a = _lead(f"{r['INPUT:first_title']}. {r['INPUT:first_text']}")
+                b = _lead(f"{r['INPUT:second_title']}. {r['INPUT:second_text']}")
+                out.append(dict(lang=lang, a=a, b=b, same=r["GOLDEN:quality"] == "OK"))
+    return out
+
+
+def pearson(x, y) -> float:
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    return float(np.corrcoef(x, y)[0, 1]) if len(x) > 2 else float("nan")
+
+
+def tfidf_scores(pairs) -> np.ndarray:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = [p["a"] for p in pairs] + [p["b"] for p in pairs]
+    m = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True).fit_transform(texts)
+    n = len(pairs)
+    return np.asarray(m[:n].multiply(m[n:]).sum(axis=1)).ravel()
+
+
+def embedding_scores(pairs, embed) -> np.ndarray:
+    """Cosine per pair (all texts embedded in one batched call)."""
+    n = len(pairs)
+    v = embed([p["a"] for p in pairs] + [p["b"] for p in pairs])
+    return np.einsum("ij,ij->i", v[:n], v[n:])
+
+
+def speed_by_language(pairs, embed, per_language: int = 20) -> dict[str, float]:
+    """Seconds per article lead, embedded one at a time, for up to ``per_language`` leads each."""
+    leads = defaultdict(list)
+    for p in pairs:
+        for side, lang in (("a", p["lang"][0]), ("b", p["lang"][1])):
+            if len(leads[lang]) < per_language:
+                leads[lang].append(p[side])
+    out = {}
+    for lang, texts in leads.items():
+        t0 = time.perf_counter()
+        for t in texts:
+            embed([t])
+        out[lang] = (time.perf_counter() - t0) / len(texts)
+    return out
+
+
+def _half(pair_id: str) -> int:
+    return hashlib.sha1(pair_id.encode()).digest()[0] & 1
+
+
+def choose_cut(scores, overall) -> float:
+    """The lowest cut that keeps >= 97% of the unrelated pairs apart."""
+    different = np.sort(scores[overall >= DIFFERENT_MIN])
+    if not len(different):
+        return float("inf")
+    return float(different[min(len(different) - 1, int(np.ceil(KEEP_APART * len(different))) - 1)]) + 1e-6
+
+
+def decision(scores, overall, cut):
+    same, different = overall <= SAME_MAX, overall >= DIFFERENT_MIN
+    return float((scores[same] >= cut).mean()), float((scores[different] < cut).mean())
+
+
+def main() -> None:
+    from samestory.enrich.embed import embed_multilingual, embed_texts
+
+    pairs = load_semeval()
+    tg = load_tgcontest()
+    overall = np.array([p["overall"] for p in pairs])
+    cross = np.array([p["lang"][0] != p["lang"][1] for p in pairs])
+    tune = np.array([_half(p["pair"]) == 0 for p in pairs])
+    embed_texts(["warm up"]), embed_multilingual(["warm up"])
+    methods = {
+        "TF-IDF char 3-5 (baseline)": (tfidf_scores(pairs), tfidf_scores(tg) if tg else None, None),
+    }
+    for name, fn in (("MiniLM (baseline)", embed_texts), ("USE-m (samestory)", embed_multilingual)):
+        methods[name] = (embedding_scores(pairs, fn), embedding_scores(tg, fn) if tg else None,
+                         speed_by_language(pairs, fn))
+
+    lines = [
+        f"SemEval-2022 Task 8 sample: {len(pairs)} pairs ({int(cross.sum())} cross-language, "
+        f"{len(set(l for p in pairs for l in p['lang']))} languages); tgcontest: {len(tg)} pairs (ru + en).",
+        f"Title + lead ({LEAD_CHARS} characters) of each article. Same story: Overall <= {SAME_MAX}; "
+        f"different: Overall >= {DIFFERENT_MIN}. Cut chosen on one half to keep {KEEP_APART:.0%} of "
+        "different pairs apart, measured on the other half.",
+        "",
+        "| representation | Pearson all | same-language | cross-language | cut | same-story pairs together "
+        "(cross-language) | different pairs apart | tgcontest accuracy at that cut |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (s, tg_s, _speed) in methods.items():
+        r_all = pearson(s, -overall)
+        r_same = pearson(s[~cross], -overall[~cross])
+        r_cross = pearson(s[cross], -overall[cross])
+        cut = choose_cut(s[tune], overall[tune])
+        together, apart = decision(s[~tune], overall[~tune], cut)
+        together_x, _ = decision(s[~tune & cross], overall[~tune & cross], cut)
+        tg_acc = ""
+        if tg_s is not None:
+            gold = np.array([p["same"] for p in tg])
+            tg_acc = f"{float(((tg_s >= cut) == gold).mean()):.3f}"
+        lines.append(
+            f"| {name} | {r_all:.3f} | {r_same:.3f} | {r_cross:.3f} | {cut:.3f} | {together:.3f} "
+            f"({together_x:.3f}) | {apart:.3f} | {tg_acc} |"
+        )
+    lines += ["", "Per-language Pearson (pairs whose two articles share the language, and each cross pair):", "",
+              "| language pair | pairs | TF-IDF | MiniLM | USE-m |", "|---|---|---|---|---|"]
+    by_pair = defaultdict(list)
+    for i, p in enumerate(pairs):
+        by_pair["-".join(p["lang"])].append(i)
+    for key in sorted(by_pair, key=lambda k: -len(by_pair[k])):
+        idx = np.array(by_pair[key])
+        cells = [f"{pearson(methods[m][0][idx], -overall[idx]):.2f}" for m in methods]
+        lines.append(f"| {key} | {len(idx)} | " + " | ".join(cells) + " |")
+    load = os.getloadavg()[0]
+    lines += ["", f"Milliseconds per article lead, one at a time (2 cores, 1-minute load average {load:.1f} at the end: "
+              "other processes inflate these):", "",
+              "| language | MiniLM | USE-m |", "|---|---|---|"]
+    mini, use = methods["MiniLM (baseline)"][2], methods["USE-m (samestory)"][2]
+    for lang in sorted(use, key=lambda k: -use[k]):
+        lines.append(f"| {lang} | {mini[lang] * 1000:.1f} | {use[lang] * 1000:.1f} |")
+    lines.append(f"\nPeak RSS {peak_rss_mb():.0f} MiB.")
+    record("Cross-language similarity (bench/crosslingual.py)", lines)
+
+
+if __name__ == "__main__":
+    main()
