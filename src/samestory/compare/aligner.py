@@ -79,8 +79,8 @@ def lexical_text(text: str) -> str:
     return " ".join(w.lower() for w in _WORD.findall(text))
 
 
-def _set_stats(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise |A & B| and the sizes, via one matrix product."""
+def incidence(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """One 0/1 row per set over the terms of all of them: pairwise set sizes become matrix products."""
     vocab: dict[str, int] = {}
     for s in sets:
         for w in s:
@@ -88,6 +88,12 @@ def _set_stats(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
     m = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
     rows = [i for i, s in enumerate(sets) for _ in s]
     m[rows, [vocab[w] for s in sets for w in s]] = 1.0
+    return m
+
+
+def _set_stats(sets: Sequence[frozenset[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise |A & B| and the sizes, via one matrix product."""
+    m = incidence(sets)
     return m @ m.T, m.sum(axis=1)
 
 

@@ -596,13 +596,7 @@ def _overlap_matrix(sets: Sequence[frozenset[str]], idf: bool = False) -> tuple[
     """Pairwise weighted |A & B| and min(|A|, |B|) for many small sets, via one matrix product.
     With ``idf`` a term weighs log(N / df) over these sets, so a name every claim of the story
     repeats ("Putin" in a story about Putin) carries almost nothing."""
-    vocab: dict[str, int] = {}
-    for s in sets:
-        for w in s:
-            vocab.setdefault(w, len(vocab))
-    m = np.zeros((len(sets), max(len(vocab), 1)), dtype=np.float32)
-    rows = [i for i, s in enumerate(sets) for _ in s]
-    m[rows, [vocab[w] for s in sets for w in s]] = 1.0
+    m = aligner.incidence(sets)
     if idf:
         df = m.sum(axis=0)
         weights = np.log((len(sets) + 1) / (df + 1)).astype(np.float32)
