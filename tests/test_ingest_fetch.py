@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import threading
 import time
 
 import pytest
@@ -325,3 +326,20 @@ def test_conditional_get_with_etag_and_last_modified(server):
         assert not changed.not_modified and changed.body == b"<rss/>"
     sent = server.hits("/feed")[1].headers
     assert sent["if-none-match"] == '"v1"'
+
+
+def test_deadline_covers_a_dns_lookup_that_hangs():
+    # the system resolver has timeouts of its own; a lookup that never answers must still end at the deadline
+    never = threading.Event()
+
+    def hanging(host, port):
+        never.wait(30)
+        return ["93.184.216.34"]
+
+    t0 = time.monotonic()
+    with Fetcher(resolver=hanging, total_timeout=0.5, min_interval=0, respect_robots=False) as f, \
+            pytest.raises(FetchError, match="DNS within") as e:
+        f.fetch("http://slow-dns.example/news")
+    assert time.monotonic() - t0 < 0.5 + 0.8
+    assert "slow-dns.example" in str(e.value)
+    never.set()

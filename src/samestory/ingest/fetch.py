@@ -301,7 +301,7 @@ class Fetcher:
             addrs = [str(literal)]
         except ValueError:
             try:
-                addrs = self._resolve(host, port)
+                addrs = _resolve_within_deadline(self._resolve, host, port)
             except (OSError, UnicodeError) as e:
                 raise FetchError(source, f"could not resolve host {host!r}: {e}") from None
         if not addrs:
@@ -416,7 +416,8 @@ class Fetcher:
         redirects: list[str] = []
         budget = _Budget(self._clock, self.total_timeout)  # one deadline for every hop and retry
         for _hop in range(self.max_redirects + 1):
-            self._check_target(current, url)
+            with _deadline_scope(budget):  # the DNS lookup counts against the deadline too
+                self._check_target(current, url)
             if check_robots:
                 why = self._robots_verdict(current, url)
                 if why:
@@ -583,6 +584,34 @@ def _deadline_scope(budget: _Budget):
         yield
     finally:
         _current.budget = outer
+
+
+def _resolve_within_deadline(resolve: Callable[[str, int], list[str]], host: str, port: int) -> list[str]:
+    """``resolve(host, port)`` given at most what the current fetch has left. The system resolver
+    keeps its own timeouts (seconds to minutes per try) and cannot be interrupted, so it runs on a
+    daemon thread that is left behind at the deadline; its answer, if one comes, is dropped."""
+    budget = getattr(_current, "budget", None)
+    if budget is None:
+        return resolve(host, port)
+    left = budget.left()
+    if left <= 0:
+        raise OSError("the fetch's total time limit was reached before the host was resolved")
+    box: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            box["addrs"] = resolve(host, port)
+        except BaseException as e:  # noqa: BLE001 - handed to the fetching thread below
+            box["error"] = e
+
+    worker = threading.Thread(target=run, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(left)
+    if worker.is_alive():
+        raise OSError(f"no answer from DNS within the fetch's {budget.total:g} s deadline")
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box["addrs"]  # type: ignore[return-value]
 
 
 def _capped(timeout: float | None, exc: type[Exception]) -> float | None:
