@@ -409,3 +409,34 @@ def test_pages_and_health_answer_while_a_writer_holds_the_store(demo_db, tmp_pat
             time.sleep(0.1)
         else:
             raise AssertionError("the comparison was not cached after the writer finished")
+
+
+def test_a_changed_story_is_served_stale_while_its_new_version_renders(demo_db, tmp_path):
+    # an ingest writing into a story must not queue its readers behind a new comparison: the last
+    # page is served (marked stale) and the new version is rendered once, in the background
+    from dataclasses import replace
+
+    db = tmp_path / "stale.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        sid = max(s.stories(), key=lambda x: x.sources).id
+    with TestClient(create_app(db)) as c:
+        first = c.get(f"/stories/{sid}.json")
+        assert first.status_code == 200 and "x-samestory-stale" not in first.headers
+        with Store(db) as s:
+            before = s.story_updated(sid)
+            time.sleep(0.01)  # the updated stamp has millisecond resolution
+            with s.transaction():
+                story = s.get_story(sid)
+                s.save_story(replace(story, title=story.title + " (updated)"))
+            assert s.story_updated(sid) != before
+        second = c.get(f"/stories/{sid}.json")
+        assert second.status_code == 200
+        assert "x-samestory-stale" in second.headers  # answered at once, not after comparing again
+        deadline = time.monotonic() + 120
+        while "x-samestory-stale" in second.headers and time.monotonic() < deadline:
+            assert second.json() == first.json()  # the last page, whole
+            time.sleep(0.2)
+            second = c.get(f"/stories/{sid}.json")
+        assert "x-samestory-stale" not in second.headers
+        assert second.json()["story"]["title"].endswith("(updated)")

@@ -16,6 +16,7 @@ the store's cache by one background writer. Every parameter is checked: a bad on
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import os
@@ -289,6 +290,8 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
                          min_outlets=min_outlets)
 
     rendered: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+    newest: dict[tuple, tuple] = {}  # (story, status, json) -> the key of its newest rendering
+    pending: dict[tuple, asyncio.Future] = {}  # renderings under way: one per story version
 
     def compose_story(sid: str, status: str, as_json: bool, request: Request) -> tuple[bytes, str]:
         from samestory.workflow import story_document
@@ -302,6 +305,25 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         response = page(request, "story.html", data, as_json)
         return response.body, response.media_type  # template and JSON responses render at construction
 
+    async def render_story(key: tuple, sid: str, status: str, as_json: bool, request: Request) -> tuple[bytes, str]:
+        try:
+            hit = await run_in_threadpool(compose_story, sid, status, as_json, request)  # off the event loop
+            rendered[key] = hit
+            newest[key[:3]] = key
+            while len(rendered) > 256:
+                rendered.popitem(last=False)
+            return hit
+        finally:
+            pending.pop(key, None)
+
+    def rendering(key: tuple, sid: str, status: str, as_json: bool, request: Request) -> asyncio.Future:
+        """The one rendering of this story version: requests arriving meanwhile wait for it."""
+        if key not in pending:
+            task = asyncio.ensure_future(render_story(key, sid, status, as_json, request))
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a failure is the awaiter's
+            pending[key] = task
+        return pending[key]
+
     @app.get("/stories/{story_id:path}", summary="One story compared across outlets (HTML, or JSON with .json)")
     async def story(request: Request, story_id: str, status: str = "") -> Response:
         sid, as_json = path_id(request, story_id, "story")
@@ -312,15 +334,22 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         if resolved != sid:
             return RedirectResponse(views.id_url("/stories", resolved, as_json=as_json), status_code=301)
         # the page only changes when the story does: keep recent renderings (bytes) per story version
-        key = (sid, status, wants_json(request, as_json), updated)
+        page_key = (sid, status, wants_json(request, as_json))
+        key = (*page_key, updated)
         hit = rendered.get(key)
-        if hit is None:  # a first view compares the story: off the event loop
-            hit = await run_in_threadpool(compose_story, sid, status, as_json, request)
-            rendered[key] = hit
-            while len(rendered) > 256:
-                rendered.popitem(last=False)
-        rendered.move_to_end(key)
-        return Response(hit[0], media_type=hit[1])
+        headers = {}
+        if hit is None:
+            older = rendered.get(newest.get(page_key, ()))
+            future = rendering(key, sid, status, as_json, request)
+            if older is not None:
+                # the story changed (an ingest is writing into it): its last page now, the new
+                # version rendered once in the background, so readers are never queued behind it
+                hit, headers = older, {"X-Samestory-Stale": "a newer version of this story is being compared"}
+            else:
+                hit = await asyncio.shield(future)
+        else:
+            rendered.move_to_end(key)
+        return Response(hit[0], media_type=hit[1], headers=headers)
 
     @app.get("/articles/{article_id:path}", summary="One article: clean text with highlights, metadata, removal log")
     def article(request: Request, article_id: str, hl: str = "") -> Response:
