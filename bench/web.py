@@ -202,6 +202,17 @@ def timed_get(url: str, **params) -> tuple[int, float]:
     return r.status_code, time.perf_counter() - t0
 
 
+def drive(base: str, paths: list[str], clients: int, seconds: float) -> tuple[float, float, int, int]:
+    """p50 ms, p99 ms, errors and requests of ``clients`` clients over ``paths`` for ``seconds``:
+    wrk when installed, else the Python client."""
+    if shutil.which("wrk"):
+        pct, errors, n = load_wrk(base, paths, clients, seconds)
+        return pct[50], pct[99], errors, n
+    lat, errors, n = asyncio.run(load(base, paths, clients, seconds))
+    q = statistics.quantiles(lat, n=100)
+    return q[49], q[98], errors, n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10_000)
@@ -266,13 +277,7 @@ def main() -> None:
                 while count_articles(db) == before and ingest.poll() is None and time.perf_counter() - t_wait < 600:
                     time.sleep(0.5)  # models load first: measure once the ingest writes
                 at_start = count_articles(db)
-                if shutil.which("wrk"):
-                    bpct, busy_errors, busy_n = load_wrk(base, paths, args.clients, args.seconds)
-                    bp50, bp99 = bpct[50], bpct[99]
-                else:
-                    blat, busy_errors, busy_n = asyncio.run(load(base, paths, args.clients, args.seconds))
-                    bq = statistics.quantiles(blat, n=100)
-                    bp50, bp99 = bq[49], bq[98]
+                bp50, bp99, busy_errors, busy_n = drive(base, paths, args.clients, args.seconds)
                 health_during.append(timed_get(base + "/api/health"))
                 written = count_articles(db) - at_start
                 still_writing = ingest.poll() is None
@@ -281,13 +286,7 @@ def main() -> None:
                 ingest.wait(60)
                 ingest_log.close()
             # idle again: the machine is shared, so the ratio is to the mean of the idle runs before and after
-            if shutil.which("wrk"):
-                apct, after_errors, after_n = load_wrk(base, paths, args.clients, args.seconds)
-                ap50, ap99 = apct[50], apct[99]
-            else:
-                alat, after_errors, after_n = asyncio.run(load(base, paths, args.clients, args.seconds))
-                aq = statistics.quantiles(alat, n=100)
-                ap50, ap99 = aq[49], aq[98]
+            ap50, ap99, after_errors, after_n = drive(base, paths, args.clients, args.seconds)
             if ingest.returncode not in (0, -15):
                 print("the ingest failed:", (Path(tmp) / "ingest.log").read_text()[-2000:])
         finally:
