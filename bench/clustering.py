@@ -44,16 +44,6 @@ SEEDS = (1, 2, 3, 4, 5)
 GRID = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))  # baseline distance thresholds 0.30-0.95
 
 
-def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
-    pc, gc = collections.defaultdict(set), collections.defaultdict(set)
-    for a in gold:
-        pc[pred[a]].add(a)
-        gc[gold[a]].add(a)
-    p = sum(len(pc[pred[a]] & gc[gold[a]]) / len(pc[pred[a]]) for a in gold) / len(gold)
-    r = sum(len(pc[pred[a]] & gc[gold[a]]) / len(gc[gold[a]]) for a in gold) / len(gold)
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
 def pair_links(pred: dict, pairs: dict) -> tuple[float, float, float]:
     """Pairwise P/R/F1 of same-story links over the coded pairs (both articles clustered)."""
     tp = fp = fn = 0
@@ -73,7 +63,7 @@ def pair_links(pred: dict, pairs: dict) -> tuple[float, float, float]:
 def score(pred: dict, gold: dict) -> tuple[float, float, float]:
     if gold and isinstance(next(iter(gold)), tuple):
         return pair_links(pred, gold)
-    return bcubed(pred, {a: gold[a] for a in pred})
+    return sets.bcubed(pred, {a: gold[a] for a in pred})
 
 
 def cluster(feats: list[ArticleFeatures], seed: int | None = None, **config) -> dict:

@@ -7,6 +7,7 @@ come back separately. The files go to a temporary directory, never into the repo
 
 from __future__ import annotations
 
+import collections
 import csv
 import json
 from pathlib import Path
@@ -75,3 +76,14 @@ def storychains(eval_dir: Path, out: Path) -> tuple[Path, dict]:
         if len(parts) == 3:
             pairs[(parts[0], parts[1])] = int(parts[2])
     return _write(out / "storychains.jsonl", records), pairs
+
+
+def bcubed(pred: dict, gold: dict) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 of predicted against gold clusters (article -> cluster)."""
+    pc, gc = collections.defaultdict(set), collections.defaultdict(set)
+    for a in gold:
+        pc[pred[a]].add(a)
+        gc[gold[a]].add(a)
+    p = sum(len(pc[pred[a]] & gc[gold[a]]) / len(pc[pred[a]]) for a in gold) / len(gold)
+    r = sum(len(pc[pred[a]] & gc[gold[a]]) / len(gc[gold[a]]) for a in gold) / len(gold)
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0

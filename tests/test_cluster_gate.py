@@ -8,7 +8,6 @@ sets and the baselines). They may only rise: a change that lowers one fails here
 
 from __future__ import annotations
 
-import collections
 import json
 import random
 import sys
@@ -25,16 +24,6 @@ ECB_TOPICS = {1, 3, 4, 6}  # a slice: 8 gold events (two look-alike events per t
 WIKINEWS_EVENTS = 30  # the first 30 events of wikinews-events
 # BCubed F1 floors on these slices, just under the figures measured on 2026-12-02 (a shuffled file, seed 7)
 FLOORS = {"ecb-full": 0.95, "ecb-titles": 0.85, "wikinews": 0.77}  # today: 0.963, 0.858, 0.779
-
-
-def bcubed_f1(pred: dict, gold: dict) -> float:
-    pc, gc = collections.defaultdict(set), collections.defaultdict(set)
-    for a in gold:
-        pc[pred[a]].add(a)
-        gc[gold[a]].add(a)
-    p = sum(len(pc[pred[a]] & gc[gold[a]]) / len(pc[pred[a]]) for a in gold) / len(gold)
-    r = sum(len(pc[pred[a]] & gc[gold[a]]) / len(gc[gold[a]]) for a in gold) / len(gold)
-    return 2 * p * r / (p + r)
 
 
 def shuffled_copy(path: Path, seed: int = 7) -> Path:
@@ -57,7 +46,7 @@ def gate(name: str, path: Path, gold: dict) -> float:
     result = cluster_jsonl(shuffled_copy(path))
     assert not result.get("failures"), result.get("failures")  # nothing with a title is refused
     assert set(result["assignments"]) == set(gold)
-    f1 = bcubed_f1(result["assignments"], gold)
+    f1 = sets.bcubed(result["assignments"], gold)[2]
     print(f"{name}: BCubed F1 {f1:.3f} (floor {FLOORS[name]})")
     return f1
 
