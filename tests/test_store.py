@@ -64,6 +64,8 @@ def test_enriched_round_trip(db_path):
         quantities=(Quantity("300 people", Span(43, 53), "count", 300.0, None, "people"),),
         duplicate=DuplicateLink("a-other", "near", 0.93, None),
         embedding=np.arange(4, dtype=np.float32),
+        genre="opinion",  # both kept so a reloaded article is shown and clustered as it came in
+        text_kind="summary",
     )
     with Store(db_path) as store:
         with store.transaction():
@@ -79,11 +81,13 @@ text_st = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=text_st, text=text_st, outlet=st.text(min_size=1, max_size=30),
        published=st.none() | st.datetimes().map(lambda d: d.isoformat()),
+       genre=st.none() | st.sampled_from(["news", "opinion", "analysis"]),
+       text_kind=st.sampled_from(["full", "summary", "title"]),
        removed=st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50), text_st, st.text(min_size=1, max_size=20)),
                         max_size=3))
-def test_round_trip_any_article(tmp_path_factory, title, text, outlet, published, removed):
+def test_round_trip_any_article(tmp_path_factory, title, text, outlet, published, genre, text_kind, removed):
     db = tmp_path_factory.mktemp("rt") / "rt.db"
-    a = make_article(text=text, outlet=outlet, title=title, published=published,
+    a = make_article(text=text, outlet=outlet, title=title, published=published, genre=genre, text_kind=text_kind,
                      removed=tuple(Removal(min(s, e), max(s, e), t, r) for s, e, t, r in removed))
     with Store(db) as store:
         with store.transaction():

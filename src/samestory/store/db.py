@@ -61,7 +61,7 @@ BUSY_TIMEOUT_MS = 30_000
 
 _ARTICLE_COLUMNS = (
     "id, outlet, title, text, url, published, language, author, site_name, description, "
-    "canonical_url, source, raw_text, captions, analysis, embedding"
+    "canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding"
 )
 _ARTICLE_COLUMNS_LIGHT = _ARTICLE_COLUMNS.replace("analysis, embedding", "NULL, NULL")
 _ARTICLE_COLUMNS_HEAD = _ARTICLE_COLUMNS_LIGHT.replace("title, text,", "title, '',").replace("raw_text,", "'',")
@@ -217,6 +217,8 @@ class Store:
             article.source,
             article.raw_text,
             json.dumps(list(article.captions), ensure_ascii=False),
+            article.genre,
+            article.text_kind,
             analysis,
             embedding,
         )
@@ -228,8 +230,8 @@ class Store:
             if existing is None:
                 self.conn.execute(
                     "INSERT INTO articles (id, content_hash, outlet, title, text, url, published, language, author,"
-                    " site_name, description, canonical_url, source, raw_text, captions, analysis, embedding)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " site_name, description, canonical_url, source, raw_text, captions, genre, text_kind, analysis,"
+                    " embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
                 new = True
@@ -238,7 +240,7 @@ class Store:
                 self.conn.execute(
                     "UPDATE articles SET content_hash=?, outlet=?, title=?, text=?, url=?, published=?, language=?,"
                     " author=?, site_name=?, description=?, canonical_url=?, source=?, raw_text=?, captions=?,"
-                    " analysis=COALESCE(?, analysis), embedding=COALESCE(?, embedding) WHERE id=?",
+                    " genre=?, text_kind=?, analysis=COALESCE(?, analysis), embedding=COALESCE(?, embedding) WHERE id=?",
                     row[1:] + (article.id,),
                 )
                 new = False
@@ -264,7 +266,7 @@ class Store:
 
     def _article_from_row(self, row: Sequence[Any]) -> Article:
         (aid, outlet, title, text, url, published, language, author, site_name, description,
-         canonical_url, source, raw_text, captions, analysis, embedding) = row
+         canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding) = row
         removed = tuple(
             Removal(start, end, rtext, reason)
             for start, end, rtext, reason in self.conn.execute(
@@ -287,6 +289,7 @@ class Store:
             id=aid, outlet=outlet, title=title, text=text, url=url, published=published, language=language,
             author=author, site_name=site_name, description=description, canonical_url=canonical_url,
             source=source, raw_text=raw_text, captions=tuple(json.loads(captions)), removed=removed,
+            genre=genre, text_kind=text_kind or "full",
             duplicate=DuplicateLink(*dup_row) if dup_row else None, **extra,
         )
 

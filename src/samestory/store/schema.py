@@ -219,3 +219,13 @@ def m006_conflicts() -> str:
         );
         CREATE INDEX conflicts_article ON conflicts(article_id);
         """
+
+
+@migration
+def m007_article_kind() -> str:
+    # what the page said the piece is (news/opinion/analysis) and how much text the input carried
+    # (full/summary/title): both decide how an article is shown and clustered after a reload
+    return """
+        ALTER TABLE articles ADD COLUMN genre TEXT;
+        ALTER TABLE articles ADD COLUMN text_kind TEXT NOT NULL DEFAULT 'full';
+        """
