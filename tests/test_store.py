@@ -16,6 +16,7 @@ from samestory.models import (
 )
 from samestory.store import Store
 from samestory.store.schema import MIGRATIONS
+from samestory.story_row import StoryAggregate
 
 
 def make_article(text="The mayor of Eastbrook opened a bridge on Monday.", outlet="Harbour Courier", **kw):
@@ -158,9 +159,14 @@ def test_story_aggregate_and_member_metadata(db_path):
                 store.upsert_article(a)
                 store.assign(a.id, "s1")
             story = Story(id="s1", title="T", article_ids=(early.id, late.id))
-            store.save_story(story, {"v": 1, "m": [1, 2]})
-        assert store.story_aggregate("s1") == {"v": 1, "m": [1, 2]}
+            store.save_story(story, StoryAggregate.from_rows(store.story_members("s1")))
+        saved = store.story_aggregate("s1")
+        assert [m.id for m in saved.members] == [early.id, late.id] and saved.title == "Depot"  # an original before a copy
+        assert saved.members[0].canonical == "elsewhere" and saved.members[0].wire == "AP"
         assert store.story_aggregate("nope") is None
+        with store.transaction():  # an aggregate of another version is not read: the row is recomputed
+            store.conn.execute("UPDATE stories SET aggregate = '{\"v\": 0, \"m\": []}' WHERE id = 's1'")
+        assert store.story_aggregate("s1") is None
         rows = store.story_members("s1")
         assert [r[0] for r in rows] == store.story_article_ids("s1") == [early.id, late.id]
         assert rows[0][1:4] == ("Harbour Courier", "Ferry", "2030-05-01") and rows[0][5:] == (early.text, "elsewhere", "AP")

@@ -224,7 +224,7 @@ def _stored(store, story) -> dict:
     aggregate = store.story_aggregate(story.id)  # None for a story not touched since the aggregates were dropped
     return {"article_ids": story.article_ids, "outlets": story.outlets, "sources": story.sources,
             "independent_sources": story.independent_sources, "first_published": story.first_published,
-            "last_published": story.last_published, "fallback_title": aggregate["t"][1] if aggregate else _recomputed(store, story.id)["fallback_title"]}
+            "last_published": story.last_published, "fallback_title": aggregate.title if aggregate else _recomputed(store, story.id)["fallback_title"]}
 
 
 def test_story_rows_from_the_aggregate_equal_a_full_recompute(tmp_path):

@@ -152,7 +152,7 @@ def _rebuild_row(store: Store, story_id: str, clusterer) -> None:
     """The story row recomputed from its members (title, entities and keywords from the
     clusterer's row when it has one); deleted when it has none."""
     from samestory.cluster.incremental import _story_from_dict
-    from samestory.workflow import _StoryAggregate
+    from samestory.story_row import StoryAggregate
 
     rows = store.story_members(story_id)
     if not rows:
@@ -162,5 +162,5 @@ def _rebuild_row(store: Store, story_id: str, clusterer) -> None:
     state = store.cluster_story(story_id)
     if state is not None and state.get("status") != "merged":
         base = clusterer._story_record(_story_from_dict(-1, state))
-    aggregate = _StoryAggregate.from_rows(rows)
-    store.save_story(_StoryAggregate.story(story_id, aggregate, base), aggregate)
+    aggregate = StoryAggregate.from_rows(rows)
+    store.save_story(aggregate.story(story_id, base), aggregate)

@@ -27,6 +27,7 @@ from pathlib import Path
 from samestory.models import Article, Coverage, Failure, RawDoc, Story
 from samestory.pipeline import Pipeline, Stage, batched
 from samestory.store import Store
+from samestory.story_row import StoryAggregate
 
 log = logging.getLogger("samestory")
 
@@ -337,16 +338,14 @@ class Ingestor:
     def _recount_sources(self) -> None:
         """Once per store: story rows saved before one outlet counted once (source identity v2)
         get their ``independent_sources`` recomputed from their saved aggregates."""
-        from samestory.dedup import count_sources
-
         if self.store.readonly or self.store.load_state(self.STATE_SOURCES) is not None:
             return
         with self.store.transaction():
             for story in self.store.stories():
                 agg = self.store.story_aggregate(story.id)
-                if not agg or agg.get("v") != _StoryAggregate.VERSION:
+                if agg is None:
                     continue
-                n = count_sources([(m[2], m[3], m[4], m[5]) for m in agg["m"]])
+                n = agg.independent_sources()
                 if n != story.independent_sources:
                     self.store.save_story(dataclasses.replace(story, independent_sources=n), agg)
             self.store.save_state(self.STATE_SOURCES, {"version": 2})
@@ -606,97 +605,15 @@ class Ingestor:
         story_id = self.store.resolve_story_id(story_id)
         aggregate = None if rebuild else self.store.story_aggregate(story_id)
         if aggregate is None and not rebuild and new and self.store.story_updated(story_id) is None:
-            aggregate = _StoryAggregate.empty()  # a new story: its members are the new articles
+            aggregate = StoryAggregate()  # a new story: its members are the new articles
         if aggregate is not None and new:
-            aggregate = _StoryAggregate.extended(aggregate, new, self.store.article_seqs([a.id for a in new]))
+            aggregate = aggregate.extended(new, self.store.article_seqs([a.id for a in new]))
         if aggregate is None:
             rows = self.store.story_members(story_id)
             if not rows:
                 return
-            aggregate = _StoryAggregate.from_rows(rows)
-        self.store.save_story(_StoryAggregate.story(story_id, aggregate, self.clusterer.story(story_id)), aggregate)
-
-
-class _StoryAggregate:
-    """What a story row is computed from, saved beside it (``Store.save_story(story, aggregate)``):
-
-    ``m``: one ``[published, seq, id, outlet, canonical id, wire]`` per member, in
-    ``Store.story_article_ids`` order (published, NULL first, then insertion order ``seq``); the
-    id, outlet, canonical id and wire are what ``independent_sources`` groups by (``source_roots``); ``t``:
-    the fallback title (the first original's, else the first member's) with its rank.
-
-    A batch adds its new articles (O(new) work and no member read back; the row itself lists
-    every member id); anything that changes existing members (a merge, a split, a re-pointed duplicate
-    link) recomputes it from the members' metadata (``Store.story_members``): the same result."""
-
-    VERSION = 1
-
-    @staticmethod
-    def _order(m: list) -> tuple:
-        return (m[0] is not None, m[0] or "", m[1])
-
-    @classmethod
-    def _title_rank(cls, m: list) -> list:
-        return [m[4] is not None, *cls._order(m)]  # an original before a copy, then story order
-
-    @classmethod
-    def empty(cls) -> dict:
-        return {"v": cls.VERSION, "m": [], "t": None}
-
-    @classmethod
-    def from_rows(cls, rows: Sequence[tuple]) -> dict:
-        from samestory.dedup import source_wire_of
-
-        agg = cls.empty()
-        for aid, outlet, title, published, seq, text, canonical, link_wire in rows:
-            cls._add(agg, [published, seq, aid, outlet, canonical, source_wire_of(text, link_wire)], title)
-        return agg
-
-    @classmethod
-    def extended(cls, agg: dict, articles: Sequence[Article], seqs: dict[str, int]) -> dict | None:
-        """``agg`` with ``articles`` added; None when it cannot be (another version, an article
-        already a member or not stored): the caller recomputes."""
-        from samestory.dedup import source_wire
-
-        if agg.get("v") != cls.VERSION:
-            return None
-        known = {m[2] for m in agg["m"]}
-        for a in articles:
-            if a.id in known or a.id not in seqs:
-                return None
-            known.add(a.id)
-            canonical = a.duplicate.canonical_id if a.duplicate is not None else None
-            cls._add(agg, [a.published, seqs[a.id], a.id, a.outlet, canonical, source_wire(a)], a.title)
-        return agg
-
-    @classmethod
-    def _add(cls, agg: dict, member: list, title: str) -> None:
-        import bisect
-
-        members = agg["m"]
-        members.insert(bisect.bisect(members, cls._order(member), key=cls._order), member)
-        rank = cls._title_rank(member)
-        if agg["t"] is None or rank < agg["t"][0]:
-            agg["t"] = [rank, title]
-
-    @staticmethod
-    def story(story_id: str, agg: dict, base: Story | None) -> Story:
-        from samestory.dedup import count_sources
-
-        members = agg["m"]
-        published = sorted(m[0] for m in members if m[0])
-        return Story(
-            id=story_id,
-            title=(base.title if base and base.title else agg["t"][1]),
-            article_ids=tuple(m[2] for m in members),
-            outlets=tuple(dict.fromkeys(m[3] for m in members)),
-            sources=len(members),
-            independent_sources=count_sources([(m[2], m[3], m[4], m[5]) for m in members]),
-            first_published=published[0] if published else None,
-            last_published=published[-1] if published else None,
-            entities=base.entities if base else (),
-            keywords=base.keywords if base else (),
-        )
+            aggregate = StoryAggregate.from_rows(rows)
+        self.store.save_story(aggregate.story(story_id, self.clusterer.story(story_id)), aggregate)
 
 
 class _StoreArchive:

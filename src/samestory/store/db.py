@@ -35,6 +35,7 @@ from samestory.models import (
     to_dict,
 )
 from samestory.store.schema import migrate
+from samestory.story_row import StoryAggregate
 
 DEFAULT_DB = "samestory.db"
 # search snippets mark matched words with these (Unicode private use: never in cleaned article text)
@@ -392,7 +393,7 @@ class Store:
                 (article_id, story_id),
             )
 
-    def save_story(self, story: Story, aggregate: dict | None = None) -> None:
+    def save_story(self, story: Story, aggregate: StoryAggregate | None = None) -> None:
         """Write a story row; ``aggregate`` is what the ingest computed it from (see
         ``story_aggregate``). Saving without one clears it, so it is never stale."""
         with self._lock:
@@ -402,13 +403,14 @@ class Store:
                 " ON CONFLICT(id) DO UPDATE SET data = excluded.data, last_published = excluded.last_published,"
                 " updated = excluded.updated, aggregate = excluded.aggregate",
                 (story.id, json.dumps(_story_dict(story), ensure_ascii=False), story.last_published,
-                 None if aggregate is None else json.dumps(aggregate, ensure_ascii=False)),
+                 None if aggregate is None else json.dumps(aggregate.to_json(), ensure_ascii=False)),
             )
 
-    def story_aggregate(self, story_id: str) -> dict | None:
-        """The aggregate saved with the story row (None when absent: recompute it from the members)."""
+    def story_aggregate(self, story_id: str) -> StoryAggregate | None:
+        """The aggregate saved with the story row (None when absent or of another version:
+        recompute it from the members)."""
         rows = self._query("SELECT aggregate FROM stories WHERE id = ?", (story_id,))
-        return json.loads(rows[0][0]) if rows and rows[0][0] else None
+        return StoryAggregate.from_json(json.loads(rows[0][0])) if rows and rows[0][0] else None
 
     def story_members(self, story_id: str) -> list[tuple]:
         """One row per article of the story, in ``story_article_ids`` order, with what a story row
