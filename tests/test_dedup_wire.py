@@ -10,7 +10,6 @@ from samestory.dedup import (
     detect_wire,
     outlets_of,
     source_groups,
-    split_sentences,
     strip_wire_markers,
     version_diff,
 )
@@ -60,11 +59,6 @@ def test_canonical_wire_names():
     assert canonical_wire("agence france-presse") == "AFP"
     assert canonical_wire("Press Association") == "PA Media"
     assert canonical_wire("Valley Gazette") is None
-
-
-def test_split_sentences_keeps_quotes_with_their_sentence():
-    text = "He said: \u201cWe are ready.\u201d Then he left. The end?\nNew line here"
-    assert split_sentences(text) == ["He said: \u201cWe are ready.\u201d", "Then he left.", "The end?", "New line here"]
 
 
 def test_version_diff_added_removed_changed_moved():

@@ -39,7 +39,7 @@ from samestory.dedup.sources import (
     source_wire,
     source_wire_of,
 )
-from samestory.dedup.versions import split_sentences, version_diff
+from samestory.dedup.versions import version_diff
 from samestory.dedup.wire import WireCredit, WireInfo, canonical_wire, detect_wire, strip_wire_markers
 
 __all__ = [
@@ -71,7 +71,6 @@ __all__ = [
     "normalize",
     "outlets_of",
     "source_groups",
-    "split_sentences",
     "strip_wire_markers",
     "url_key",
     "version_diff",

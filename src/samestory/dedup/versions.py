@@ -1,8 +1,6 @@
 """What changed between two versions of one article, sentence by sentence.
 
-``version_diff(old, new)`` splits both texts into sentences (a simple regex: end punctuation,
-optional closing quote or bracket, whitespace, then something that can start a sentence; and
-line breaks), aligns them with ``difflib.SequenceMatcher`` over their normalized forms, and
+``version_diff(old, new)`` splits both texts into sentences (``text.sentences``), aligns them with ``difflib.SequenceMatcher`` over their normalized forms, and
 reports:
 
 * ``added``: sentences only in the new text,
@@ -16,31 +14,15 @@ reports:
 from __future__ import annotations
 
 import difflib
-import re
 
 from rapidfuzz import fuzz
 
 from samestory.dedup.fingerprint import normalize
+from samestory.text.sentences import split_sentences
 
-__all__ = ["CHANGED_MIN", "split_sentences", "version_diff"]
+__all__ = ["CHANGED_MIN", "version_diff"]
 
 CHANGED_MIN = 60.0  # rapidfuzz ratio (0-100) for two sentences to count as one edited sentence
-
-_BOUNDARY = re.compile(r"(?<=[.!?\u2026])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])|\n+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text`` (stripped, empty ones dropped)."""
-    out = []
-    last = 0
-    for m in _BOUNDARY.finditer(text):
-        # keep closing quotes with the sentence they close
-        piece = text[last : m.start()] + m.group(0).rstrip()
-        out.append(piece.strip())
-        last = m.end()
-    out.append(text[last:].strip())
-    return [s for s in out if s]
-
 
 def version_diff(old_text: str, new_text: str) -> dict:
     """Sentence-level diff from ``old_text`` to ``new_text`` (see the module docstring)."""

@@ -11,6 +11,8 @@ packages, never another stage, so any stage may use it. One home for each concep
   ``days_in`` (the days a sentence names).
 - ``samestory.text.words``: stop word lists (spaCy's English list plus each user's named extension).
 - ``samestory.text.quotes``: the one quotation-mark scanner (quotations, scare quotes) and the speech cue verbs.
+- ``samestory.text.sentences``: sentences of text that has not been parsed (enriched articles carry
+  spaCy's, ``enrich.nlp.sentences_of``).
 - ``samestory.text.unionfind``: a small union-find (disjoint sets) over indices.
 - ``samestory.text.control``: control characters (ESC, OSC, BEL, CR, C1, bidi overrides) out of text
   shown to people: the CLI, the reports and the web pages.
