@@ -124,3 +124,15 @@ def test_a_bare_two_digit_number_is_not_resolved_to_a_year():
 
     assert resolve_date("61", None) == ("date", None, None)
     assert resolve_date("in 1994", None)[:2] == ("year", "1994")
+
+
+def test_a_german_article_is_read_by_german_rules():
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    text = "Am 12. Mai kamen rund 3,5 Millionen Menschen. Bürgermeisterin Ilse Varga (64) regiert seit 2019."
+    a = Article(id="de1", outlet="Beispielblatt", title="Großer Andrang", text=text, language="de",
+                published="2030-05-20")
+    got = [(q.kind, q.value, q.normalized, q.qualifier) for q in enrich([a], embed=False)[0].quantities]
+    assert got == [("date", None, "2030-05-12", None), ("count", 3.5e6, None, "approx"),
+                   ("age", 64, None, None), ("year", 2019, "2019", None)]

@@ -15,6 +15,7 @@ Public: ``clean``, ``clean_text``, ``normalize_date``, ``detect_language``, ``Bo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -79,15 +80,24 @@ def clean_text(
     return _clean_units(text, outlet=outlet, miner=miner, title=title, known_captions=known_captions)
 
 
+LANGID_MIN_CONFIDENCE = 0.5  # below it a guess is a coin toss (English headlines came out Welsh or Galician at 0.1-0.25)
+
+
+@functools.lru_cache(maxsize=1)
+def _language_identifier():
+    import py3langid.langid as langid
+
+    return langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE, norm_probs=True)
+
+
 def detect_language(text: str) -> str | None:
-    """ISO 639-1 code guessed by py3langid, or None for text without letters."""
+    """ISO 639-1 code guessed by py3langid, or None for text without letters and for a guess it is
+    not sure of (a short headline): None means no language-specific rules (``text.languages``)."""
     sample = text[:LANGID_CHARS]
     if not re.search(r"[^\W\d_]", sample):
         return None
-    import py3langid
-
-    lang, _score = py3langid.classify(sample)
-    return lang
+    lang, confidence = _language_identifier().classify(sample)
+    return lang if confidence >= LANGID_MIN_CONFIDENCE else None
 
 
 def normalize_date(value: str | None) -> str | None:

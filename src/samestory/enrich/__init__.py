@@ -30,7 +30,7 @@ def _enrich_doc(article: Article, doc) -> Article:
     index = EntityIndex(entities)
     sentences = sentences_of(doc)
     quotes = extract_quotes(doc, index)
-    quantities = extract_quantities(doc, index, published=article.published)
+    quantities = extract_quantities(doc, index, published=article.published, language=article.language)
     return replace(article, sentences=sentences, entities=entities, quotes=tuple(quotes), quantities=tuple(quantities))
 
 

@@ -27,8 +27,9 @@ import re
 
 from samestory.enrich.entities import EntityIndex, entity_key
 from samestory.models import Quantity, Span
-from samestory.text.dates import published_date, resolve_date
-from samestory.text.numbers import not_quantities, parse_number, parse_quantity
+from samestory.text.dates import days_in, published_date, resolve_date
+from samestory.text.languages import language_of
+from samestory.text.numbers import not_quantities, parse_number, parse_quantity, values_in
 
 __all__ = ["parse_number", "published_date", "resolve_date", "extract_quantities"]
 
@@ -91,10 +92,15 @@ class _About:
         return _noun_phrase(tok), None
 
 
-def extract_quantities(doc, index: EntityIndex, published: str | None = None) -> list[Quantity]:
-    """Typed quantities of one parsed article, in text order."""
+def extract_quantities(doc, index: EntityIndex, published: str | None = None,
+                       language: str | None = None) -> list[Quantity]:
+    """Typed quantities of one parsed article, in text order. An article in another language
+    than English is read by that language's rules (``text.languages``): the English parse's
+    number entities are not trusted there."""
     text = doc.text
     pub = published_date(published)
+    if language_of(language) is not None:
+        return _language_quantities(text, pub, language)
     about = _About(index, doc)
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -164,6 +170,26 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None) ->
                 continue
             name, key, unit = _counted(about, root)
             add(Quantity(ent.text, span, "count", value, unit, name, key, qualifier=v.qualifier))
+    out.sort(key=lambda q: q.span.start)
+    return out
+
+
+def _language_quantities(text: str, pub: dt.date | None, language: str) -> list[Quantity]:
+    """Quantities of a non-English text: every exact or bounded figure ``values_in`` reads and
+    every day-month phrase, resolved against the published day (no parse: what a count is about
+    is the word after it)."""
+    out: list[Quantity] = []
+    for v in values_in(text, language):
+        if v.qualifier == "vague" or v.value is None:
+            continue
+        out.append(Quantity(v.text, Span(v.start, v.end), v.kind, v.value, v.unit, v.about,
+                            normalized=f"{v.value:.0f}" if v.kind == "year" else None, qualifier=v.qualifier))
+    for _kind, _md, s, e in days_in(text, language):
+        if any(q.span.start < e and s < q.span.end for q in out):
+            continue
+        kind, norm, _ = resolve_date(text[s:e], pub, language=language)
+        if norm is not None:
+            out.append(Quantity(text[s:e], Span(s, e), kind, None, None, None, normalized=norm))
     out.sort(key=lambda q: q.span.start)
     return out
 

@@ -16,6 +16,8 @@ import functools
 import re
 import warnings
 
+from samestory.text.languages import Language, language_of
+
 __all__ = ["resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published",
            "epoch_to_iso"]
 
@@ -181,9 +183,14 @@ _DURATION = re.compile(
     r"(?:\s+(?:old|long))?")
 
 
-def resolve_date(phrase: str, pub: _dt.date | None, *, future: bool = False) -> tuple[str, str | None, float | None]:
-    """(kind, normalized, value) for a DATE phrase; relative phrases need ``pub``."""
+def resolve_date(phrase: str, pub: _dt.date | None, *, future: bool = False,
+                 language: str | None = None) -> tuple[str, str | None, float | None]:
+    """(kind, normalized, value) for a DATE phrase; relative phrases need ``pub``. ``language``
+    (ISO 639-1) reads another language's phrases ("12 мая", "mardi", "gestern")."""
     from samestory.text.numbers import parse_number
+
+    if language_of(language) is not None:
+        return _resolve_foreign(phrase, pub, future=future, lang=language_of(language))
 
     p = " ".join(phrase.lower().split())
     if _DECADE_OF_AGE.fullmatch(p):
@@ -255,9 +262,40 @@ _DAY_MONTH = re.compile(
 _WEEKDAY_IN_TEXT = re.compile(r"\b(?:on|last|this|next)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.I)
 
 
-def days_in(text: str) -> list[tuple[str, int, int, int]]:
+def _resolve_foreign(phrase: str, pub: _dt.date | None, *, future: bool, lang: Language) -> tuple[str, str | None, float | None]:
+    """``resolve_date`` in another language, through dateparser's bundled language data (no network)."""
+    p = " ".join(phrase.split())
+    words = set(re.findall(r"[^\W\d_]+", p.lower()))
+    year = re.fullmatch(r"\D{0,12}?(1[5-9]\d\d|20\d\d)\D{0,3}", p)
+    if year and not words & set(lang.months):  # "2019", "im Jahr 2019"; "Mai 2023" is a month
+        return "year", year.group(1), float(year.group(1))
+    if re.fullmatch(r"\d{1,2}", p):
+        return "date", None, None
+    import dateparser
+
+    base = _dt.datetime.combine(pub, _dt.time(12)) if pub else None
+    settings = {"PREFER_DATES_FROM": "future" if future else "past", "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    try:
+        d = dateparser.parse(p, languages=[lang.code], settings=settings)
+    except (ValueError, OverflowError):  # pragma: no cover - dateparser raises on odd input
+        d = None
+    if d is None:
+        return "date", None, None
+    # a day when the phrase gives one ("12 мая") or names it by a word ("mardi", "gestern"); else a month
+    names_day = not re.search(r"\d", p) or bool(re.search(r"(?<!\d)\d{1,2}(?!\d)", p))
+    return "date", d.date().isoformat() if names_day else d.strftime("%Y-%m"), None
+
+
+def days_in(text: str, language: str | None = None) -> list[tuple[str, int, int, int]]:
     """Calendar days a sentence names, unresolved: ("date", month * 100 + day, start, end) for
-    "12 March" / "March 12", ("weekday", 0..6, start, end) for "on Sunday"."""
+    "12 March" / "March 12" (or "12. Mai", "12 мая", "12 de mayo" in ``language``),
+    ("weekday", 0..6, start, end) for "on Sunday"."""
+    lang = language_of(language)
+    if lang is not None:
+        return [("date", lang.months[m.group(2).lower()] * 100 + int(m.group(1)), m.start(), m.end())
+                for m in _foreign_day_month(lang).finditer(text) if 1 <= int(m.group(1)) <= 31]
     out = []
     for m in _DAY_MONTH.finditer(text):
         day = int(m.group("d1") or m.group("d2"))
@@ -267,3 +305,13 @@ def days_in(text: str) -> list[tuple[str, int, int, int]]:
     for m in _WEEKDAY_IN_TEXT.finditer(text):
         out.append(("weekday", _WEEKDAYS.index(m.group(1).lower()), m.start(), m.end()))
     return out
+
+
+_FOREIGN_DAY_MONTH: dict[str, re.Pattern] = {}
+
+
+def _foreign_day_month(lang: Language) -> re.Pattern:
+    if lang.code not in _FOREIGN_DAY_MONTH:
+        months = "|".join(sorted(map(re.escape, lang.months), key=len, reverse=True))
+        _FOREIGN_DAY_MONTH[lang.code] = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+(?:de\s+)?({months})(?!\w)", re.I)
+    return _FOREIGN_DAY_MONTH[lang.code]

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from samestory.text.languages import CURRENCY_MARKS, Language, language_of
+
 __all__ = ["Value", "values_in", "parse_quantity", "parse_number", "word_number", "not_quantities"]
 
 _UNITS_ONES = {
@@ -215,9 +217,13 @@ def _range(kind: str, low: float, high: float | None, qualifier: str | None) -> 
     return low, high
 
 
-def values_in(text: str) -> tuple[Value, ...]:
+def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
     """Every quantity ``text`` states, in text order, non-overlapping (the more specific reading
-    wins: a height or an age before a bare number)."""
+    wins: a height or an age before a bare number). ``language`` (ISO 639-1, as ``Article.language``)
+    picks that language's way of writing figures (``text.languages``); English by default."""
+    lang = language_of(language)
+    if lang is not None:
+        return _language_values(text, lang)
     found: list[Value] = []
     taken: list[tuple[int, int]] = []
 
@@ -378,9 +384,9 @@ def not_quantities(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_quantity(phrase: str) -> Value | None:
+def parse_quantity(phrase: str, language: str | None = None) -> Value | None:
     """The quantity one phrase states (the first one), or None."""
-    vs = values_in(phrase)
+    vs = values_in(phrase, language)
     return vs[0] if vs else None
 
 
@@ -394,3 +400,113 @@ def parse_number(phrase: str) -> float | None:
     if low in _ORDINALS:
         return float(_ORDINALS[low])
     return None
+
+
+# ---------------------------------------------------------------- other languages
+
+_GROUPED = {
+    "dot": r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?",
+    "space": r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?",
+}
+_MARKS_RE = "|".join(re.escape(c) for c in sorted(CURRENCY_MARKS, key=len, reverse=True))
+# the word after a figure, past a "de"/"di"/"of" ("2,5 millions de personnes")
+_WORD_AFTER = re.compile(r"\.?[\s\u00a0]*(?:(?:de|d['’]|di|da|des|du|of)\s*(?=[^\W\d_]))?([^\W\d_][\w’'\-]*)", re.I)
+_PAREN_AGE = re.compile(r"(?P<name>[^\W\d_][\w’'\-]+)\s\((?P<n>\d{1,3})\)")
+_LANG_READERS: dict[str, re.Pattern] = {}
+
+
+def _words_re(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _reader(lang: Language) -> re.Pattern:
+    """The number pattern of one language: qualifier, currency mark, grouped digits, scale, percent."""
+    if lang.code not in _LANG_READERS:
+        _LANG_READERS[lang.code] = re.compile(
+            rf"(?P<qual>(?<!\w)(?:{_words_re(lang.qualifiers)})\s+)?"
+            rf"(?P<cur>{_MARKS_RE})?\s?"
+            rf"(?<![\d.,])(?P<digits>{_GROUPED[lang.grouping]})(?![\d])"
+            rf"(?:[\s\u00a0]?(?P<scale>(?:{_words_re(lang.scales)}))(?!\w))?"
+            rf"(?P<pct>[\s\u00a0]?(?:%|(?:{_words_re(lang.percent) or '%'})(?!\w)))?"
+            rf"(?P<curafter>[\s\u00a0]?(?:{_MARKS_RE}))?",
+            re.I,
+        )
+    return _LANG_READERS[lang.code]
+
+
+def _figure(digits: str, grouping: str) -> float:
+    """ "1.234,5" (dot grouping) or "1 234,5" (space grouping) -> 1234.5."""
+    sep = "." if grouping == "dot" else None
+    core = digits.replace(sep, "") if sep else re.sub(r"[ \u00a0\u202f]", "", digits)
+    return float(core.replace(",", "."))
+
+
+def _language_values(text: str, lang: Language) -> tuple[Value, ...]:
+    """``values_in`` for a language other than English: figures as that language writes them
+    ("3,5 Millionen", "12.000", "12 000"), its scale, percent, qualifier, currency and unit words;
+    a day of a month ("12. Mai", "12 мая") is left to ``text.dates``. Units come out in English
+    so the same figure has the same ``Value.key`` in every language."""
+    found: list[Value] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(v: Value) -> None:
+        if not any(a < v.end and v.start < b for a, b in taken):
+            taken.append((v.start, v.end))
+            found.append(v)
+
+    for m in _PAREN_AGE.finditer(text):  # "Lukaschenko (69)": an age in brackets after a name
+        n = int(m.group("n"))
+        if 0 < n < 120 and m.group("name")[0].isupper():
+            add(Value("age", n, n, m.group("n"), m.start("n"), m.end("n"), unit="years", about=m.group("name").lower()))
+    for m in _reader(lang).finditer(text):
+        qual = lang.qualifiers.get(" ".join((m.group("qual") or "").lower().split())) if m.group("qual") else None
+        start = m.start() if qual else (m.start("cur") if m.group("cur") else m.start("digits"))
+        end = m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        digits, scale = m.group("digits"), (m.group("scale") or "").lower()
+        nxt = _WORD_AFTER.match(text, m.end())
+        after = nxt.group(1).lower() if nxt else ""
+        if after + "." in lang.currencies and text[nxt.end(1):nxt.end(1) + 1] == ".":
+            after += "."  # "руб."
+        if not scale and not m.group("pct") and after in lang.months:
+            continue  # "12. Mai", "12 мая": a date
+        if re.match(r"[.:/]\d", text[m.end("digits"):m.end("digits") + 2]):
+            continue  # "12.05.2024", "10:30": a date or a clock time
+        value = _figure(digits, lang.grouping)
+        if scale:
+            value *= lang.scales[scale]
+        span = text[start:end]
+        before = text[max(0, start - 12):start].lower()
+        cur = CURRENCY_MARKS.get((m.group("cur") or m.group("curafter") or "").strip().lower())
+        if m.group("pct"):
+            lo, hi = _range("percent", value, value, qual)
+            add(Value("percent", lo, hi, span, start, end, qualifier=qual, unit="%"))
+            continue
+        if cur or after in lang.currencies:
+            code = cur or lang.currencies[after]
+            if not cur and nxt:
+                end, span = nxt.end(1), text[start:nxt.end(1)]
+            lo, hi = _range("money", value, value, qual)
+            add(Value("money", lo, hi, span, start, end, qualifier=qual, unit=code))
+            continue
+        tail = text[m.end("digits"):m.end("digits") + 16].lower().lstrip()
+        if any(before.rstrip().endswith(w) for w in lang.age_before) or any(tail.startswith(w) for w in lang.age_after):
+            if value == int(value) and 0 < value < 120:
+                add(Value("age", value, value, span, start, end, unit="years"))
+                continue
+        if not scale and not qual and _YEAR.match(digits) and after not in lang.durations:
+            add(Value("year", value, value, span, start, end))
+            continue
+        if after in lang.durations:
+            lo, hi = _range("duration", value, value, qual)
+            add(Value("duration", lo, hi, span, start, end, qualifier=qual, unit=lang.durations[after]))
+            continue
+        if after in lang.measures:
+            lo, hi = _range("measure", value, value, qual)
+            add(Value("measure", lo, hi, span, start, end, qualifier=qual, unit=lang.measures[after]))
+            continue
+        lo, hi = _range("count", value, value, qual)
+        add(Value("count", lo, hi, span, start, end, qualifier=qual, about=after or None))
+    found.sort(key=lambda v: v.start)
+    return tuple(found)

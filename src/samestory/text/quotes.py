@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from samestory.models import Span
 
-__all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text"]
+__all__ = ["CUE_VERBS", "DIALOGUE_DASH_LANGUAGES", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text"]
 
 _CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
@@ -44,8 +44,16 @@ def inflect(base: str) -> set[str]:
 
 CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in inflect(b))
 
-_DOUBLE_OPEN, _DOUBLE_CLOSE = "“«„", "”»"
-_SINGLE_OPEN, _SINGLE_CLOSE = "‘‹", "’›"
+# Each opening mark with the marks that close it: English “…” and ‘…’, German „…“ (or „…”), ‚…‘
+# and »…«, French and Russian «…», Swiss ‹…›. A closing mark that is also an opener elsewhere
+# (“ closes „ but opens an English quote) closes only what it can close.
+_DOUBLE_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«"}
+_SINGLE_PAIRS = {"‘": "’", "‚": "‘’", "‹": "›", "›": "‹"}
+_DOUBLE_CLOSE = "”»«“"
+_SINGLE_CLOSE = "’›‹‘"
+# languages whose direct speech opens a paragraph with a dash ("— Мы готовы, — сказал он.")
+DIALOGUE_DASH_LANGUAGES = frozenset({"ru", "uk", "bg", "fr", "es", "it", "pt", "pl", "cs", "sk", "sr", "hr"})
+_DASHES = "—–―"
 
 
 @dataclass(frozen=True)
@@ -78,10 +86,12 @@ def first_char(text: str, start: int, end: int) -> int:
 
 
 def _scan(text: str, double: bool) -> list[QuoteMarks]:
-    opens, closes, straight = (_DOUBLE_OPEN, _DOUBLE_CLOSE, '"') if double else (_SINGLE_OPEN, _SINGLE_CLOSE, "'")
+    pairs, straight = (_DOUBLE_PAIRS, '"') if double else (_SINGLE_PAIRS, "'")
+    closes = _DOUBLE_CLOSE if double else _SINGLE_CLOSE
     out: list[QuoteMarks] = []
     paras = paragraphs(text)
     open_at: int | None = None
+    closers = ""  # what closes the quote open at ``open_at``
     skip: int | None = None  # the mark that re-opens a continued quote in the next paragraph
     for pi, (ps, pe) in enumerate(paras):
         for i in range(ps, pe):
@@ -90,21 +100,21 @@ def _scan(text: str, double: bool) -> list[QuoteMarks]:
                 continue
             prev = text[i - 1] if i > ps else " "
             nxt = text[i + 1] if i + 1 < pe else " "
-            if c in opens:
-                if double or not prev.isalnum():
-                    open_at = i
-            elif c in closes:
-                if open_at is None:
-                    continue
+            if open_at is not None and c in closers and c != straight:
                 if not double and (nxt.isalnum() or prev.isspace()):
                     continue  # an apostrophe: Let’s, didn’t
                 if i > open_at + 1:
                     out.append(QuoteMarks(open_at, i, double))
                 open_at = None
+            elif c in pairs:
+                if double or not prev.isalnum():
+                    open_at, closers = i, pairs[c]
+            elif c in closes:
+                continue  # a closing mark with nothing of its kind open
             elif c == straight:
                 if open_at is None:
                     if not prev.isalnum() and not nxt.isspace() and nxt != straight:
-                        open_at = i
+                        open_at, closers = i, straight
                 elif not prev.isspace() and not (not double and nxt.isalnum()):
                     if i > open_at + 1:
                         out.append(QuoteMarks(open_at, i, double))
@@ -112,21 +122,39 @@ def _scan(text: str, double: bool) -> list[QuoteMarks]:
         if open_at is not None:
             nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
             j = first_char(text, nxt_para[0], nxt_para[1]) if nxt_para else None
-            if j is not None and (text[j] in opens or text[j] == straight):
+            if j is not None and (text[j] in pairs or text[j] == straight):
                 skip = j  # the quote goes on in the next paragraph
             else:
                 open_at = None
     return out
 
 
+def _dialogue(text: str) -> list[QuoteMarks]:
+    """Direct speech opened by a dash at the start of a paragraph; it ends at the dash that
+    brings in the narrator ("— Мы готовы, — сказал он.") or with the paragraph."""
+    out = []
+    for ps, pe in paragraphs(text):
+        i = first_char(text, ps, pe)
+        if i >= pe or text[i] not in _DASHES or i + 1 >= pe or not text[i + 1].isspace():
+            continue
+        m = re.search(rf"[,.!?…]?\s[{_DASHES}]\s", text[i + 1 : pe])
+        close = i + 1 + m.start() + (1 if m.group(0)[0] in ",.!?…" else 0) if m else pe
+        if close > i + 2:
+            out.append(QuoteMarks(i, close, True))
+    return out
+
+
 _DOUBLED = re.compile(r"''|``")
 
 
-def find_quotation_spans(text: str) -> list[QuoteMarks]:
-    """Top-level quotations (nested ones are part of their outer quote), in text order."""
+def find_quotation_spans(text: str, language: str | None = None) -> list[QuoteMarks]:
+    """Top-level quotations (nested ones are part of their outer quote), in text order; with a
+    ``language`` that writes dialogue with dashes, paragraphs of dashed speech too."""
     # ''typewriter'' and ``TeX'' pairs count as one double mark (same length: mark + zero-width space)
     norm = _DOUBLED.sub('"\u200b', text) if "''" in text or "``" in text else text
     spans = _scan(norm, True) + _scan(norm, False)
+    if language and language.lower()[:2] in DIALOGUE_DASH_LANGUAGES:
+        spans += _dialogue(text)
     spans = [QuoteMarks(q.open, q.close, q.double, 2) if text[q.open : q.open + 2] in ("''", "``") else q for q in spans]
     spans.sort(key=lambda q: (q.open, -q.close))
     kept: list[QuoteMarks] = []
