@@ -104,6 +104,36 @@ def speed_by_language(pairs, embed, per_language: int = 20) -> dict[str, float]:
     return out
 
 
+def enrich_by_language(per_language: int = 12) -> dict[str, tuple[float, float, int, int]]:
+    """Per language: CPU seconds to enrich one article (spaCy parse, entities, quotes, quantities;
+    embeddings apart), the same per 1,000 characters, and how many quantities were read, over
+    the first ``per_language`` SemEval articles of that language (whole texts, up to 4,000 characters),
+    each with the language ingest gives it."""
+    from samestory.clean import detect_language
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    path = need(EVAL / "semeval2022-task8" / "training_set.csv")
+    texts = defaultdict(list)
+    with path.open(newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            for side in ("1", "2"):
+                lang, text = r["lang" + side], " ".join(r["text" + side].split())[:4000]
+                if len(text) > 500 and len(texts[lang]) < per_language:
+                    texts[lang].append(text)
+    enrich([Article(id="w", outlet="w", title="w", text="Warm up the parser.")], embed=False)
+    out = {}
+    for lang, items in texts.items():
+        arts = [Article(id=f"{lang}{i}", outlet="bench", title="", text=t, language=detect_language(t))
+                for i, t in enumerate(items)]
+        t0 = time.process_time()
+        done = [enrich([a], embed=False)[0] for a in arts]
+        cpu = time.process_time() - t0
+        chars = sum(len(t) for t in items)
+        out[lang] = (cpu / len(items), cpu / chars * 1000, sum(len(a.quantities) for a in done), len(items))
+    return out
+
+
 def _half(pair_id: str) -> int:
     return hashlib.sha1(pair_id.encode()).digest()[0] & 1
 
@@ -179,6 +209,19 @@ def main() -> None:
     mini, use = methods["MiniLM (baseline)"][2], methods["USE-m (samestory)"][2]
     for lang in sorted(use, key=lambda k: -use[k]):
         lines.append(f"| {lang} | {mini[lang] * 1000:.1f} | {use[lang] * 1000:.1f} |")
+    speed = enrich_by_language()
+    en_per_char = speed["en"][1]
+    lines += ["", "Enrichment CPU time per article by language (spaCy parse, entities, quotes, quantities; no "
+              "embedding; SemEval texts up to 4,000 characters, each with the language ingest detects; issue 22 "
+              "target: a non-English article no slower than 1.5x an English one, per character):", "",
+              "| language | articles | CPU ms / article | CPU ms / 1,000 chars | vs English per char | quantities read |",
+              "|---|---|---|---|---|---|"]
+    for lang in sorted(speed, key=lambda k: -speed[k][1]):
+        per_art, per_char, nq, n = speed[lang]
+        lines.append(f"| {lang} | {n} | {per_art * 1000:.0f} | {per_char * 1000:.1f} | {per_char / en_per_char:.2f}x | {nq} |")
+    worst = max(speed, key=lambda k: speed[k][1])
+    lines.append(f"\nSlowest per character: {worst} at {speed[worst][1] / en_per_char:.2f}x English "
+                 f"(target <= 1.5x: {'met' if speed[worst][1] / en_per_char <= 1.5 else 'NOT met'}).")
     lines.append(f"\nPeak RSS {peak_rss_mb():.0f} MiB.")
     record("Cross-language similarity (bench/crosslingual.py)", lines)
 
