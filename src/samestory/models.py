@@ -203,6 +203,9 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     quantities: tuple[Quantity, ...] = ()
     embedding: Any = field(default=None, compare=False, hash=False, repr=False)  # numpy vector
+    # headline + lead in the multilingual space (enrich.embed.embed_multilingual): what lets the
+    # clusterer put articles in two languages into one story
+    embedding_m: Any = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def content_hash(self) -> str:
@@ -244,6 +247,7 @@ class Story:
     entities: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     updated: str | None = None
+    languages: tuple[str, ...] = ()  # the members' languages, most articles first (known ones only)
 
 
 # ---- coverage: the comparison of one story across outlets ----
@@ -370,7 +374,7 @@ def to_dict(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {}
         for f in dataclasses.fields(obj):
-            if f.name == "embedding" or f.name == "raw_text":
+            if f.name in ("embedding", "embedding_m", "raw_text"):
                 continue
             out[f.name] = to_dict(getattr(obj, f.name))
         return out

@@ -97,7 +97,7 @@ class StoryAggregate:
         return count_sources([m.source_key() for m in self.members])
 
     def story(self, story_id: str, base: Story | None) -> Story:
-        """The story row; title, entities and keywords from the clusterer's ``base`` when it has them."""
+        """The story row; title, entities, keywords and languages from the clusterer's ``base`` when it has them."""
         published = sorted(m.published for m in self.members if m.published)
         return Story(
             id=story_id,
@@ -110,6 +110,7 @@ class StoryAggregate:
             last_published=published[-1] if published else None,
             entities=base.entities if base else (),
             keywords=base.keywords if base else (),
+            languages=base.languages if base else (),
         )
 
     # -- storage --------------------------------------------------------------------------

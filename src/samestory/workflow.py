@@ -79,10 +79,18 @@ def _enrich_many(articles: list[Article]) -> list[Article]:
     return enrich(articles)
 
 
+def _embed_across_languages(articles: list[Article]) -> list[Article]:
+    from samestory.enrich import embed_across_languages
+
+    return embed_across_languages(articles)
+
+
 # The per-article stages. Module-level so Dask workers can import them; each worker process
-# loads its models once (samestory.enrich.models caches them).
+# loads its models once (samestory.enrich.models caches them). The ingest's enrich also embeds
+# each lead in the multilingual space, which only the clusterer needs (an in-memory compare skips it).
 CLEAN = Pipeline([Stage("clean", _clean)])
-ENRICH = Pipeline([Stage("enrich", lambda a: _enrich_many([a])[0], _enrich_many)])
+ENRICH = Pipeline([Stage("enrich", lambda a: _enrich_many([a])[0], _enrich_many),
+                   Stage("embed_multilingual", lambda a: _embed_across_languages([a])[0], _embed_across_languages)])
 
 
 def clean_batch(items: list[RawDoc | Failure]) -> list[Article | Failure]:

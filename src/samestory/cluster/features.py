@@ -57,6 +57,8 @@ class ArticleFeatures:
     # headline): how much text the scores stand on; short articles get lower cut-offs (None:
     # not known, the full-text cut-offs apply)
     body_words: int | None = None
+    language: str | None = None  # ISO 639-1 as ingest stored it; None: not known
+    embedding_m: np.ndarray | None = None  # headline + lead in the multilingual space (512)
 
 
 # ---------------------------------------------------------------- text pieces
@@ -224,6 +226,14 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
         for i, v in zip(missing, computed):
             vectors[i] = v
 
+    multilingual = [a.embedding_m for a in articles]
+    need_m = [i for i, v in enumerate(multilingual) if v is None]
+    if need_m:
+        from samestory.enrich.embed import embed_multilingual, lead_text as embedded_lead
+
+        for i, v in zip(need_m, embed_multilingual([embedded_lead(articles[i]) for i in need_m])):
+            multilingual[i] = v
+
     ents: list[tuple[dict, dict] | None] = [
         _entities_from_article(a) if a.entities else None for a in articles
     ]
@@ -240,7 +250,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
             ents[i] = _entities_from_doc(doc, len((articles[i].title or "").strip()))
 
     out = []
-    for a, lead, vec, (ent_w, ent_n) in zip(articles, leads, vectors, ents):
+    for a, lead, vec, vec_m, (ent_w, ent_n) in zip(articles, leads, vectors, multilingual, ents):
         out.append(
             ArticleFeatures(
                 article_id=a.id,
@@ -255,6 +265,8 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
                 canonical_id=a.duplicate.canonical_id if a.duplicate is not None else None,
                 wire=source_wire(a),
                 body_words=body_words(a.title or "", a.text or ""),
+                language=(a.language or "").lower().split("-")[0] or None,
+                embedding_m=np.asarray(vec_m, dtype=np.float32).reshape(-1),
             )
         )
     return out

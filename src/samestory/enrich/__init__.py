@@ -19,7 +19,7 @@ from samestory.enrich.nlp import parse_docs, sentences_of
 from samestory.errors import ArgumentTypeError
 from samestory.models import Article, to_dict
 
-__all__ = ["enrich", "enrich_one", "analyze", "analyze_json", "merge_entities_across", "apply_story_keys"]
+__all__ = ["enrich", "enrich_one", "embed_across_languages", "analyze", "analyze_json", "merge_entities_across", "apply_story_keys"]
 
 
 def _enrich_doc(article: Article, doc) -> Article:
@@ -49,6 +49,16 @@ def enrich(articles: Sequence[Article], *, batch_size: int = 32, embed: bool = T
         vecs = embed_texts([lead_text(a) for a in out], max_tokens=LEAD_MAX_TOKENS)
         out = [replace(a, embedding=v) for a, v in zip(out, vecs, strict=True)]
     return out
+
+
+def embed_across_languages(articles: Sequence[Article]) -> list[Article]:
+    """Copies of ``articles`` with ``embedding_m``: headline + lead in the multilingual space, where
+    the same event told in two languages lands close (the clusterer's cross-language join)."""
+    from samestory.enrich.embed import embed_multilingual, lead_text
+
+    articles = list(articles)
+    vecs = embed_multilingual([lead_text(a) for a in articles])
+    return [replace(a, embedding_m=v) for a, v in zip(articles, vecs, strict=True)]
 
 
 def enrich_one(article: Article, *, embed: bool = True) -> Article:

@@ -62,9 +62,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 _ARTICLE_COLUMNS = (
     "id, outlet, title, text, url, published, language, author, site_name, description, "
-    "canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding"
+    "canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding, embedding_m"
 )
-_ARTICLE_COLUMNS_LIGHT = _ARTICLE_COLUMNS.replace("analysis, embedding", "NULL, NULL")
+_ARTICLE_COLUMNS_LIGHT = _ARTICLE_COLUMNS.replace("analysis, embedding, embedding_m", "NULL, NULL, NULL")
 _ARTICLE_COLUMNS_HEAD = _ARTICLE_COLUMNS_LIGHT.replace("title, text,", "title, '',").replace("raw_text,", "'',")
 # iter_articles' query for each (analysis, text), built from the constants above only
 _ITER_SQL = {
@@ -202,6 +202,9 @@ class Store:
         embedding = None
         if article.embedding is not None:
             embedding = np.asarray(article.embedding, dtype=np.float32).tobytes()
+        embedding_m = None
+        if article.embedding_m is not None:
+            embedding_m = np.asarray(article.embedding_m, dtype=np.float32).tobytes()
         row = (
             article.id,
             article.content_hash,
@@ -222,6 +225,7 @@ class Store:
             article.text_kind,
             analysis,
             embedding,
+            embedding_m,
         )
         with self._lock:
             existing = self.conn.execute(
@@ -232,7 +236,7 @@ class Store:
                 self.conn.execute(
                     "INSERT INTO articles (id, content_hash, outlet, title, text, url, published, language, author,"
                     " site_name, description, canonical_url, source, raw_text, captions, genre, text_kind, analysis,"
-                    " embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " embedding, embedding_m) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
                 new = True
@@ -241,7 +245,8 @@ class Store:
                 self.conn.execute(
                     "UPDATE articles SET content_hash=?, outlet=?, title=?, text=?, url=?, published=?, language=?,"
                     " author=?, site_name=?, description=?, canonical_url=?, source=?, raw_text=?, captions=?,"
-                    " genre=?, text_kind=?, analysis=COALESCE(?, analysis), embedding=COALESCE(?, embedding) WHERE id=?",
+                    " genre=?, text_kind=?, analysis=COALESCE(?, analysis), embedding=COALESCE(?, embedding),"
+                    " embedding_m=COALESCE(?, embedding_m) WHERE id=?",
                     row[1:] + (article.id,),
                 )
                 new = False
@@ -267,7 +272,7 @@ class Store:
 
     def _article_from_row(self, row: Sequence[Any]) -> Article:
         (aid, outlet, title, text, url, published, language, author, site_name, description,
-         canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding) = row
+         canonical_url, source, raw_text, captions, genre, text_kind, analysis, embedding, embedding_m) = row
         removed = tuple(
             Removal(start, end, rtext, reason)
             for start, end, rtext, reason in self.conn.execute(
@@ -286,6 +291,8 @@ class Store:
             extra["quantities"] = tuple(from_dict(Quantity, q) for q in a.get("quantities", ()))
         if embedding is not None:
             extra["embedding"] = np.frombuffer(embedding, dtype=np.float32).copy()
+        if embedding_m is not None:
+            extra["embedding_m"] = np.frombuffer(embedding_m, dtype=np.float32).copy()
         return Article(
             id=aid, outlet=outlet, title=title, text=text, url=url, published=published, language=language,
             author=author, site_name=site_name, description=description, canonical_url=canonical_url,

@@ -229,3 +229,10 @@ def m007_article_kind() -> str:
         ALTER TABLE articles ADD COLUMN genre TEXT;
         ALTER TABLE articles ADD COLUMN text_kind TEXT NOT NULL DEFAULT 'full';
         """
+
+
+@migration
+def m008_multilingual_embedding() -> str:
+    # the headline + lead in the multilingual space (float32, 512): the clusterer joins articles
+    # in two languages by it; NULL for articles stored before (they are embedded when clustered again)
+    return "ALTER TABLE articles ADD COLUMN embedding_m BLOB;"
