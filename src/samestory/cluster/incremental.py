@@ -484,7 +484,7 @@ class StoryClusterer:
         """The open story in another language closest to ``f`` in the multilingual space, when it
         is within ``cross_language_threshold`` and the story's time bound; else None."""
         if (self.cross_language_threshold is None or not f.language or f.embedding_m is None
-                or len(self._languages_seen) < 2):
+                or not self._languages_seen - {f.language}):
             return None
         best, best_cos = None, self.cross_language_threshold
         for idx in self._row_story:
