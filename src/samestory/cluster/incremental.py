@@ -97,9 +97,25 @@ class ClusterConfig:
     ``bench/clustering.py --tune`` before issue 19) and checked on the even ones. The short-text,
     time-bound and outlet knobs were chosen on the dev sets named at each, with the figures of
     ``bench/clustering.py --grid`` (BCubed F1, mean of 5 shuffled orders, the CLI's ingest).
+
+    Re-chosen for issue 19 (``threshold``, ``merge_threshold``, ``short_threshold``) on half of
+    each dev set only: the odd ECB+ topics (full texts and headlines) and the odd-numbered events
+    of wikinews-events (first-seen order, crawl dates); the other halves and the whole sets are
+    reported in bench/RESULTS.md. Error analysis behind it (seed 1, the old defaults): on ECB+
+    full the over-merges were the two look-alike events of a topic (12ecb + 12ecbplus, ...) joined
+    by 62 story merges at 2.11, and on wikinews-events 138 of the 201 misplaced articles scored
+    below the join bar against their event's story (recall 0.69 against TF-IDF's 0.73), while the
+    time bound split 25 ECB+ articles (ECB+ events hold reports a year apart).
+    Grid on those halves (ECB+ full / ECB+ headlines / wikinews, BCubed F1, 5 shuffles):
+    old 1.81, 2.11, 1.1: 0.890 / 0.799 / 0.748; 1.7, 2.4, 1.0: 0.909 / 0.795 / 0.755;
+    1.6, 2.4, 1.0: 0.906 / 0.784 / 0.765; **1.6, 2.4, 0.9: 0.908 / 0.799 / 0.765**; merges off
+    (1.81): 0.908 / 0.778 / 0.750. storychains has no halves (100 articles): it was only checked
+    on the whole (0.907 -> 0.920), not chosen on.
     """
 
-    threshold: float = 1.81  # score to join a story (threshold grid after the fit, odd topics)
+    # score to join a story: 1.81 (fitted on odd ECB+ topics) -> 1.6 (odd ECB+ topics and odd
+    # wikinews events, see above: recall on multi-outlet events, same ECB+ F1 with merges at 2.4)
+    threshold: float = 1.6
     # feature weights (logistic regression, odd topics); penalties are subtracted
     w_centroid: float = 1.0
     w_max: float = 0.92
@@ -110,7 +126,10 @@ class ClusterConfig:
     w_lead_missing: float = 0.13  # the article's most prominent entities absent from the story
     w_story_missing: float = 0.20  # the story's absent from the article
     w_year_conflict: float = 0.21  # no year in common, stated or published
-    merge_threshold: float | None = 2.11  # two stories merge at this score; None: never
+    # two stories merge at this score; None: never. 2.11 (the old fit) merged ECB+'s look-alike
+    # events; 2.4 on the halves above (ECB+ full: 2.11 0.890, 2.4 0.904, off 0.908; headlines
+    # lose with merges off: 0.778)
+    merge_threshold: float | None = 2.4
     # a lone report is absorbed at this score (best of 1.6-1.9, odd topics: F1 0.864 -> 0.877)
     small_merge_threshold: float | None = 1.7
     split_threshold: float = 0.35  # embedding gap between halves that makes a split candidate
@@ -130,7 +149,9 @@ class ClusterConfig:
     # 0.790, 1.0 0.789, 1.1 0.796, 1.3 0.770 (1.81, no shift: 0.682); full_body_words on ECB+ full
     # texts (short_threshold 1.1): 100 words 0.866, 30 words 0.879 (ECB+ has 61 headline-only
     # records and many 40-100 word bodies that are full reports)
-    short_threshold: float = 1.1
+    # (with threshold 1.81). Re-chosen with threshold 1.6: 0.9 keeps a headline's shift at -0.7
+    # (the merge bar for headlines then 1.7); odd ECB+ topics, headlines: 0.9 0.799, 1.0 0.784
+    short_threshold: float = 0.9
     full_body_words: int = 30
     # a story's time extent: an article dated more than this many days from the story's first
     # dated article (its anchor, which joins never stretch) does not join it, and two stories
