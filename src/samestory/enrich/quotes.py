@@ -37,6 +37,7 @@ __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "e
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
 _INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
+_FIRST_PERSON = frozenset(("i", "we"))
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
 
@@ -63,7 +64,7 @@ def _subject_of(verb, in_quote=None):
     if subj is None:
         return None
     if subj.lower_ == "who" and subj.head.dep_ == "relcl":
-        return subj.head.head
+        return subj  # its antecedent is found by ``_who_antecedent``; the mention is "who"
     if subj.lower_ in _NOT_SPEAKERS or (in_quote is not None and in_quote(subj.idx)):
         return None
     return subj
@@ -157,9 +158,29 @@ def _can_speak(ctx: _Context, tok) -> bool:
     return tok.ent_type_ not in _NEVER_SPEAKER_LABELS and not _in_dateline(ctx, tok)
 
 
+def _who_antecedent(tok):
+    """The person a relative "who" stands for: the name right before ", who" (in "Patti LaBelle
+    and Stevie Wonder, who joked", Wonder, whatever the parse attached the clause to), else the
+    noun the relative clause modifies."""
+    doc = tok.doc
+    j = tok.i - 1
+    if j >= 1 and doc[j].text == ",":
+        prev = doc[j - 1]
+        if prev.pos_ in ("PROPN", "NOUN"):
+            return prev
+    return tok.head.head
+
+
 def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
-    """Name, entity key and mention span for a speaker token (pronouns resolved)."""
+    """Name, entity key and mention span for a speaker token (pronouns resolved; the mention of
+    a pronoun or a relative "who" is the pronoun itself)."""
     low = tok.lower_
+    if low == "who" and tok.head.dep_ == "relcl":
+        name, key, _span = _speaker_span(ctx, _who_antecedent(tok))
+        return name, key, Span(tok.idx, tok.idx + len(tok))
+    if low in _FIRST_PERSON and tok.pos_ == "PRON":
+        # "I had to change my answer: ...": outside quotation marks "I" is the writer, never a person named before
+        return tok.text, None, Span(tok.idx, tok.idx + len(tok))
     if low in _PRONOUNS and tok.pos_ == "PRON":
         ent = resolve_pronoun(ctx, tok)
         span = Span(tok.idx, tok.idx + len(tok))
@@ -339,11 +360,36 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     if colon:
         # "a quote after a colon that follows a speaker sentence": the sentence's subject speaks
         # (the main clause's subject first, not one of a clause before it)
+        # the clause that ends at the colon first: "She became so upset that I had to change my answer: ..."
+        near = _clause_subject_before(toks)
+        if near is not None:
+            return _Frame(None, near, how="colon-sentence")
         subjects = [t for t in toks if t.dep_ == "nsubj" and (t.pos_ in ("PROPN", "NOUN") or t.lower_ in ("he", "she", "they"))]
         main = [t for t in subjects if t.head.dep_ == "ROOT" and not ctx.in_quote(t.head.idx)]
         rest = [t for t in subjects if t.head.idx < q.open and not ctx.in_quote(t.head.idx)]
         if main or rest:
             return _Frame(None, (main or rest)[0], how="colon-sentence")
+    return None
+
+
+def _clause_subject_before(toks):
+    """The subject of the clause the last word before a colon belongs to (up its heads to the
+    first verb with a subject of its own), when that subject can be a speaker."""
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if not words:
+        return None
+    v, inside = words[-1], {t.i for t in toks}
+    for _ in range(6):
+        if v.i not in inside:
+            return None  # up into the quotation or past the region: no clause of its own
+        if v.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                ok = subj.pos_ in ("PROPN", "NOUN") or subj.lower_ in ("he", "she", "they", "i", "we")
+                return subj if ok and subj.i >= words[0].i else None
+        if v.head.i == v.i:
+            break
+        v = v.head
     return None
 
 
