@@ -97,6 +97,13 @@ def _raw_subject_of(verb, in_quote=None):
             obj = next((c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i), None)
             if obj is not None:
                 return obj
+        if v.tag_ == "VBG" and v.dep_ == "advcl" and v.head.dep_ == "relcl" and v.i > 0 and v.doc[v.i - 1].text == ",":
+            # "... an architect who said he was stiffed, saying, ...": a participle set off after a
+            # relative clause belongs to the main clause, whatever the parse hung it on
+            root = v.sent.root
+            if root.i != v.i and not (in_quote is not None and in_quote(root.idx)):
+                v = root
+                continue
         if v.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp", "prep", "relcl") and v.head is not v:
             if in_quote is not None and in_quote(v.head.idx):
                 break  # the head is inside a quotation: its subject is the quoted speaker's words
@@ -342,9 +349,15 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
                 subj = _subject_of(t, ctx.in_quote)
             if subj is None and colon and not naming:
                 subj = next((x for x in between if x.pos_ in ("PROPN", "NOUN")), None)
+            if subj is None and t.tag_ == "VBG":
+                subj = _sentence_subject(ctx, t)
             if subj is not None:
                 # a parenthetical cue sits above the clause it interrupts ("X, he said, believe ...")
                 depth = _depth(t.head) - 0.5 if parenthetical else _depth(t)
+                if not words_between and re.fullmatch(r"\s*[,:]\s*", text[t.idx + len(t) : q.open]):
+                    # "..., the mother of three replied, “...”", "..., saying, “...”": the cue right before
+                    # the marks, set off by a comma, is the quote's own (not an outer report around it)
+                    depth = -1
                 candidates.append((depth, -t.i, _Frame(t.text, subj, how="colon" if colon else "before")))
     noun = _speech_noun_owner(ctx, roots)
     if noun is not None:
@@ -369,6 +382,18 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
         rest = [t for t in subjects if t.head.idx < q.open and not ctx.in_quote(t.head.idx)]
         if main or rest:
             return _Frame(None, (main or rest)[0], how="colon-sentence")
+    return None
+
+
+def _sentence_subject(ctx: _Context, t):
+    """"Mr. Trump hardly clarified the matter, treating ... and, when questioned, asserting, '...'":
+    a participle cue without a subject in the parse (the quotation broke it) speaks for the first
+    person subject of its sentence, outside quotation marks."""
+    for x in t.sent:
+        if x.i >= t.i:
+            break
+        if x.dep_ == "nsubj" and not ctx.in_quote(x.idx) and (x.ent_type_ == "PERSON" or x.lower_ in ("he", "she")):
+            return x
     return None
 
 
