@@ -37,6 +37,7 @@ __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "e
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
 _INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
+_CLOSING = "”’»›\"'"
 _FIRST_PERSON = frozenset(("i", "we"))
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
@@ -641,6 +642,10 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         label = _TRANSCRIPT_LABEL.match(content)
         if label is not None:
             frame = _Frame(None, None, speaker_text=label.group(1), how="transcript")
+        if frame is None and colon_before and content.rstrip().rstrip(_CLOSING).endswith(","):
+            # "X scolded him: “...,” she said." / "... on women: “...,” the union wrote.": a quote that
+            # ends on a comma runs on into its own speech tag, which names the speaker
+            frame = _frame_after(ctx, q, after_end)
         if frame is None and (colon_before or closes_sentence):
             frame = _frame_before(ctx, q, region_start)
         if frame is None and not closes_sentence:
