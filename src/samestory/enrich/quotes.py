@@ -365,7 +365,7 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
         candidates.append(noun)
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
-    m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I)
+    m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I) or _to_person(ctx, before, region_start)
     if m:
         toks = _tokens_in(ctx.doc, region_start + m.start(1), region_start + m.end(1))
         heads = [t for t in toks if t.head.i not in {x.i for x in toks}] or toks[-1:]
@@ -419,6 +419,21 @@ def _clause_subject_before(toks):
     return None
 
 
+_TO_X = re.compile(r"\bto\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}|him|her|them),\s*$")
+
+
+def _to_person(ctx: _Context, before: str, region_start: int):
+    """"... because to her, “there’s nothing more important ...”": "to" a person, set off by a
+    comma right before the quote, is "according to" (only a pronoun or a person's name)."""
+    m = _TO_X.search(before)
+    if m is None:
+        return None
+    if m.group(1) in ("him", "her", "them"):
+        return m
+    start = region_start + m.start(1)
+    return m if ctx.index.at(start, region_start + m.end(1), label="PERSON") is not None else None
+
+
 def _speech_noun_owner(ctx: _Context, roots):
     """"Quill's claim that there were “hundreds of floods”": the owner of a speech noun
     the quote hangs from speaks (the walk up stops at a cue verb, which has its own frame)."""
@@ -452,7 +467,7 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
         if words > 40:
             break
         if _is_cue(t) or (t.lower_ in ("reads", "read") and t.pos_ == "VERB"):  # "“...,” the letter reads."
-            subj = _subject_of(t, ctx.in_quote) or _name_before_cue(ctx, q, t)
+            subj = _subject_of(t, ctx.in_quote) or _name_before_cue(ctx, q, t) or _it_after(ctx, q, t)
             if words > 4 and (subj is None or not (q.close < subj.idx < t.idx)):
                 continue  # a far cue counts only with its own subject between the quote and it
             after = ctx.text[t.idx + len(t) : t.idx + len(t) + 3]
@@ -465,6 +480,18 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
             if subj is not None:
                 return _Frame(t.text, subj, how="after")
     return None
+
+
+def _it_after(ctx: _Context, q: QuoteMarks, cue):
+    """"“...,” it added.": "it" right after the quote is a document or an organisation speaking
+    (elsewhere "it" never speaks)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ != "it" or not q.close < subj.idx < cue.idx:
+        return None
+    between = [x for x in ctx.doc[subj.i + 1 : cue.i] if not x.is_punct and not x.is_space]
+    if len(between) > 1 or any(x.pos_ != "ADV" for x in between) or ctx.text[q.close + q.mark_len : subj.idx].strip(" ,"):
+        return None
+    return subj
 
 
 def _name_before_cue(ctx: _Context, q: QuoteMarks, cue):
@@ -629,7 +656,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             continue
         ps, pe = ctx.para_of(q.open)
         prev_close = marks[i - 1].close + 1 if i > 0 else 0
-        next_open = marks[i + 1].open if i + 1 < len(marks) else len(text)
+        later = [m for m in marks[i + 1 :] if not _nickname(text, m)]  # "Marcia “Cia” Price shouted" goes on
+        next_open = later[0].open if later else len(text)
         region_start = max(ps, prev_close, ctx.sentence_start(q.open))
         if not text[region_start : q.open].strip() and region_start > max(ps, prev_close):
             # spaCy started a sentence at the quote ("...in one line: “..."): look at the one before
@@ -702,6 +730,15 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
 
 
 _TRANSCRIPT_LABEL = re.compile(r"\s*((?:[A-Z][A-Z.’'-]+\s+){0,2}[A-Z][A-Z’'-]{2,}):\s")
+
+
+_NICKNAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?")
+
+
+def _nickname(text: str, q: QuoteMarks) -> bool:
+    """A quoted nickname between a first and a last name: Marcia “Cia” Price."""
+    return (_NICKNAME.fullmatch(q.content.of(text)) is not None and re.search(r"[A-Z][\w.]* $", text[max(0, q.open - 30) : q.open]) is not None
+            and re.match(r" [A-Z]", text[q.close + q.mark_len : q.close + q.mark_len + 2]) is not None)
 
 
 def _closes_sentence(text: str, q: QuoteMarks, start: int) -> bool:
