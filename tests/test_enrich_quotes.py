@@ -309,3 +309,47 @@ def test_pronoun_skips_a_person_of_the_other_honorific(nlp):
     text = "Mr. Halvard Brekke spoke to reporters after Ms. Ines Dorado left. “I am protecting my family,” he said."
     q = _one(text)
     assert q.speaker == "Halvard Brekke"
+
+
+# cross-sentence and frame rules from the PolNeAR dev error analysis (issue 18); invented text
+
+
+def test_relative_who_speaks_for_the_name_before_it(nlp):
+    text = ("The gala drew the singers Ada Brenner, Tomas Weir and Lena Okafor, who joked of the new hall, "
+            "“I have not seen the roof yet, but I will.”")
+    q = _one(text)
+    assert q.speaker == "Lena Okafor"
+    assert text[q.speaker_span.start : q.speaker_span.end] == "who"
+
+
+def test_first_person_writer_is_not_resolved_to_a_named_person(nlp):
+    text = ("My uncle Harold Blom laughed at me on the ferry. He was so cross that I had to change my answer: "
+            "“Of course I like the harbour. I was only joking.”")
+    q = _one(text)
+    assert q.speaker == "I"
+
+
+def test_adjacent_cue_beats_the_outer_report(nlp):
+    text = ("Ines Dorado said the plan leaves out small ferries, and when pressed on the cost, the harbour chief "
+            "Oskar Vale replied, “It is meant for the big routes first, and that is the point of it.”")
+    q = _one(text)
+    assert q.speaker == "Oskar Vale"
+
+
+def test_comma_quote_after_colon_takes_its_own_tag(nlp):
+    text = ("The statement also described what it said Ines Dorado would mean for the port: "
+            "“Her fight has opened the door for every dock worker in the city,” the union wrote.")
+    q = _one(text)
+    assert q.cue == "wrote" and "union" in text[q.speaker_span.start : q.speaker_span.end]
+
+
+def test_it_after_the_quote_is_a_document_speaking(nlp):
+    text = "The Harbour Gazette praised the mayor in 1990.\n\n“The mayor has managed to erase much of the debt,” it added."
+    q = _one(text)
+    assert q.cue == "added" and text[q.speaker_span.start : q.speaker_span.end] == "it"
+
+
+def test_nickname_in_quotes_does_not_hide_the_speaker(nlp):
+    text = "“This is a big year for the whole harbour!” the mayor's niece, Marcia “Cia” Lindqvist, shouted to the crowd."
+    qs = [q for q in _quotes(text) if q.text.startswith("This is")]
+    assert len(qs) == 1 and qs[0].cue == "shouted"

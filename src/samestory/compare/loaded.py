@@ -105,6 +105,7 @@ def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]
     quotes = quotation_spans(text)
     out = []
     n = len(toks)
+    seen: dict[str, int] = {}
     for i, t in enumerate(toks):
         w = t.word
         prev = words[i - 1] if i else "<s>"
@@ -115,6 +116,12 @@ def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]
             "w=" + w, "s3=" + w[-3:], "s4=" + w[-4:], "p=" + prev, "n=" + nxt, "pw=" + prev + "|" + w, "wn=" + w + "|" + nxt,
             "sh=" + (_shape(raw) if not sent_start else "start"), "len=" + str(min(len(w), 12)),
         ]
+        # a word the text has used before: annotators mark a loaded word where it is first used
+        # (PTC: "evil" 10 of 24 first uses, 12 of 55 later ones), so repeats are weaker evidence
+        reps = seen.get(w, 0)
+        seen[w] = reps + 1
+        if reps and w not in FUNCTION_WORDS:
+            f += ["rep", "rep" + str(min(reps, 3)), "repw=" + w]
         e = lex[i]
         if e is not None:
             f += ["lex", "lc=" + e.category, "ls=" + e.scope, "lp=" + e.pos, "lw=" + w]

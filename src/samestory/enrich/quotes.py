@@ -37,6 +37,8 @@ __all__ = ["CUE_VERBS", "QuoteMarks", "find_quotation_spans", "scare_quotes", "e
 # cues that introduce speech with a clause complement (for indirect speech); thoughts excluded
 _INDIRECT_CUES = CUE_VERBS - {f for b in ("think", "believe", "hope", "fear", "describe", "continue", "ask", "post", "agree") for f in _inflect(b)}
 _PRONOUNS = {"he": "PERSON", "she": "PERSON", "him": "PERSON", "her": "PERSON", "they": None, "it": "ORG", "we": None, "i": None}
+_CLOSING = "”’»›\"'"
+_FIRST_PERSON = frozenset(("i", "we"))
 _SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
 
@@ -63,7 +65,7 @@ def _subject_of(verb, in_quote=None):
     if subj is None:
         return None
     if subj.lower_ == "who" and subj.head.dep_ == "relcl":
-        return subj.head.head
+        return subj  # its antecedent is found by ``_who_antecedent``; the mention is "who"
     if subj.lower_ in _NOT_SPEAKERS or (in_quote is not None and in_quote(subj.idx)):
         return None
     return subj
@@ -96,6 +98,13 @@ def _raw_subject_of(verb, in_quote=None):
             obj = next((c for c in v.head.children if c.dep_ == "dobj" and c.i < v.i), None)
             if obj is not None:
                 return obj
+        if v.tag_ == "VBG" and v.dep_ == "advcl" and v.head.dep_ == "relcl" and v.i > 0 and v.doc[v.i - 1].text == ",":
+            # "... an architect who said he was stiffed, saying, ...": a participle set off after a
+            # relative clause belongs to the main clause, whatever the parse hung it on
+            root = v.sent.root
+            if root.i != v.i and not (in_quote is not None and in_quote(root.idx)):
+                v = root
+                continue
         if v.dep_ in ("xcomp", "advcl", "conj", "ccomp", "pcomp", "prep", "relcl") and v.head is not v:
             if in_quote is not None and in_quote(v.head.idx):
                 break  # the head is inside a quotation: its subject is the quoted speaker's words
@@ -157,9 +166,29 @@ def _can_speak(ctx: _Context, tok) -> bool:
     return tok.ent_type_ not in _NEVER_SPEAKER_LABELS and not _in_dateline(ctx, tok)
 
 
+def _who_antecedent(tok):
+    """The person a relative "who" stands for: the name right before ", who" (in "Patti LaBelle
+    and Stevie Wonder, who joked", Wonder, whatever the parse attached the clause to), else the
+    noun the relative clause modifies."""
+    doc = tok.doc
+    j = tok.i - 1
+    if j >= 1 and doc[j].text == ",":
+        prev = doc[j - 1]
+        if prev.pos_ in ("PROPN", "NOUN"):
+            return prev
+    return tok.head.head
+
+
 def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
-    """Name, entity key and mention span for a speaker token (pronouns resolved)."""
+    """Name, entity key and mention span for a speaker token (pronouns resolved; the mention of
+    a pronoun or a relative "who" is the pronoun itself)."""
     low = tok.lower_
+    if low == "who" and tok.head.dep_ == "relcl":
+        name, key, _span = _speaker_span(ctx, _who_antecedent(tok))
+        return name, key, Span(tok.idx, tok.idx + len(tok))
+    if low in _FIRST_PERSON and tok.pos_ == "PRON":
+        # "I had to change my answer: ...": outside quotation marks "I" is the writer, never a person named before
+        return tok.text, None, Span(tok.idx, tok.idx + len(tok))
     if low in _PRONOUNS and tok.pos_ == "PRON":
         ent = resolve_pronoun(ctx, tok)
         span = Span(tok.idx, tok.idx + len(tok))
@@ -321,16 +350,22 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
                 subj = _subject_of(t, ctx.in_quote)
             if subj is None and colon and not naming:
                 subj = next((x for x in between if x.pos_ in ("PROPN", "NOUN")), None)
+            if subj is None and t.tag_ == "VBG":
+                subj = _sentence_subject(ctx, t)
             if subj is not None:
                 # a parenthetical cue sits above the clause it interrupts ("X, he said, believe ...")
                 depth = _depth(t.head) - 0.5 if parenthetical else _depth(t)
+                if not words_between and re.fullmatch(r"\s*[,:]\s*", text[t.idx + len(t) : q.open]):
+                    # "..., the mother of three replied, “...”", "..., saying, “...”": the cue right before
+                    # the marks, set off by a comma, is the quote's own (not an outer report around it)
+                    depth = -1
                 candidates.append((depth, -t.i, _Frame(t.text, subj, how="colon" if colon else "before")))
     noun = _speech_noun_owner(ctx, roots)
     if noun is not None:
         candidates.append(noun)
     if candidates:
         return min(candidates, key=lambda c: (c[0], c[1]))[2]
-    m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I)
+    m = re.search(r"\baccording to\s+([^,:;]+?),?\s*$", before, flags=re.I) or _to_person(ctx, before, region_start)
     if m:
         toks = _tokens_in(ctx.doc, region_start + m.start(1), region_start + m.end(1))
         heads = [t for t in toks if t.head.i not in {x.i for x in toks}] or toks[-1:]
@@ -339,12 +374,64 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
     if colon:
         # "a quote after a colon that follows a speaker sentence": the sentence's subject speaks
         # (the main clause's subject first, not one of a clause before it)
+        # the clause that ends at the colon first: "She became so upset that I had to change my answer: ..."
+        near = _clause_subject_before(toks)
+        if near is not None:
+            return _Frame(None, near, how="colon-sentence")
         subjects = [t for t in toks if t.dep_ == "nsubj" and (t.pos_ in ("PROPN", "NOUN") or t.lower_ in ("he", "she", "they"))]
         main = [t for t in subjects if t.head.dep_ == "ROOT" and not ctx.in_quote(t.head.idx)]
         rest = [t for t in subjects if t.head.idx < q.open and not ctx.in_quote(t.head.idx)]
         if main or rest:
             return _Frame(None, (main or rest)[0], how="colon-sentence")
     return None
+
+
+def _sentence_subject(ctx: _Context, t):
+    """"Mr. Trump hardly clarified the matter, treating ... and, when questioned, asserting, '...'":
+    a participle cue without a subject in the parse (the quotation broke it) speaks for the first
+    person subject of its sentence, outside quotation marks."""
+    for x in t.sent:
+        if x.i >= t.i:
+            break
+        if x.dep_ == "nsubj" and not ctx.in_quote(x.idx) and (x.ent_type_ == "PERSON" or x.lower_ in ("he", "she")):
+            return x
+    return None
+
+
+def _clause_subject_before(toks):
+    """The subject of the clause the last word before a colon belongs to (up its heads to the
+    first verb with a subject of its own), when that subject can be a speaker."""
+    words = [t for t in toks if not t.is_punct and not t.is_space]
+    if not words:
+        return None
+    v, inside = words[-1], {t.i for t in toks}
+    for _ in range(6):
+        if v.i not in inside:
+            return None  # up into the quotation or past the region: no clause of its own
+        if v.pos_ in ("VERB", "AUX"):
+            subj = next((c for c in v.children if c.dep_ == "nsubj"), None)
+            if subj is not None:
+                ok = subj.pos_ in ("PROPN", "NOUN") or subj.lower_ in ("he", "she", "they", "i", "we")
+                return subj if ok and subj.i >= words[0].i else None
+        if v.head.i == v.i:
+            break
+        v = v.head
+    return None
+
+
+_TO_X = re.compile(r"\bto\s+([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}|him|her|them),\s*$")
+
+
+def _to_person(ctx: _Context, before: str, region_start: int):
+    """"... because to her, “there’s nothing more important ...”": "to" a person, set off by a
+    comma right before the quote, is "according to" (only a pronoun or a person's name)."""
+    m = _TO_X.search(before)
+    if m is None:
+        return None
+    if m.group(1) in ("him", "her", "them"):
+        return m
+    start = region_start + m.start(1)
+    return m if ctx.index.at(start, region_start + m.end(1), label="PERSON") is not None else None
 
 
 def _speech_noun_owner(ctx: _Context, roots):
@@ -380,7 +467,7 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
         if words > 40:
             break
         if _is_cue(t) or (t.lower_ in ("reads", "read") and t.pos_ == "VERB"):  # "“...,” the letter reads."
-            subj = _subject_of(t, ctx.in_quote) or _name_before_cue(ctx, q, t)
+            subj = _subject_of(t, ctx.in_quote) or _name_before_cue(ctx, q, t) or _it_after(ctx, q, t)
             if words > 4 and (subj is None or not (q.close < subj.idx < t.idx)):
                 continue  # a far cue counts only with its own subject between the quote and it
             after = ctx.text[t.idx + len(t) : t.idx + len(t) + 3]
@@ -393,6 +480,18 @@ def _frame_after(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None
             if subj is not None:
                 return _Frame(t.text, subj, how="after")
     return None
+
+
+def _it_after(ctx: _Context, q: QuoteMarks, cue):
+    """"“...,” it added.": "it" right after the quote is a document or an organisation speaking
+    (elsewhere "it" never speaks)."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ != "it" or not q.close < subj.idx < cue.idx:
+        return None
+    between = [x for x in ctx.doc[subj.i + 1 : cue.i] if not x.is_punct and not x.is_space]
+    if len(between) > 1 or any(x.pos_ != "ADV" for x in between) or ctx.text[q.close + q.mark_len : subj.idx].strip(" ,"):
+        return None
+    return subj
 
 
 def _name_before_cue(ctx: _Context, q: QuoteMarks, cue):
@@ -557,7 +656,8 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
             continue
         ps, pe = ctx.para_of(q.open)
         prev_close = marks[i - 1].close + 1 if i > 0 else 0
-        next_open = marks[i + 1].open if i + 1 < len(marks) else len(text)
+        later = [m for m in marks[i + 1 :] if not _nickname(text, m)]  # "Marcia “Cia” Price shouted" goes on
+        next_open = later[0].open if later else len(text)
         region_start = max(ps, prev_close, ctx.sentence_start(q.open))
         if not text[region_start : q.open].strip() and region_start > max(ps, prev_close):
             # spaCy started a sentence at the quote ("...in one line: “..."): look at the one before
@@ -570,6 +670,10 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
         label = _TRANSCRIPT_LABEL.match(content)
         if label is not None:
             frame = _Frame(None, None, speaker_text=label.group(1), how="transcript")
+        if frame is None and colon_before and content.rstrip().rstrip(_CLOSING).endswith(","):
+            # "X scolded him: “...,” she said." / "... on women: “...,” the union wrote.": a quote that
+            # ends on a comma runs on into its own speech tag, which names the speaker
+            frame = _frame_after(ctx, q, after_end)
         if frame is None and (colon_before or closes_sentence):
             frame = _frame_before(ctx, q, region_start)
         if frame is None and not closes_sentence:
@@ -626,6 +730,15 @@ def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
 
 
 _TRANSCRIPT_LABEL = re.compile(r"\s*((?:[A-Z][A-Z.’'-]+\s+){0,2}[A-Z][A-Z’'-]{2,}):\s")
+
+
+_NICKNAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?")
+
+
+def _nickname(text: str, q: QuoteMarks) -> bool:
+    """A quoted nickname between a first and a last name: Marcia “Cia” Price."""
+    return (_NICKNAME.fullmatch(q.content.of(text)) is not None and re.search(r"[A-Z][\w.]* $", text[max(0, q.open - 30) : q.open]) is not None
+            and re.match(r" [A-Z]", text[q.close + q.mark_len : q.close + q.mark_len + 2]) is not None)
 
 
 def _closes_sentence(text: str, q: QuoteMarks, start: int) -> bool:

@@ -24,7 +24,7 @@ _CUE_BASES = """say tell add reply ask claim insist state declare announce warn 
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
 predict allege suggest stress emphasise emphasize comment complain concede contend assert maintain observe
 reveal believe think fear hope agree charge counter demand estimate testify lament describe shout scream
-cry exclaim whisper mutter reckon threaten pledge recount retort interject caution advise concede put""".split()
+cry exclaim whisper mutter yell reckon threaten pledge recount retort interject caution advise concede put""".split()
 _IRREGULAR = {"put": ["puts"], "say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"], "write": ["wrote", "written", "writes", "writing"],
               "think": ["thought", "thinks", "thinking"], "cry": ["cried", "cries", "crying"], "reply": ["replied", "replies", "replying"],
               "deny": ["denied", "denies", "denying"], "testify": ["testified", "testifies", "testifying"]}
