@@ -135,7 +135,14 @@ class ClaimInfo:
     numbers: tuple[Number, ...]
     negated: frozenset[str]  # content words under a negation
     quoted: bool = False
+    # what alignment compares (words, content, entities and the scorer's features are read from
+    # it): the claim without attribution and asides (``claim_cores``); numbers are the whole claim's
+    text: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            object.__setattr__(self, "text", self.claim.text)
 
 
 def source_key(article: Article, by_id: dict[str, Article]) -> str:
@@ -200,6 +207,95 @@ def _clean_piece(text: str, start: int, end: int, first: bool = False) -> tuple[
 
 def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+# ---------------------------------------------------------------- the comparison text
+#
+# A claim's span is what the reader sees (attribution included: "Critics say ..." is a finding
+# of its own in the report). What it is *compared* by is its core: the clause without who says
+# it ("X said on Monday", "according to X", "Critics say"), without a trailing participial
+# adjunct (", leaving families with no warning ...") and without a trailing comment apposition
+# (", a claim Northvale Water denied"). Those parts dilute the similarity of two outlets'
+# statements of one fact; the learned scorer is trained on cores too (bench/train_aligner.py).
+
+_REPORTING_VERBS = frozenset("""say says said saying tell tells told add adds added claim claims claimed state states
+stated announce announces announced report reports reported allege alleges alleged argue argues argued insist
+insists insisted warn warns warned explain explains explained note notes noted believe believes believed think
+thinks thought suggest suggests suggested acknowledge acknowledges acknowledged admit admits admitted estimate
+estimates estimated write writes wrote contend contends contended assert asserts asserted maintain maintains
+maintained predict predicts predicted""".split())
+# parts of a reporting clause that go with it: who says it, when, to whom, how
+_ATTRIBUTION_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "advmod", "npadvmod", "prep", "dobj", "dative",
+                               "agent", "punct", "mark", "cc", "prt"})
+# sentences worth parsing for a core: a reporting word, "according to", ", <verb>ing", ", a(n) ..."
+_CORE_HINT = re.compile(r"\b(?:" + "|".join(sorted(_REPORTING_VERBS)) + r"|according)\b|,\s+[a-z]+ing\b|,\s+an?\s", re.I)
+_CORE_EDGE = re.compile(r"^[\s,;:—–\-“”\"‘’']+|[\s,;:—–\-“”\"‘’']+$")
+
+
+def _dropped_tokens(doc) -> set[int]:
+    """Token indices that are no part of the statement itself: the reporting clause around a
+    ccomp, "according to X", trailing or leading participial adjuncts set off by a comma, and a
+    trailing apposition that comments on the clause (", a claim X denied")."""
+    out: set[int] = set()
+    n = len(doc)
+
+    def sub(t) -> set[int]:
+        return set(range(t.left_edge.i, t.right_edge.i + 1))
+
+    last = n - 1
+    while last > 0 and doc[last].is_punct:
+        last -= 1
+    for t in doc:
+        if t.lower_ == "according" and t.dep_ in {"prep", "advcl"} and any(c.lower_ == "to" for c in t.children):
+            out |= sub(t)
+        elif (t.lower_ in _REPORTING_VERBS and t.dep_ in {"ROOT", "conj"}
+              and any(c.dep_ == "ccomp" for c in t.children) and not any(c.dep_ == "neg" for c in t.children)):
+            out.add(t.i)
+            for c in t.children:
+                if c.dep_ in _ATTRIBUTION_DEPS:
+                    out |= sub(c)
+            for c in t.children:
+                if c.dep_ == "ccomp":  # "said that ...": the "that" is the reporting clause's
+                    out |= {m.i for m in c.children if m.dep_ == "mark" and m.lower_ in {"that", "if", "whether"}}
+        elif t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > 0:
+            left, right = t.left_edge.i, t.right_edge.i
+            if left > 0 and doc[left - 1].text == "," and right >= last:
+                out |= sub(t) | {left - 1}
+            elif left == 0 and right + 1 < n and doc[right + 1].text == "," and t.head.i > right:
+                out |= sub(t) | {right + 1}
+        elif t.dep_ == "appos" and t.i > 0:
+            left, right = t.left_edge.i, t.right_edge.i
+            if (left > 0 and doc[left - 1].text == "," and right >= last and doc[left].lower_ in {"a", "an"}
+                    and t.head.i < left - 1):
+                out |= sub(t) | {left - 1}
+    return out
+
+
+def _core_of(doc, start: int, end: int) -> str | None:
+    """The comparison text of the part [start, end) (offsets into ``doc.text``) of a parsed
+    sentence, or None when nothing is dropped or too little would be left to compare."""
+    dropped = _dropped_tokens(doc)
+    inside = [t for t in doc if start <= t.idx < end]
+    if not dropped or not any(t.i in dropped for t in inside):
+        return None
+    kept = [t for t in inside if t.i not in dropped]
+    if sum(t.is_alpha for t in kept) < MIN_CLAUSE_WORDS - 1 or not any(t.pos_ in {"VERB", "AUX"} for t in kept):
+        return None
+    text = ""
+    for k, t in enumerate(kept):
+        if k and t.i != kept[k - 1].i + 1 and not text.endswith(" "):
+            text += " "  # a dropped stretch between two kept words leaves one space
+        text += t.text_with_ws
+    return _CORE_EDGE.sub("", text) or None
+
+
+def comparison_texts(texts: Sequence[str]) -> list[str]:
+    """The core of each whole sentence (see above): what the pair scorer reads."""
+    todo = [k for k, t in enumerate(texts) if _CORE_HINT.search(t)]
+    out = list(texts)
+    for k, doc in zip(todo, _nlp.parse_sentences([texts[k] for k in todo])):
+        out[k] = _core_of(doc, 0, len(texts[k])) or texts[k]
+    return out
 
 
 def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
@@ -298,7 +394,8 @@ def _clause_heads(doc) -> list[tuple[int, int, bool]]:
 def _entity_terms(article: Article, span: Span, text: str) -> frozenset[str]:
     terms: set[str] = set()
     for ent in article.entities:
-        if any(m.start < span.end and span.start < m.end for m in ent.mentions):
+        # a mention in the claim's comparison text (the speaker of "X said" is left out with it)
+        if any(m.start < span.end and span.start < m.end and article.text[m.start : m.end] in text for m in ent.mentions):
             terms.update(w for w in (_norm_word(x) for x in _WORD.findall(ent.name)) if w not in _STOP)
     # capitalised words: a proper-noun net that works before enrich and catches what NER misses
     for m in re.finditer(r"\b[A-Z][\w’'\-]+", text):
@@ -329,20 +426,46 @@ def _negated_terms(words: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+def claim_cores(articles: Sequence[Article], claims: list[list[Claim]]) -> list[list[str]]:
+    """The comparison text of each claim: its core (attribution and trailing asides left out,
+    see ``comparison_texts``), read from the parse of its sentence; the claim's own text when
+    nothing is left out."""
+    sentences = _nlp.sentence_spans(articles)
+    todo: dict[str, None] = {}
+    for ai, cs in enumerate(claims):
+        for c in cs:
+            if _CORE_HINT.search(c.text):
+                todo.setdefault(sentences[ai][c.sentence].of(articles[ai].text))
+    docs = dict(zip(todo, _nlp.parse_sentences(list(todo))))
+    out: list[list[str]] = []
+    for ai, cs in enumerate(claims):
+        row = []
+        for c in cs:
+            span = sentences[ai][c.sentence]
+            doc = docs.get(span.of(articles[ai].text))
+            core = _core_of(doc, c.span.start - span.start, c.span.end - span.start) if doc is not None else None
+            row.append(core or c.text)
+        out.append(row)
+    return out
+
+
 def describe(articles: Sequence[Article], claims: list[list[Claim]]) -> list[ClaimInfo]:
     keys = source_keys(articles)
+    cores = claim_cores(articles, claims)
     infos: list[ClaimInfo] = []
     for ai, (article, cs) in enumerate(zip(articles, claims)):
         src = keys[ai]
         n = max(len(cs) - 1, 1)
         for k, c in enumerate(cs):
-            words = tuple(w.lower() for w in _WORD.findall(c.text))
+            text = cores[ai][k]
+            words = tuple(w.lower() for w in _WORD.findall(text))
             content = frozenset(w for w in (_norm_word(x) for x in words) if w not in _STOP and len(w) > 1)
             infos.append(ClaimInfo(
                 claim=c, id=f"c{ai}-{k}", article_index=ai, outlet=article.outlet, source=src,
                 position=k / n, words=words, content=content,
-                entities=_entity_terms(article, c.span, c.text), numbers=numbers_in(c.text),
-                negated=_negated_terms(words),
+                # values from the whole claim: a speaker's age ("Mara Tollen, 54, said") is a fact too
+                entities=_entity_terms(article, c.span, text), numbers=numbers_in(c.text),
+                negated=_negated_terms(words), text=text,
                 quoted=bool(re.search(r"[“\"‘]", c.text)),
                 extra={"published": article.published},
             ))
@@ -619,8 +742,8 @@ def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo], embeddin
     """The claim x claim alignment probability (``aligner``); pairs within one article, and
     pairs with a claim the model did not read, get -1 and 0."""
     model = aligner.load_model()
-    terms = [aligner.claim_terms(i.claim.text) for i in infos]
-    feats = aligner.pair_features(terms, [i.claim.text for i in infos], embeddings, signals["lexical"])
+    terms = [aligner.claim_terms(i.text) for i in infos]
+    feats = aligner.pair_features(terms, [i.text for i in infos], embeddings, signals["lexical"])
     score = model.probabilities(feats, embeddings)
     if embedded is not None:
         score[~embedded, :] = 0.0
@@ -762,7 +885,7 @@ def align_claims(
     embeddings = np.zeros((len(infos), 384), dtype=np.float32)
     if embedded.any():
         rows = np.nonzero(embedded)[0]
-        vectors = _nlp.encode([infos[i].claim.text for i in rows])
+        vectors = _nlp.encode([infos[i].text for i in rows])
         embeddings = np.zeros((len(infos), vectors.shape[1]), dtype=np.float32)
         embeddings[rows] = vectors
     scores = combine(signals, infos, embeddings, embedded)
