@@ -283,7 +283,7 @@ def _core_of(doc, start: int, end: int) -> str | None:
         return None
     text = ""
     for k, t in enumerate(kept):
-        if k and t.i != kept[k - 1].i + 1 and not text.endswith(" "):
+        if k and t.i != kept[k - 1].i + 1 and not text.endswith(" ") and not t.is_punct:
             text += " "  # a dropped stretch between two kept words leaves one space
         text += t.text_with_ws
     return _CORE_EDGE.sub("", text) or None
@@ -685,7 +685,8 @@ class TypedConflictScorer:
                 clash = sorted((neg.negated - pos.negated) & pos.content)
                 if clash and overlap >= cfg.polarity_overlap:
                     return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
-        if cfg.antonyms:
+        # "up" in late trade vs "down" in the morning: two moments, two readings, no contradiction
+        if cfg.antonyms and same_moment(a.claim.text, b.claim.text, a.numbers, b.numbers):
             wa, wb = set(a.words), set(b.words)
             for w in wa - wb:
                 if _norm_word(w) in a.negated:
