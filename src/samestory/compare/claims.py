@@ -257,8 +257,8 @@ def _dropped_tokens(doc) -> set[int]:
             for c in t.children:
                 if c.dep_ == "ccomp":  # "said that ...": the "that" is the reporting clause's
                     out |= {m.i for m in c.children if m.dep_ == "mark" and m.lower_ in {"that", "if", "whether"}}
-        elif t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > 0:
-            left, right = t.left_edge.i, t.right_edge.i
+        elif t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > 0 and t.right_edge.i - t.left_edge.i >= 2:
+            left, right = t.left_edge.i, t.right_edge.i  # a participial clause, not one word ("brutally, unraveling")
             if left > 0 and doc[left - 1].text == "," and right >= last:
                 out |= sub(t) | {left - 1}
             elif left == 0 and right + 1 < n and doc[right + 1].text == "," and t.head.i > right:
@@ -331,12 +331,16 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
             # a piece too short to stand alone, or without a verb (an apposition between
             # dashes), is no claim of its own: it joins its neighbour
             verb_at = [span.start + v for v in verbs.get((ai, si), [])]
+            finite_at = [span.start + v for v, _, _ in heads.get((ai, si), [])]
 
             def fragment(s: int, e: int) -> bool:
                 if _word_count(article.text[s:e]) < MIN_CLAUSE_WORDS:
                     return True
-                # a cut piece needs a verb; one with a participle ("using the opportunity to ...")
-                # still states its fact, and merging it into a long sentence hides it from alignment
+                # a cut piece is a claim only as a clause: a finite verb with its subject ("— a
+                # significant blow to the campaign to oust ..." and "using the opportunity to ..."
+                # join their neighbour, whose core leaves a trailing participle out)
+                if finite_at:
+                    return not any(s <= v < e for v in finite_at)
                 return bool(verb_at) and not any(s <= v < e for v in verb_at)
 
             if (ai, si) in heads and _word_count(span.of(article.text)) < MIN_CLAUSE_WORDS:
