@@ -107,6 +107,8 @@ def main() -> None:
         f"Threshold {about['threshold']}.",
         f"Scalar weights (standardized): " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(SCALAR_FEATURES, check.scalar)),
         f"Weights file: {out.stat().st_size // 1024} KiB.",
+        "Features are read from each sentence's core (claims.comparison_texts: no attribution, no trailing "
+        "participle or comment apposition), as compare() scores claims.",
     ]
     record("train_aligner", lines)
 
