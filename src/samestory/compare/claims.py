@@ -2,8 +2,11 @@
 
 1. **Split** each article into claims: its sentences, and long sentences (more than
    ``LONG_SENTENCE_WORDS`` words) split into clauses with the dependency parse (";", " — ",
-   coordinated clauses that each have their own subject).
-2. **Describe** each claim: content words, entity terms, typed numbers and dates, negation.
+   coordinated clauses that each have their own subject); a cut piece without a finite verb and
+   its subject joins its neighbour.
+2. **Describe** each claim: its core, the text it is compared by (``claim_cores``: no "X said
+   on Monday", "according to X", trailing participle or comment apposition; the evidence keeps
+   the outlet's whole wording), content words, entity terms, typed numbers and dates, negation.
 3. **Score** every cross-article pair at once: the learned pair probability
    (``samestory.compare.aligner``: embeddings, lexical, name, number and negation features of
    the pair alone, so a pair scores alike in any story), after a pair-feature prefilter decides
