@@ -564,16 +564,20 @@ class ConflictConfig:
       subject, in two claims that say the same thing otherwise (``rest_ratio``: token-set ratio of
       the texts without their numbers, 0.80 as in the MSRP value-pair definition) and name the
       same moment (no time word on one side only). A growing count (a toll) that is higher in
-      the later-published article is an update, never a conflict. Measured: 0 flagged on the
-      1,857 ClaimDiff-weak pairs; on the MSRP value pairs 0 of 4 right by MSRP's labels, but all
-      4 are real contradictions by reading (MSRP calls one man aged 30 in one sentence and 32 in a
-      word-for-word twin a paraphrase): on, pending a set with conflict labels (bench/RESULTS.md).
+      the later-published article is an update, never a conflict. Measured (bench/claims.py,
+      2026-12-02): 0 flagged on the 1,857 ClaimDiff-weak pairs; on the MSRP value pairs 3 flagged,
+      0 right by MSRP's labels, and all 3 real contradictions by reading (Paul Durousseau 30 vs 32,
+      2.5 vs 2.7 million jobs, 40 vs 43 percent, the rest of each sentence the same: MSRP calls
+      these paraphrases, and its label-0 value pairs are mostly market readings at two moments).
+      On, pending a set with conflict labels; the lead decides (bench/RESULTS.md).
     * ``polarity``: a word negated on one side and affirmed on the other, with content overlap
-      >= ``polarity_overlap``. Measured 0 of 4 right on the MSRP value pairs (bench/claims.py,
-      every type on), so it is off (``polarity=False``) until a better test lifts it over the floor.
+      >= ``polarity_overlap``. Measured 0 of 8 right on the MSRP value pairs and 0 of 2 on
+      ClaimDiff-weak (every type on): off (``polarity=False``).
     * ``antonyms``: "accepted" vs "rejected" ("would not support" is "oppose": a word under a
-      negation never counts). Measured 5 of 5 right on the MSRP value pairs (none flagged on
-      ClaimDiff-weak): on.
+      negation never counts), only when both claims name one moment (``same_moment``: the Dow
+      "up" by late afternoon and "down" in morning trading are two readings). Before that rule
+      its 4 "right" flags on the MSRP value pairs were all such market readings; now 0 flagged
+      on either set: on.
     """
 
     precision_floor: float = 0.80
