@@ -220,3 +220,42 @@ def test_a_pair_is_scored_alike_alone_and_inside_a_larger_story(nlp, embedder):
         return float(al.scores[i, j])
 
     assert score(small) == pytest.approx(score(big), abs=1e-5)
+
+
+def test_market_moves_at_two_moments_are_no_opposite_terms():
+    scorer = TypedConflictScorer(ConflictConfig(polarity=False, antonyms=True))
+    a = _info("By late afternoon, the harbour index was up 12 points at 9,331.", "A")
+    b = _info("In morning trading, the harbour index was down 8 points at 9,310.", "B")
+    assert scorer(a, b) is None
+    c = _info("The council accepted the offer from the builders on Friday.", "A")
+    d = _info("The council rejected the offer from the builders on Friday.", "B")
+    assert scorer(c, d)
+
+
+@pytest.mark.parametrize(
+    "sentence, core",
+    [
+        ("Critics say the dam's warning sirens had been switched off to save money, a claim the company denied.",
+         "the dam's warning sirens had been switched off to save money"),
+        ("The dam's sirens had been switched off to save money, leaving families with no warning.",
+         "The dam's sirens had been switched off to save money."),
+        ("The bridge will reopen in May, the mayor of Veldmoor said on Monday.", "The bridge will reopen in May"),
+        ("According to the police, three people were arrested after the match.", "three people were arrested after the match."),
+        # a denial is no attribution to strip: it turns the statement round
+        ("The mayor did not say that the bridge would reopen in May.", None),
+    ],
+)
+def test_claims_are_compared_without_attribution_and_asides(nlp, sentence, core):
+    from samestory.compare.claims import comparison_texts
+
+    assert comparison_texts([sentence])[0] == (core or sentence)
+
+
+def test_the_same_fact_attributed_in_one_outlet_aligns(nlp, embedder):
+    texts = ("The dam's warning sirens had been switched off to save money, leaving families with no warning as the river rose.",
+             "Critics say the dam's warning sirens had been switched off to save money, a claim the water company denied.")
+    arts = enrich([Article(id=f"s{k}", outlet=f"Outlet {k}", title="t", text=t) for k, t in enumerate(texts)], embed=False)
+    al = align_claims(arts)
+    assert any(g.status == "shared" and len(g.evidence) == 2 for g in al.groups), [(g.status, g.label) for g in al.groups]
+    # the evidence is the outlet's whole wording, attribution included
+    assert any(e.text.startswith("Critics say") for g in al.groups for e in g.evidence)
