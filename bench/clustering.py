@@ -219,6 +219,8 @@ def grid(data) -> None:
         ("ECB+ full", "threshold", (1.6, 1.7, 1.81)),
         ("wikinews-events, crawl dates", "threshold", (1.6, 1.7, 1.81)),
         ("ECB+ full", "merge_threshold", (2.11, 2.4, None)),
+        ("ECB+ full", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
+        ("wikinews-events, crawl dates", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
         ("ECB+ titles only", "short_threshold", (0.9, 1.0, 1.1, 1.3)),
         ("ECB+ full", "full_body_words", (30, 100)),
         ("ECB+ full", "story_days", (14.0, 30.0, 60.0, None)),
@@ -301,7 +303,7 @@ def main() -> None:
         f"samestory: mean of {len(SEEDS)} shuffled orders (seeds 1-5) with the range of F1; baselines are "
         "order-free average-linkage clusterings of the same cleaned texts. BCubed P/R/F1 except storychains "
         "(pairwise P/R/F1 of coder 1's 4,950 coded pairs, 88 same-story). Half A / B: ClusterConfig's "
-        "threshold, merge_threshold and short_threshold were chosen on half A only (ECB+ odd topics, "
+        "threshold, merge_threshold, small_merge_threshold and short_threshold were chosen on half A only (ECB+ odd topics, "
         "wikinews-events odd events in first-seen order) and are checked on half B and the whole set; "
         "storychains has no halves and was not chosen on.",
         "",

@@ -98,7 +98,8 @@ class ClusterConfig:
     time-bound and outlet knobs were chosen on the dev sets named at each, with the figures of
     ``bench/clustering.py --grid`` (BCubed F1, mean of 5 shuffled orders, the CLI's ingest).
 
-    Re-chosen for issue 19 (``threshold``, ``merge_threshold``, ``short_threshold``) on half of
+    Re-chosen for issue 19 (``threshold``, ``merge_threshold``, ``small_merge_threshold``,
+    ``short_threshold``) on half of
     each dev set only: the odd ECB+ topics (full texts and headlines) and the odd-numbered events
     of wikinews-events (first-seen order, crawl dates); the other halves and the whole sets are
     reported in bench/RESULTS.md. Error analysis behind it (seed 1, the old defaults): on ECB+
@@ -109,8 +110,11 @@ class ClusterConfig:
     Grid on those halves (ECB+ full / ECB+ headlines / wikinews, BCubed F1, 5 shuffles):
     old 1.81, 2.11, 1.1: 0.890 / 0.799 / 0.748; 1.7, 2.4, 1.0: 0.909 / 0.795 / 0.755;
     1.6, 2.4, 1.0: 0.906 / 0.784 / 0.765; **1.6, 2.4, 0.9: 0.908 / 0.799 / 0.765**; merges off
-    (1.81): 0.908 / 0.778 / 0.750. storychains has no halves (100 articles): it was only checked
-    on the whole (0.907 -> 0.920), not chosen on.
+    (1.81): 0.908 / 0.778 / 0.750; then ``small_merge_threshold`` 1.7 -> 1.55 on top: 0.912 /
+    0.803 / 0.771. storychains has no halves (100 articles): it was only checked on the whole
+    (0.907 -> 0.923), not chosen on. ``story_days`` stays 60 although 365 scored higher on ECB+
+    full (half A 0.909 -> 0.914): ECB+ gold events hold reports a year apart, and a story open
+    for a year is the over-merge issue 19's held-out streams showed.
     """
 
     # score to join a story: 1.81 (fitted on odd ECB+ topics) -> 1.6 (odd ECB+ topics and odd
@@ -130,8 +134,11 @@ class ClusterConfig:
     # events; 2.4 on the halves above (ECB+ full: 2.11 0.890, 2.4 0.904, off 0.908; headlines
     # lose with merges off: 0.778)
     merge_threshold: float | None = 2.4
-    # a lone report is absorbed at this score (best of 1.6-1.9, odd topics: F1 0.864 -> 0.877)
-    small_merge_threshold: float | None = 1.7
+    # a lone report is absorbed at this score (best of 1.6-1.9, odd topics: F1 0.864 -> 0.877, with
+    # join 1.81). With join 1.6, merge 2.4 and headlines 0.9, on the halves A above (ECB+ full /
+    # headlines / wikinews): 1.35 0.908 / 0.797 / 0.775; 1.45 0.906 / 0.796 / 0.774; **1.55 0.912 /
+    # 0.803 / 0.771**; 1.7 0.908 / 0.799 / 0.765; 1.85 0.904 / 0.798 / 0.764 (best sum of the three)
+    small_merge_threshold: float | None = 1.55
     split_threshold: float = 0.35  # embedding gap between halves that makes a split candidate
     # halves scoring below this against each other split (1.8 0.894, 1.9 0.900, 2.0 0.897, odd topics)
     split_score_threshold: float | None = 1.9
@@ -269,8 +276,7 @@ class StoryClusterer:
     article's most prominent entities absent from the story; ``story_missing``: the reverse;
     ``year_conflict``: no year in common, stated or published) tell look-alike events apart. ``threshold`` is the knob for tighter (higher) or
     looser (lower) stories; ``merge_threshold=None`` turns merging off, ``small_merge_threshold=None``
-    the absorption of lone reports (1.7 was the best of 1.6-1.9 with stories of 1, 2 or 3 articles
-    absorbable, on the odd ECB+ topics: BCubed F1 0.864 -> 0.877, file order and 3 shuffles).
+    the absorption of lone reports (``ClusterConfig`` has how each cut-off was chosen).
     """
 
     def __init__(self, config: ClusterConfig | None = None, **overrides) -> None:
