@@ -25,10 +25,7 @@ def features(pairs):
 
     from samestory.compare import _nlp
     from samestory.compare.aligner import claim_terms, lexical_text, pair_features
-    from samestory.compare.claims import comparison_texts
 
-    # what compare() scores: each sentence's core (no "X said", no trailing aside)
-    pairs = list(zip(comparison_texts([a for a, _ in pairs]), comparison_texts([b for _, b in pairs])))
     ea = _nlp.encode([a for a, _ in pairs])
     eb = _nlp.encode([b for _, b in pairs])
     scalars = []
@@ -107,8 +104,6 @@ def main() -> None:
         f"Threshold {about['threshold']}.",
         f"Scalar weights (standardized): " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(SCALAR_FEATURES, check.scalar)),
         f"Weights file: {out.stat().st_size // 1024} KiB.",
-        "Features are read from each sentence's core (claims.comparison_texts: no attribution, no trailing "
-        "participle or comment apposition), as compare() scores claims.",
     ]
     record("train_aligner", lines)
 

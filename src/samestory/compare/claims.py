@@ -2,11 +2,8 @@
 
 1. **Split** each article into claims: its sentences, and long sentences (more than
    ``LONG_SENTENCE_WORDS`` words) split into clauses with the dependency parse (";", " — ",
-   coordinated clauses that each have their own subject); a cut piece without a finite verb and
-   its subject joins its neighbour.
-2. **Describe** each claim: its core, the text it is compared by (``claim_cores``: no "X said
-   on Monday", "according to X", trailing participle or comment apposition; the evidence keeps
-   the outlet's whole wording), content words, entity terms, typed numbers and dates, negation.
+   coordinated clauses that each have their own subject).
+2. **Describe** each claim: content words, entity terms, typed numbers and dates, negation.
 3. **Score** every cross-article pair at once: the learned pair probability
    (``samestory.compare.aligner``: embeddings, lexical, name, number and negation features of
    the pair alone, so a pair scores alike in any story), after a pair-feature prefilter decides
@@ -138,14 +135,7 @@ class ClaimInfo:
     numbers: tuple[Number, ...]
     negated: frozenset[str]  # content words under a negation
     quoted: bool = False
-    # what alignment compares (words, content, entities and the scorer's features are read from
-    # it): the claim without attribution and asides (``claim_cores``); numbers are the whole claim's
-    text: str = ""
     extra: dict = field(default_factory=dict, compare=False, hash=False)
-
-    def __post_init__(self) -> None:
-        if not self.text:
-            object.__setattr__(self, "text", self.claim.text)
 
 
 def source_key(article: Article, by_id: dict[str, Article]) -> str:
@@ -212,95 +202,6 @@ def _word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-# ---------------------------------------------------------------- the comparison text
-#
-# A claim's span is what the reader sees (attribution included: "Critics say ..." is a finding
-# of its own in the report). What it is *compared* by is its core: the clause without who says
-# it ("X said on Monday", "according to X", "Critics say"), without a trailing participial
-# adjunct (", leaving families with no warning ...") and without a trailing comment apposition
-# (", a claim Northvale Water denied"). Those parts dilute the similarity of two outlets'
-# statements of one fact; the learned scorer is trained on cores too (bench/train_aligner.py).
-
-_REPORTING_VERBS = frozenset("""say says said saying tell tells told add adds added claim claims claimed state states
-stated announce announces announced report reports reported allege alleges alleged argue argues argued insist
-insists insisted warn warns warned explain explains explained note notes noted believe believes believed think
-thinks thought suggest suggests suggested acknowledge acknowledges acknowledged admit admits admitted estimate
-estimates estimated write writes wrote contend contends contended assert asserts asserted maintain maintains
-maintained predict predicts predicted""".split())
-# parts of a reporting clause that go with it: who says it, when, to whom, how
-_ATTRIBUTION_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "advmod", "npadvmod", "prep", "dobj", "dative",
-                               "agent", "punct", "mark", "cc", "prt"})
-# sentences worth parsing for a core: a reporting word, "according to", ", <verb>ing", ", a(n) ..."
-_CORE_HINT = re.compile(r"\b(?:" + "|".join(sorted(_REPORTING_VERBS)) + r"|according)\b|,\s+[a-z]+ing\b|,\s+an?\s", re.I)
-_CORE_EDGE = re.compile(r"^[\s,;:—–\-“”\"‘’']+|[\s,;:—–\-“”\"‘’']+$")
-
-
-def _dropped_tokens(doc) -> set[int]:
-    """Token indices that are no part of the statement itself: the reporting clause around a
-    ccomp, "according to X", trailing or leading participial adjuncts set off by a comma, and a
-    trailing apposition that comments on the clause (", a claim X denied")."""
-    out: set[int] = set()
-    n = len(doc)
-
-    def sub(t) -> set[int]:
-        return set(range(t.left_edge.i, t.right_edge.i + 1))
-
-    last = n - 1
-    while last > 0 and doc[last].is_punct:
-        last -= 1
-    for t in doc:
-        if t.lower_ == "according" and t.dep_ in {"prep", "advcl"} and any(c.lower_ == "to" for c in t.children):
-            out |= sub(t)
-        elif (t.lower_ in _REPORTING_VERBS and t.dep_ in {"ROOT", "conj"}
-              and any(c.dep_ == "ccomp" for c in t.children) and not any(c.dep_ == "neg" for c in t.children)):
-            out.add(t.i)
-            for c in t.children:
-                if c.dep_ in _ATTRIBUTION_DEPS:
-                    out |= sub(c)
-            for c in t.children:
-                if c.dep_ == "ccomp":  # "said that ...": the "that" is the reporting clause's
-                    out |= {m.i for m in c.children if m.dep_ == "mark" and m.lower_ in {"that", "if", "whether"}}
-        elif t.dep_ == "advcl" and t.tag_ == "VBG" and t.i > 0 and t.right_edge.i - t.left_edge.i >= 2:
-            left, right = t.left_edge.i, t.right_edge.i  # a participial clause, not one word ("brutally, unraveling")
-            if left > 0 and doc[left - 1].text == "," and right >= last:
-                out |= sub(t) | {left - 1}
-            elif left == 0 and right + 1 < n and doc[right + 1].text == "," and t.head.i > right:
-                out |= sub(t) | {right + 1}
-        elif t.dep_ == "appos" and t.i > 0:
-            left, right = t.left_edge.i, t.right_edge.i
-            if (left > 0 and doc[left - 1].text == "," and right >= last and doc[left].lower_ in {"a", "an"}
-                    and t.head.i < left - 1):
-                out |= sub(t) | {left - 1}
-    return out
-
-
-def _core_of(doc, start: int, end: int) -> str | None:
-    """The comparison text of the part [start, end) (offsets into ``doc.text``) of a parsed
-    sentence, or None when nothing is dropped or too little would be left to compare."""
-    dropped = _dropped_tokens(doc)
-    inside = [t for t in doc if start <= t.idx < end]
-    if not dropped or not any(t.i in dropped for t in inside):
-        return None
-    kept = [t for t in inside if t.i not in dropped]
-    if sum(t.is_alpha for t in kept) < MIN_CLAUSE_WORDS - 1 or not any(t.pos_ in {"VERB", "AUX"} for t in kept):
-        return None
-    text = ""
-    for k, t in enumerate(kept):
-        if k and t.i != kept[k - 1].i + 1 and not text.endswith(" ") and not t.is_punct:
-            text += " "  # a dropped stretch between two kept words leaves one space
-        text += t.text_with_ws
-    return _CORE_EDGE.sub("", text) or None
-
-
-def comparison_texts(texts: Sequence[str]) -> list[str]:
-    """The core of each whole sentence (see above): what the pair scorer reads."""
-    todo = [k for k, t in enumerate(texts) if _CORE_HINT.search(t)]
-    out = list(texts)
-    for k, doc in zip(todo, _nlp.parse_sentences([texts[k] for k in todo])):
-        out[k] = _core_of(doc, 0, len(texts[k])) or texts[k]
-    return out
-
-
 def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
     """Each article's atomic claims, in text order: sentences, long ones cut into clauses."""
     sentences = _nlp.sentence_spans(articles)
@@ -334,16 +235,12 @@ def extract_claims(articles: Sequence[Article]) -> list[list[Claim]]:
             # a piece too short to stand alone, or without a verb (an apposition between
             # dashes), is no claim of its own: it joins its neighbour
             verb_at = [span.start + v for v in verbs.get((ai, si), [])]
-            finite_at = [span.start + v for v, _, _ in heads.get((ai, si), [])]
 
             def fragment(s: int, e: int) -> bool:
                 if _word_count(article.text[s:e]) < MIN_CLAUSE_WORDS:
                     return True
-                # a cut piece is a claim only as a clause: a finite verb with its subject ("— a
-                # significant blow to the campaign to oust ..." and "using the opportunity to ..."
-                # join their neighbour, whose core leaves a trailing participle out)
-                if finite_at:
-                    return not any(s <= v < e for v in finite_at)
+                # a cut piece needs a verb; one with a participle ("using the opportunity to ...")
+                # still states its fact, and merging it into a long sentence hides it from alignment
                 return bool(verb_at) and not any(s <= v < e for v in verb_at)
 
             if (ai, si) in heads and _word_count(span.of(article.text)) < MIN_CLAUSE_WORDS:
@@ -401,8 +298,7 @@ def _clause_heads(doc) -> list[tuple[int, int, bool]]:
 def _entity_terms(article: Article, span: Span, text: str) -> frozenset[str]:
     terms: set[str] = set()
     for ent in article.entities:
-        # a mention in the claim's comparison text (the speaker of "X said" is left out with it)
-        if any(m.start < span.end and span.start < m.end and article.text[m.start : m.end] in text for m in ent.mentions):
+        if any(m.start < span.end and span.start < m.end for m in ent.mentions):
             terms.update(w for w in (_norm_word(x) for x in _WORD.findall(ent.name)) if w not in _STOP)
     # capitalised words: a proper-noun net that works before enrich and catches what NER misses
     for m in re.finditer(r"\b[A-Z][\w’'\-]+", text):
@@ -433,46 +329,20 @@ def _negated_terms(words: Sequence[str]) -> frozenset[str]:
     return frozenset(out)
 
 
-def claim_cores(articles: Sequence[Article], claims: list[list[Claim]]) -> list[list[str]]:
-    """The comparison text of each claim: its core (attribution and trailing asides left out,
-    see ``comparison_texts``), read from the parse of its sentence; the claim's own text when
-    nothing is left out."""
-    sentences = _nlp.sentence_spans(articles)
-    todo: dict[str, None] = {}
-    for ai, cs in enumerate(claims):
-        for c in cs:
-            if _CORE_HINT.search(c.text):
-                todo.setdefault(sentences[ai][c.sentence].of(articles[ai].text))
-    docs = dict(zip(todo, _nlp.parse_sentences(list(todo))))
-    out: list[list[str]] = []
-    for ai, cs in enumerate(claims):
-        row = []
-        for c in cs:
-            span = sentences[ai][c.sentence]
-            doc = docs.get(span.of(articles[ai].text))
-            core = _core_of(doc, c.span.start - span.start, c.span.end - span.start) if doc is not None else None
-            row.append(core or c.text)
-        out.append(row)
-    return out
-
-
 def describe(articles: Sequence[Article], claims: list[list[Claim]]) -> list[ClaimInfo]:
     keys = source_keys(articles)
-    cores = claim_cores(articles, claims)
     infos: list[ClaimInfo] = []
     for ai, (article, cs) in enumerate(zip(articles, claims)):
         src = keys[ai]
         n = max(len(cs) - 1, 1)
         for k, c in enumerate(cs):
-            text = cores[ai][k]
-            words = tuple(w.lower() for w in _WORD.findall(text))
+            words = tuple(w.lower() for w in _WORD.findall(c.text))
             content = frozenset(w for w in (_norm_word(x) for x in words) if w not in _STOP and len(w) > 1)
             infos.append(ClaimInfo(
                 claim=c, id=f"c{ai}-{k}", article_index=ai, outlet=article.outlet, source=src,
                 position=k / n, words=words, content=content,
-                # values from the whole claim: a speaker's age ("Mara Tollen, 54, said") is a fact too
-                entities=_entity_terms(article, c.span, text), numbers=numbers_in(c.text),
-                negated=_negated_terms(words), text=text,
+                entities=_entity_terms(article, c.span, c.text), numbers=numbers_in(c.text),
+                negated=_negated_terms(words),
                 quoted=bool(re.search(r"[“\"‘]", c.text)),
                 extra={"published": article.published},
             ))
@@ -564,20 +434,16 @@ class ConflictConfig:
       subject, in two claims that say the same thing otherwise (``rest_ratio``: token-set ratio of
       the texts without their numbers, 0.80 as in the MSRP value-pair definition) and name the
       same moment (no time word on one side only). A growing count (a toll) that is higher in
-      the later-published article is an update, never a conflict. Measured (bench/claims.py,
-      2026-12-02): 0 flagged on the 1,857 ClaimDiff-weak pairs; on the MSRP value pairs 3 flagged,
-      0 right by MSRP's labels, and all 3 real contradictions by reading (Paul Durousseau 30 vs 32,
-      2.5 vs 2.7 million jobs, 40 vs 43 percent, the rest of each sentence the same: MSRP calls
-      these paraphrases, and its label-0 value pairs are mostly market readings at two moments).
-      On, pending a set with conflict labels; the lead decides (bench/RESULTS.md).
+      the later-published article is an update, never a conflict. Measured: 0 flagged on the
+      1,857 ClaimDiff-weak pairs; on the MSRP value pairs 0 of 4 right by MSRP's labels, but all
+      4 are real contradictions by reading (MSRP calls one man aged 30 in one sentence and 32 in a
+      word-for-word twin a paraphrase): on, pending a set with conflict labels (bench/RESULTS.md).
     * ``polarity``: a word negated on one side and affirmed on the other, with content overlap
-      >= ``polarity_overlap``. Measured 0 of 8 right on the MSRP value pairs and 0 of 2 on
-      ClaimDiff-weak (every type on): off (``polarity=False``).
+      >= ``polarity_overlap``. Measured 0 of 4 right on the MSRP value pairs (bench/claims.py,
+      every type on), so it is off (``polarity=False``) until a better test lifts it over the floor.
     * ``antonyms``: "accepted" vs "rejected" ("would not support" is "oppose": a word under a
-      negation never counts), only when both claims name one moment (``same_moment``: the Dow
-      "up" by late afternoon and "down" in morning trading are two readings). Before that rule
-      its 4 "right" flags on the MSRP value pairs were all such market readings; now 0 flagged
-      on either set: on.
+      negation never counts). Measured 5 of 5 right on the MSRP value pairs (none flagged on
+      ClaimDiff-weak): on.
     """
 
     precision_floor: float = 0.80
@@ -696,8 +562,7 @@ class TypedConflictScorer:
                 clash = sorted((neg.negated - pos.negated) & pos.content)
                 if clash and overlap >= cfg.polarity_overlap:
                     return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
-        # "up" in late trade vs "down" in the morning: two moments, two readings, no contradiction
-        if cfg.antonyms and same_moment(a.claim.text, b.claim.text, a.numbers, b.numbers):
+        if cfg.antonyms:
             wa, wb = set(a.words), set(b.words)
             for w in wa - wb:
                 if _norm_word(w) in a.negated:
@@ -754,8 +619,8 @@ def combine(signals: dict[str, np.ndarray], infos: Sequence[ClaimInfo], embeddin
     """The claim x claim alignment probability (``aligner``); pairs within one article, and
     pairs with a claim the model did not read, get -1 and 0."""
     model = aligner.load_model()
-    terms = [aligner.claim_terms(i.text) for i in infos]
-    feats = aligner.pair_features(terms, [i.text for i in infos], embeddings, signals["lexical"])
+    terms = [aligner.claim_terms(i.claim.text) for i in infos]
+    feats = aligner.pair_features(terms, [i.claim.text for i in infos], embeddings, signals["lexical"])
     score = model.probabilities(feats, embeddings)
     if embedded is not None:
         score[~embedded, :] = 0.0
@@ -897,7 +762,7 @@ def align_claims(
     embeddings = np.zeros((len(infos), 384), dtype=np.float32)
     if embedded.any():
         rows = np.nonzero(embedded)[0]
-        vectors = _nlp.encode([infos[i].text for i in rows])
+        vectors = _nlp.encode([infos[i].claim.text for i in rows])
         embeddings = np.zeros((len(infos), vectors.shape[1]), dtype=np.float32)
         embeddings[rows] = vectors
     scores = combine(signals, infos, embeddings, embedded)

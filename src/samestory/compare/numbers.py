@@ -153,9 +153,8 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 pending_context.append((o, f"{q.about or ''} {context}"))
             else:
                 subject = _subject_of(a, q)
-                ranged = _range_end(a, q)  # "eight or nine": a range, no figure to clash with
-                o = _Obs(a, source, q.kind, value, None if ranged else q.value, ev, subject,
-                         qualifier="approx" if ranged else q.qualifier, unit=_unit_of(a, q))
+                o = _Obs(a, source, q.kind, value, q.value, ev, subject, qualifier=q.qualifier,
+                         unit=(q.unit or "").lower() or None)
                 obs.append(o)
                 s0, e0 = _sentence_of(a, q.span.start)
                 after = " ".join(re.findall(r"[\w’'-]+", a.text[q.span.end : e0])[:6])
@@ -221,42 +220,6 @@ def _subject_of(article: Article, q) -> str:
             return " ".join(words[-2:])
     display, _ = _year_context(article, q.span.start, q.span.end)
     return display
-
-
-# The unit a value is written in, when enrich left it unset: a currency sign just before it
-# ("£169.99" vs "$273" are two figures, not a disagreement) or a unit word that ends it ("260
-# pounds" vs "117kg", "63 Canadian cents").
-_CURRENCY_BEFORE = re.compile(r"(?:[A-Z]{1,3})?[$£€¥₹]\s?$|\b(?:USD|EUR|GBP|Rs\.?)\s?$")
-_UNIT_WORDS = frozenset("""cent cents pence penny p dollar dollars euro euros pound pounds sterling yen yuan rupee rupees
-kg kilogram kilograms kilo kilos lb lbs ton tons tonne tonnes gram grams ounce ounces km kilometre kilometres kilometer
-kilometers mile miles metre metres meter meters foot feet ft inch inches acre acres hectare hectares mph kph gallon
-gallons litre litres liter liters barrel barrels point points""".split())
-_UNIT_TAIL = re.compile(r"(?:(?<=\d)|\s)([A-Za-z]+)\s*$")
-# "eight or nine homes", "11 to 15 cents", "20-25": one end of a range, not a figure
-_RANGE_AFTER = re.compile(r"^\s*(?:or|to|-|–)\s*(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred)", re.I)
-_RANGE_BEFORE = re.compile(r"(?:\d|\bone|\btwo|\bthree|\bfour|\bfive|\bsix|\bseven|\beight|\bnine|\bten)\s*(?:or|to|-|–)\s*$", re.I)
-
-
-def _unit_of(article: Article, q) -> str | None:
-    if q.unit:
-        return q.unit.lower()
-    before = article.text[max(0, q.span.start - 4) : q.span.start]
-    sign = _CURRENCY_BEFORE.search(before) or re.match(r"\s*(?:[A-Z]{1,3})?[$£€¥₹]", q.text)
-    if sign:
-        return sign.group(0).strip().upper()
-    tail = _UNIT_TAIL.search(q.text)
-    if tail and tail.group(1).lower() in _UNIT_WORDS:
-        return tail.group(1).lower()
-    after = re.match(r"\s*([A-Za-z]+)", article.text[q.span.end : q.span.end + 20])
-    if after and after.group(1).lower() in _UNIT_WORDS:
-        return after.group(1).lower()
-    return None
-
-
-def _range_end(article: Article, q) -> bool:
-    """Whether ``q`` is one end of a written range ("eight or nine", "11 to 15")."""
-    return bool(_RANGE_AFTER.match(article.text[q.span.end : q.span.end + 12]) or _RANGE_BEFORE.search(
-        article.text[max(0, q.span.start - 10) : q.span.start]))
 
 
 def _age_evidence(article: Article, ent, age: str) -> Evidence | None:

@@ -77,7 +77,7 @@ def supports(sentence: ClaimInfo, cited: ClaimInfo, probability: float) -> bool:
     alignment probability, reaches the threshold), names, exact values and polarity agree."""
     if probability < threshold():
         return False
-    ts, tc = aligner.claim_terms(sentence.text), aligner.claim_terms(cited.text)
+    ts, tc = aligner.claim_terms(sentence.claim.text), aligner.claim_terms(cited.claim.text)
     if ts.names and len(ts.names & (tc.names | tc.content)) < SUMMARY.name_share * len(ts.names):
         return False
     if ts.negated != tc.negated:
