@@ -108,6 +108,9 @@ def test_text_doc_language_and_title():
     assert a.title.startswith("Der Stadtrat")  # no title given: the first paragraph stands in
     assert detect_language(" ".join(PARAS)) == "en"
     assert detect_language("12 34 ---") is None
+    # a language the input states comes down to its ISO 639-1 code (a feed's "en-US", a sidecar's "de_AT")
+    tagged = clean(RawDoc(source="de.txt", kind="text", content=de, outlet="Hafenblatt", language="de_AT"))
+    assert tagged.language == "de"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from samestory.text.dates import days_in, resolve_date
+from samestory.text.languages import language_code, language_of
 from samestory.text.numbers import values_in
 from samestory.text.quotes import find_quotation_spans
 
@@ -85,3 +86,8 @@ def test_days_in_other_languages():
 def test_quotation_marks_of_each_language(text, language, contents):
     spans = find_quotation_spans(text, language)
     assert [text[q.content.start : q.content.end] for q in spans] == contents
+
+
+def test_language_tags_come_down_to_their_iso_639_1_code():
+    assert [language_code(t) for t in ("de-AT", "de_DE", "DE", " en-us ", "", None)] == ["de", "de", "de", "en", None, None]
+    assert language_of("fr_FR").code == "fr" and language_of("en-GB") is None

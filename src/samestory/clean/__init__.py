@@ -29,6 +29,7 @@ from samestory.clean.meta import genre_of, outlet_from_footer, outlet_name, stri
 from samestory.errors import ExtractError
 from samestory.models import Article, RawDoc, Removal, article_id_for
 from samestory.text.dates import normalize_published
+from samestory.text.languages import language_code
 
 __all__ = [
     "clean",
@@ -221,7 +222,7 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     captions = tuple(dict.fromkeys(body_captions + tuple(ex.captions)))
     author = (raw.meta.get("author") if isinstance(raw.meta, dict) else None) or ex.author or _byline_author(removed)
     published = normalize_date(raw.published) or normalize_date(ex.date)
-    language = raw.language or detect_language(text)
+    language = language_code(raw.language) or detect_language(text)  # a feed's "en-us" is "en"
     return Article(
         id=raw.id or article_id_for(outlet, url, title, text),
         outlet=outlet,

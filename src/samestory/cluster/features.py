@@ -28,6 +28,7 @@ import numpy as np
 
 from samestory.dedup.sources import source_wire
 from samestory.text.dates import published_timestamp
+from samestory.text.languages import language_code
 from samestory.text.words import CLUSTER_STOP
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
@@ -265,7 +266,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
                 canonical_id=a.duplicate.canonical_id if a.duplicate is not None else None,
                 wire=source_wire(a),
                 body_words=body_words(a.title or "", a.text or ""),
-                language=(a.language or "").lower().split("-")[0] or None,
+                language=language_code(a.language),
                 embedding_m=np.asarray(vec_m, dtype=np.float32).reshape(-1),
             )
         )

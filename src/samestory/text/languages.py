@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Language", "LANGUAGES", "CURRENCY_MARKS", "language_of"]
+__all__ = ["Language", "LANGUAGES", "CURRENCY_MARKS", "language_code", "language_of"]
 
 
 @dataclass(frozen=True)
@@ -181,8 +181,13 @@ LANGUAGES: dict[str, Language] = {
 }
 
 
+def language_code(code: str | None) -> str | None:
+    """The ISO 639-1 part of a language tag, lower case: "de-AT", "de_DE" and "DE" are all "de"."""
+    base = (code or "").strip().lower().replace("_", "-").split("-")[0]
+    return base or None
+
+
 def language_of(code: str | None) -> Language | None:
-    """The table for an ISO 639-1 code ("de", "de-AT"), or None for English and unknown ones."""
-    if not code:
-        return None
-    return LANGUAGES.get(code.lower().split("-")[0].split("_")[0])
+    """The table for a language tag ("de", "de-AT"), or None for English and unknown ones."""
+    base = language_code(code)
+    return LANGUAGES.get(base) if base else None

@@ -436,8 +436,7 @@ def _reader(lang: Language) -> re.Pattern:
 
 def _figure(digits: str, grouping: str) -> float:
     """ "1.234,5" (dot grouping) or "1 234,5" (space grouping) -> 1234.5."""
-    sep = "." if grouping == "dot" else None
-    core = digits.replace(sep, "") if sep else re.sub(r"[ \u00a0\u202f]", "", digits)
+    core = digits.replace(".", "") if grouping == "dot" else re.sub(r"[ \u00a0\u202f]", "", digits)
     return float(core.replace(",", "."))
 
 
