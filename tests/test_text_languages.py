@@ -82,6 +82,10 @@ def test_days_in_other_languages():
     ("— Мы готовы, — сказал он.\n— Да.", "ru", [" Мы готовы,", " Да."]),
     ("— a list item in English, not speech", "en", []),
     ("He said “We’re ready” and left. “Yes,” she said.", None, ["We’re ready", "Yes,"]),
+    # English texts mix marks: a straight opening mark is closed by a curly one, and the other way round
+    ('He said "We are ready” and left.', None, ["We are ready"]),
+    ("She said ‘no' twice.", None, ["no"]),
+    ("Home » News » Harbour", None, []),  # a breadcrumb, not a German quotation
 ])
 def test_quotation_marks_of_each_language(text, language, contents):
     spans = find_quotation_spans(text, language)

@@ -44,13 +44,12 @@ def inflect(base: str) -> set[str]:
 
 CUE_VERBS: frozenset[str] = frozenset(f for b in _CUE_BASES for f in inflect(b))
 
-# Each opening mark with the marks that close it: English “…” and ‘…’, German „…“ (or „…”), ‚…‘
-# and »…«, French and Russian «…», Swiss ‹…›. A closing mark that is also an opener elsewhere
-# (“ closes „ but opens an English quote) closes only what it can close.
-_DOUBLE_PAIRS = {"“": "”", "„": "“”", "«": "»", "»": "«"}
-_SINGLE_PAIRS = {"‘": "’", "‚": "‘’", "‹": "›", "›": "‹"}
-_DOUBLE_CLOSE = "”»«“"
-_SINGLE_CLOSE = "’›‹‘"
+# Each opening mark with the marks that close it besides ``_CLOSE_ANY``: German „…“ and ‚…‘,
+# »…« and ›…‹ (a “ that closes „ opens an English quote anywhere else). ``_CLOSE_ANY`` marks close
+# whatever quote of their kind is open, straight or curly, as an English text mixes them.
+_DOUBLE_PAIRS = {"“": "", "„": "“", "«": "", "»": "«"}
+_SINGLE_PAIRS = {"‘": "", "‚": "‘", "‹": "", "›": "‹"}
+_CLOSE_ANY = {True: "”»", False: "’›"}
 # languages whose direct speech opens a paragraph with a dash ("— Мы готовы, — сказал он.")
 DIALOGUE_DASH_LANGUAGES = frozenset({"ru", "uk", "bg", "fr", "es", "it", "pt", "pl", "cs", "sk", "sr", "hr"})
 _DASHES = "—–―"
@@ -87,7 +86,7 @@ def first_char(text: str, start: int, end: int) -> int:
 
 def _scan(text: str, double: bool) -> list[QuoteMarks]:
     pairs, straight = (_DOUBLE_PAIRS, '"') if double else (_SINGLE_PAIRS, "'")
-    closes = _DOUBLE_CLOSE if double else _SINGLE_CLOSE
+    closes = _CLOSE_ANY[double]
     out: list[QuoteMarks] = []
     paras = paragraphs(text)
     open_at: int | None = None
@@ -100,21 +99,23 @@ def _scan(text: str, double: bool) -> list[QuoteMarks]:
                 continue
             prev = text[i - 1] if i > ps else " "
             nxt = text[i + 1] if i + 1 < pe else " "
-            if open_at is not None and c in closers and c != straight:
+            if open_at is not None and c in closers:
                 if not double and (nxt.isalnum() or prev.isspace()):
                     continue  # an apostrophe: Let’s, didn’t
                 if i > open_at + 1:
                     out.append(QuoteMarks(open_at, i, double))
                 open_at = None
             elif c in pairs:
+                if c in "»›" and nxt.isspace():
+                    continue  # only German »Wir… opens with it; "Home » News" is a breadcrumb
                 if double or not prev.isalnum():
-                    open_at, closers = i, pairs[c]
+                    open_at, closers = i, pairs[c] + closes
             elif c in closes:
                 continue  # a closing mark with nothing of its kind open
             elif c == straight:
                 if open_at is None:
                     if not prev.isalnum() and not nxt.isspace() and nxt != straight:
-                        open_at, closers = i, straight
+                        open_at, closers = i, closes
                 elif not prev.isspace() and not (not double and nxt.isalnum()):
                     if i > open_at + 1:
                         out.append(QuoteMarks(open_at, i, double))
