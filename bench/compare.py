@@ -31,7 +31,8 @@ def main() -> None:
     path = need(EVAL / "ecbplus" / "ecbplus.jsonl")
     from samestory.compare import compare
     from samestory.enrich import enrich
-    from samestory.enrich.models import embedding_precision, load_embedder, load_spacy
+    from samestory.enrich.models import load_embedder, load_spacy
+    from samestory.text.embed import embedding_precision
     from samestory.models import Article
 
     events: dict[str, list[dict]] = defaultdict(list)

@@ -48,7 +48,8 @@ def main() -> None:
     from samestory.compare.claims import align_claims
     from samestory.enrich import enrich
     from samestory.enrich.embed import LEAD_MAX_TOKENS, embed_texts
-    from samestory.enrich.models import _native_bf16, load_embedder, load_spacy
+    from samestory.enrich.models import load_embedder, load_spacy
+    from samestory.text.embed import _native_bf16
     from samestory.models import Article
 
     docs = [json.loads(line) for line in open(path, encoding="utf-8")]
@@ -61,7 +62,7 @@ def main() -> None:
     leads = [f"{d.get('title') or ''}. {' '.join(_SENTENCE.split(d['text'])[:2])}" for d in docs[::2]][:400]
 
     def pieces(texts, cap):
-        return sum(min(len(ids), cap) for ids in model.tokenizer(texts, add_special_tokens=True)["input_ids"])
+        return sum(len(ids) for ids in model.token_ids(texts, cap))
 
     def run(precision: str):
         os.environ["SAMESTORY_EMBED_PRECISION"] = precision

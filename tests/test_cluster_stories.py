@@ -224,10 +224,10 @@ def test_lead_embedding_is_cut_per_call_without_touching_the_shared_model(embedd
 
     long_text = " ".join(f"Sentence {i} about the Kellmont fire in Brenford and its aftermath." for i in range(40))
     texts = [long_text, "Short headline about Ostly."]
-    before = embedder.max_seq_length
+    before = embedder.max_tokens
     full = embed_texts(texts)
     cut = embed_texts(texts, max_tokens=32)
-    assert embedder.max_seq_length == before  # compare's claims keep the model's own limit
+    assert embedder.max_tokens == before  # compare's claims keep the model's own limit
     assert float(full[1] @ cut[1]) > 0.9999  # a short text is not changed by the cut
     assert float(full[0] @ cut[0]) < 0.999  # a long one is embedded from its start only
     assert np.allclose(np.linalg.norm(cut, axis=1), 1.0, atol=1e-5)

@@ -8,9 +8,28 @@ from samestory.enrich.models import _load_spacy, load_spacy
 def test_concurrent_first_loads_give_one_model():
     _load_spacy.cache_clear()
     with ThreadPoolExecutor(4) as pool:
-        models = list(pool.map(lambda _: load_spacy(("ner",)), range(8)))
+        models = list(pool.map(lambda _: load_spacy(), range(8)))
     assert all(m is models[0] for m in models)
     assert _load_spacy.cache_info().misses == 1
+
+
+def test_one_pipeline_with_components_left_out_per_call_equals_a_pipeline_loaded_without_them():
+    import spacy
+
+    from samestory.enrich.models import PARAGRAPHS, SPACY_PACKAGE
+
+    texts = ["Ms Okafor, 58, said the ferry would not sail.\nThe council met on Tuesday in Brenford.",
+             "Prices rose. The harbour master declined to comment."]
+    shared = load_spacy()
+    assert shared.pipe_names.index(PARAGRAPHS) == shared.pipe_names.index("parser") - 1
+    alone = spacy.load(SPACY_PACKAGE, disable=["ner", "lemmatizer"])
+    for a, b in zip(alone.pipe(texts), shared.pipe(texts, disable=["ner", "lemmatizer", PARAGRAPHS])):
+        assert [(t.text, t.tag_, t.dep_, t.head.i) for t in a] == [(t.text, t.tag_, t.dep_, t.head.i) for t in b]
+        assert not b.ents
+    # with the paragraph component on, a line break always starts a sentence
+    doc = next(shared.pipe(texts[:1], disable=["lemmatizer"]))
+    assert [s.text.strip() for s in doc.sents][-1] == "The council met on Tuesday in Brenford."
+    assert "lemmatizer" not in shared.disabled  # left out per call, nothing shared changed
 
 
 # ---------------------------------------------------------------- the indexed attribute ruler
@@ -95,7 +114,7 @@ _EMBED_TEXTS = [
 
 
 def test_embedding_precision_is_chosen_from_the_environment(monkeypatch):
-    from samestory.enrich.models import _native_bf16, embedding_precision
+    from samestory.text.embed import _native_bf16, embedding_precision
     from samestory.errors import ModelError
 
     monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")

@@ -159,6 +159,38 @@ class Group(click.Group):
             _fail("aborted")
         sys.exit(rv if isinstance(rv, int) else 0)
 
+    def __call__(self, *args, **kwargs):
+        # The console script comes in here (CliRunner and other callers in a process use main()).
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as exc:
+            _exit_process(exc)
+
+
+def _exit_process(exc: SystemExit) -> None:
+    """End the process the way ``sys.exit`` would, minus the interpreter's teardown: freeing every
+    object of spaCy, torch and the caches one by one took about 0.6 s of a 5 s cold ``compare``.
+    Exit handlers still run, output is flushed, and with any other thread alive (whose work a
+    normal exit would wait for) it is a normal exit."""
+    import atexit
+    import os
+    import threading
+
+    if threading.active_count() > 1:
+        raise exc
+    code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more to say
+            pass
+    os._exit(code or 0)
+
 
 def _every(ctx, param, value):
     from samestory.ingest.watch import parse_every

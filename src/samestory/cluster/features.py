@@ -240,14 +240,14 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
     ]
     need_ner = [i for i, e in enumerate(ents) if e is None]
     if need_ner:
-        from samestory.enrich.models import load_spacy
+        from samestory.enrich.models import PARAGRAPHS, load_spacy
 
-        nlp = load_spacy(disable=("parser", "lemmatizer", "attribute_ruler", "tagger", "senter"))
+        nlp, ner_only = load_spacy(), ["parser", "lemmatizer", "attribute_ruler", "tagger", "senter", PARAGRAPHS]
         texts = []
         for i in need_ner:
             a = articles[i]
             texts.append(f"{(a.title or '').strip()}\n\n{(a.text or '')[:NER_CHARS]}")
-        for i, doc in zip(need_ner, nlp.pipe(texts, batch_size=32)):
+        for i, doc in zip(need_ner, nlp.pipe(texts, batch_size=32, disable=ner_only)):
             ents[i] = _entities_from_doc(doc, len((articles[i].title or "").strip()))
 
     out = []

@@ -32,9 +32,8 @@ _parses: OrderedDict[str, object] = OrderedDict()
 _lemmas: OrderedDict[tuple[Hashable, str], frozenset[str]] = OrderedDict()
 _lock = threading.Lock()  # the web app compares in threads
 
-# Small batches: sentence-transformers pads each batch to its longest text, and news claims vary
-# from 5 to 60+ tokens; with 16 the padding waste is small and results are unchanged (<1e-6).
-ENCODE_BATCH = 16
+# The embedder sorts texts by length before batching, so little is padded whatever the size.
+ENCODE_BATCH = 32
 # Torch threads for the encode call. Two threads halve the wall time when a core is free, but
 # with OpenMP's default busy-wait they burned twice the CPU on a loaded machine; so torch waits
 # passively (when we are first to load it) and the second thread is used only while the load
@@ -114,11 +113,10 @@ def parse_sentences(texts: Sequence[str]) -> list:
     call. Docs are shared through the cache: copy one (``doc.copy()``) before changing it."""
     if not texts:
         return []
-    from samestory.enrich.models import load_spacy
+    from samestory.enrich.models import PARAGRAPHS, load_spacy
 
     def run(new: list[str]) -> list:
-        nlp = load_spacy(disable=("ner", "lemmatizer"))
-        return list(nlp.pipe(new, batch_size=32))
+        return list(load_spacy().pipe(new, batch_size=32, disable=["ner", "lemmatizer", PARAGRAPHS]))
 
     return _cached(_parses, list(texts), run, _PARSE_CACHE_MAX)
 
@@ -129,25 +127,13 @@ def lemma_sets(texts: Sequence[str], keep: Callable, *, key: Hashable) -> list[f
     the cache."""
     if not texts:
         return []
-    from samestory.enrich.models import load_spacy
+    from samestory.enrich.models import PARAGRAPHS, load_spacy
 
     def run(new: list[tuple[Hashable, str]]) -> list[frozenset[str]]:
-        nlp = load_spacy()
-        docs = nlp.pipe([t for _, t in new], batch_size=64, disable=["ner"])
+        docs = load_spacy().pipe([t for _, t in new], batch_size=64, disable=["ner", PARAGRAPHS])
         return [frozenset(x for x in map(keep, doc) if x is not None) for doc in docs]
 
     return _cached(_lemmas, [(key, t) for t in texts], run, _CACHE_MAX)
-
-
-def _capped(model, texts: list[str], limit: int) -> list[str]:
-    """Each text cut after its first ``limit - 2`` word pieces (room for [CLS] and [SEP]), at
-    the character offset the tokenizer gives; the shared model's own setting stays untouched."""
-    tokenizer = getattr(model, "tokenizer", None)
-    if tokenizer is None or not getattr(tokenizer, "is_fast", False):
-        return texts
-    enc = tokenizer(texts, add_special_tokens=False, return_offsets_mapping=True)
-    return [t if len(offsets) <= limit - 2 else t[: offsets[limit - 3][1]]
-            for t, offsets in zip(texts, enc["offset_mapping"])]
 
 
 def text_key(text: str) -> bytes:
@@ -163,14 +149,12 @@ def encode(texts: Sequence[str]) -> np.ndarray:
     by_key = {text_key(t): t for t in texts}
 
     def run(new: list[bytes]) -> list[np.ndarray]:
-        from samestory.enrich.models import embedding_inference, load_embedder
+        from samestory.enrich.models import load_embedder
 
-        model = load_embedder()
-        batch = _capped(model, [by_key[k] for k in new], MAX_CLAIM_TOKENS)
-        with _torch_threads(encode_threads()), embedding_inference():
-            vecs = model.encode(batch, batch_size=ENCODE_BATCH, convert_to_numpy=True, normalize_embeddings=True,
-                                show_progress_bar=False)
-        return list(np.asarray(vecs, dtype=np.float32))
+        with _torch_threads(encode_threads()):
+            vecs = load_embedder().encode([by_key[k] for k in new], max_tokens=MAX_CLAIM_TOKENS,
+                                          batch_size=ENCODE_BATCH)
+        return list(vecs)
 
     return np.stack(_cached(_vectors, [text_key(t) for t in texts], run, _CACHE_MAX))
 

@@ -30,7 +30,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
 
 from samestory.dedup.wire import WireInfo, detect_wire, strip_wire_markers
 
@@ -60,9 +59,13 @@ SHINGLE = 3  # word 3-grams: chosen on the dev half of bench/dedup.py (--sweep o
 SCHEME = "affine32"
 LEAD_WORDS = 25
 
-_PERMS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
-_A = _PERMS[0].astype(np.uint32)
-_B = _PERMS[1].astype(np.uint32)
+# datasketch's affine32 permutations, drawn the way ``MinHash._init_permutations`` draws them (odd
+# ``a``, any ``b``, from RandomState(seed)): importing datasketch itself costs about 0.5 s of start-up
+# (it pulls in scipy), and tests/test_dedup_fingerprint.py pins the values to datasketch's own.
+_gen = np.random.RandomState(SEED)
+_A = _gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+_B = _gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+del _gen
 _EMPTY = np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
 
 # typographic variants -> ASCII (replace() per present character: much faster than translate)
@@ -106,7 +109,8 @@ class Fingerprint:
     wire_primary: bool = False
     lead: int | None = None  # hash of the first LEAD_WORDS words (None when shorter)
 
-    def lean(self) -> LeanMinHash:
+    def lean(self):
+        """datasketch's ``LeanMinHash`` of these values."""
         return lean_minhash(self.minhash)
 
 
@@ -388,7 +392,9 @@ class FingerprintBatch:
                    [fp.wire for fp in fps], [fp.wire_primary for fp in fps], [fp.lead for fp in fps])
 
 
-def lean_minhash(values: np.ndarray) -> LeanMinHash:
+def lean_minhash(values: np.ndarray):
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=SEED, hashvalues=values, scheme=SCHEME)
 
 

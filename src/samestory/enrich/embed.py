@@ -1,11 +1,10 @@
-"""Sentence embeddings (all-MiniLM-L6-v2 through sentence-transformers), L2-normalized float32.
+"""Sentence embeddings (all-MiniLM-L6-v2, ``samestory.text.embed``), L2-normalized float32.
 
 MiniLM's cost is linear in tokens (about 0.4 ms CPU per word piece in float32, 0.15 in bfloat16:
 bench/embedding.py), so the article vector
 embeds the headline and the first sentence or two only, cut at ``LEAD_MAX_TOKENS`` word pieces:
-the lead is where an outlet tells the event itself. The cut is per call (the tokenizer truncates);
-the shared model's own ``max_seq_length`` is never changed, so other users (compare's claims) are
-unaffected.
+the lead is where an outlet tells the event itself. The cut is per call, so other users of the
+one model (compare's claims) are unaffected.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from samestory.enrich.models import embedding_inference, load_embedder, load_multilingual_embedder
+from samestory.enrich.models import load_embedder, load_multilingual_embedder
 from samestory.models import Article
 
 __all__ = ["DIM", "MULTILINGUAL_DIM", "embed_texts", "embed_multilingual", "lead_text", "article_vector", "LEAD_SENTENCES", "LEAD_MAX_TOKENS"]
@@ -33,16 +32,9 @@ def embed_texts(texts: Sequence[str], batch_size: int = 64, max_tokens: int | No
     model's own limit, 256)."""
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    model = load_embedder()
     texts = list(texts)
-    if max_tokens is None or max_tokens >= model.max_seq_length:
-        with embedding_inference():
-            vecs = model.encode(texts, batch_size=batch_size, show_progress_bar=False, convert_to_numpy=True)
-    else:
-        vecs = _encode_truncated(model, texts, max(8, int(max_tokens)), batch_size)
-    vecs = np.asarray(vecs, dtype=np.float32)
-    norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    vecs = np.divide(vecs, norms, out=np.zeros_like(vecs), where=norms > 0)
+    vecs = load_embedder().encode(texts, max_tokens=max(8, int(max_tokens)) if max_tokens else None,
+                                  batch_size=batch_size)
     for i, t in enumerate(texts):
         if not t.strip():
             vecs[i] = 0.0
@@ -64,21 +56,6 @@ def embed_multilingual(texts: Sequence[str], batch_size: int = 64) -> np.ndarray
         out[idx] = np.asarray(model.encode([texts[i] for i in idx]), dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.divide(out, norms, out=np.zeros_like(out), where=norms > 0)
-
-
-def _encode_truncated(model, texts: list[str], max_tokens: int, batch_size: int) -> np.ndarray:
-    """``model.encode`` with the tokenizer cutting at ``max_tokens`` (no shared state touched)."""
-    out = np.zeros((len(texts), DIM), dtype=np.float32)
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths pad less
-    for start in range(0, len(order), batch_size):
-        idx = order[start : start + batch_size]
-        enc = model.tokenizer(
-            [texts[i] for i in idx], padding=True, truncation=True, max_length=max_tokens, return_tensors="pt"
-        )
-        with embedding_inference():
-            emb = model(dict(enc))["sentence_embedding"]
-        out[idx] = emb.float().cpu().numpy()
-    return out
 
 
 def lead_text(article: Article, sentences: int = LEAD_SENTENCES) -> str:

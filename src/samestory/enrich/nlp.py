@@ -1,15 +1,12 @@
 """spaCy over article texts: sentences and entity mentions with offsets into the clean text.
 
-The pipeline is en_core_web_sm without the lemmatizer (nothing downstream reads lemmas: cue
-verbs are matched on their inflected forms), loaded once per process. A tiny component in
-front of the parser starts a new sentence after every line break, so a sentence never runs
-across paragraphs (news text is a paragraph a line; spaCy's parser would otherwise glue a
-caption or a short paragraph onto the next one).
+The pipeline is the shared one (``enrich.models.load_spacy``: en_core_web_sm with a sentence
+start after every line break, so a sentence never runs across paragraphs), run without the
+lemmatizer (nothing downstream reads lemmas: cue verbs are matched on their inflected forms).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +17,6 @@ from samestory.models import Span
 __all__ = ["DISABLED", "Mention", "Parsed", "get_nlp", "parse", "parse_docs", "sentences_of", "mentions_of"]
 
 DISABLED: tuple[str, ...] = ("lemmatizer",)
-PARAGRAPH_COMPONENT = "samestory_paragraphs"
 MAX_CHARS = 500_000  # far above any news article; spaCy's memory grows with the doc
 
 
@@ -42,32 +38,9 @@ class Parsed:
     mentions: tuple[Mention, ...]
 
 
-def _paragraph_boundaries(doc):
-    """Start a sentence at the first token after a line break (runs before the parser, which keeps it)."""
-    after_break = False
-    for token in doc:
-        if "\n" in token.text:  # a whitespace token holding the break
-            after_break = True
-            continue
-        if after_break and not token.is_space:
-            token.is_sent_start = True
-            after_break = False
-        if "\n" in token.text_with_ws[len(token.text):]:
-            after_break = True
-    return doc
-
-
-@functools.lru_cache(maxsize=1)
 def get_nlp():
-    """The shared pipeline for enrichment (cached per process)."""
-    from spacy.language import Language
-
-    if PARAGRAPH_COMPONENT not in Language.factories:
-        Language.component(PARAGRAPH_COMPONENT)(_paragraph_boundaries)
-    nlp = load_spacy(DISABLED)
-    if PARAGRAPH_COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
-    return nlp
+    """The shared pipeline (cached per process); enrichment runs it without ``DISABLED``."""
+    return load_spacy()
 
 
 def parse_docs(texts: Sequence[str], *, batch_size: int = 32) -> list:
@@ -77,8 +50,7 @@ def parse_docs(texts: Sequence[str], *, batch_size: int = 32) -> list:
             raise ArgumentTypeError(f"text #{i}", f"is {type(text).__name__}, not str")
         if len(text) > MAX_CHARS:
             raise ArgumentError(f"text #{i}", f"has {len(text)} characters; the limit is {MAX_CHARS}")
-    nlp = get_nlp()
-    return list(nlp.pipe(texts, batch_size=batch_size))
+    return list(get_nlp().pipe(texts, batch_size=batch_size, disable=list(DISABLED)))
 
 
 def sentences_of(doc) -> tuple[Span, ...]:

