@@ -440,3 +440,56 @@ def test_a_changed_story_is_served_stale_while_its_new_version_renders(demo_db, 
             second = c.get(f"/stories/{sid}.json")
         assert "x-samestory-stale" not in second.headers
         assert second.json()["story"]["title"].endswith("(updated)")
+
+
+def test_stories_are_compared_in_a_worker_process_that_is_replaced_when_killed(demo_db, tmp_path):
+    # a comparison holds the interpreter lock for seconds: it runs in its own process, and a
+    # killed worker costs no page (the next comparison starts another)
+    import os
+    import signal
+
+    db = tmp_path / "worker.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        with s.transaction():
+            s.conn.execute("DELETE FROM coverage_cache")
+        ids = [x.id for x in s.stories()][:2]
+    with TestClient(create_app(db)) as c:
+        comparer = c.app.state.comparer
+        assert comparer.worker_pids() == []
+        first = c.get(f"/stories/{ids[0]}.json")
+        assert first.status_code == 200 and first.json()["story"]["id"] == ids[0]
+        (pid,) = comparer.worker_pids()
+        assert pid != os.getpid()
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        second = c.get(f"/stories/{ids[1]}.json")
+        assert second.status_code == 200 and second.json()["story"]["id"] == ids[1]
+        assert comparer.worker_pids() and comparer.worker_pids() != [pid]
+        assert c.get("/api/health").status_code == 200
+    with Store(db) as s:  # the server's cache writer stored both, each under its story's version
+        for sid in ids:
+            assert s.cached_coverage(sid) is not None
+
+
+def test_a_comparison_is_cached_under_the_version_it_was_computed_from(demo_db, tmp_path):
+    from dataclasses import replace
+
+    db = tmp_path / "version.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        sid = s.stories()[0].id
+        old = s.story_updated(sid)
+        time.sleep(0.01)
+        with s.transaction():
+            story = s.get_story(sid)
+            s.save_story(replace(story, title=story.title + " (later)"))
+        new = s.story_updated(sid)
+        assert new > old
+        with s.transaction():
+            s.cache_coverage(sid, {"shows": "old"}, old)  # computed before the change, stored after it
+        assert s.cached_coverage(sid) is None  # never served as the new version
+        with s.transaction():
+            s.cache_coverage(sid, {"shows": "new"}, new)
+            s.cache_coverage(sid, {"shows": "old"}, old)  # a slow older comparison arriving late
+        assert s.cached_coverage(sid) == {"shows": "new"}

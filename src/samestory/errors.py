@@ -46,6 +46,9 @@ class InputError(SamestoryError):
         where = f"{source}#{record}" if record else source
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self):  # picklable, so it crosses from a worker process (web/compute.py, Dask)
+        return type(self), (self.source, self.reason, self.record)
+
 
 class IngestError(InputError):
     """A file, archive, feed or JSONL record that could not be read."""
@@ -68,6 +71,9 @@ class ArgumentError(SamestoryError, ValueError):
         self.name = name
         self.reason = reason
         super().__init__(f"{name}: {reason}")
+
+    def __reduce__(self):
+        return type(self), (self.name, self.reason)
 
 
 class ArgumentTypeError(ArgumentError, TypeError):

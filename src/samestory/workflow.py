@@ -32,7 +32,7 @@ from samestory.story_row import StoryAggregate
 log = logging.getLogger("samestory")
 
 __all__ = ["IngestReport", "Ingestor", "article_pipeline", "read_articles", "compare_paths", "story_coverage",
-           "independent_count", "story_document", "article_document", "cluster_jsonl",
+           "independent_count", "story_document", "compute_story_document", "article_document", "cluster_jsonl",
            "read_jsonl_articles", "select_stories"]
 
 
@@ -220,18 +220,27 @@ def story_document(store: Store, story_id: str) -> dict:
     docs/coverage-json.md): the one read path of the CLI and the web. Cached in the store per story
     version (its ``updated`` stamp), so a story is compared again only after it changed; an id that
     was merged away resolves to its successor."""
+    return compute_story_document(store, story_id)[1]
+
+
+def compute_story_document(store: Store, story_id: str) -> tuple[str | None, dict]:
+    """``(version, document)``: the story's Coverage document (from the cache when it is current)
+    and the story version (``updated`` stamp) it shows, read before the articles, so a story that
+    changes during the comparison is never cached under its newer version. A store that can write
+    caches the document itself; a read-only one leaves that to its caller."""
     from samestory.compare import compare
     from samestory.report import coverage_document
     from samestory.schema import SCHEMA_VERSION
 
     story = store.get_story(story_id)
+    updated = store.story_updated(story.id)
     cached = store.cached_coverage(story.id)
     if cached is not None and cached.get("schema_version") == SCHEMA_VERSION:
-        return cached
+        return updated, cached
     articles = store.get_articles(store.story_article_ids(story.id))
     document = coverage_document(compare(articles, story))
-    store.cache_coverage(story.id, document)
-    return document
+    store.cache_coverage(story.id, document, updated)
+    return updated, document
 
 
 def article_document(store: Store, article_id: str) -> dict:

@@ -520,14 +520,19 @@ class Store:
             " WHERE c.story_id = ? AND c.story_updated = s.updated", (story_id,))
         return json.loads(rows[0][0]) if rows else None
 
-    def cache_coverage(self, story_id: str, data: dict) -> None:
-        updated = self.story_updated(story_id)
+    def cache_coverage(self, story_id: str, data: dict, updated: str | None = None) -> None:
+        """Cache a story's comparison under ``updated``: the story's version it was computed from,
+        read before its articles were (default: the version now, for a caller that holds the store
+        still). A comparison that took seconds while an ingest changed the story is so cached under
+        the old version, never under the new one it does not show, and never over a newer entry."""
+        updated = updated or self.story_updated(story_id)
         if updated is None or self.readonly:
             return
         with self._lock:
             self.conn.execute(
                 "INSERT INTO coverage_cache (story_id, story_updated, data) VALUES (?, ?, ?)"
-                " ON CONFLICT(story_id) DO UPDATE SET story_updated = excluded.story_updated, data = excluded.data",
+                " ON CONFLICT(story_id) DO UPDATE SET story_updated = excluded.story_updated, data = excluded.data"
+                " WHERE excluded.story_updated >= coverage_cache.story_updated",
                 (story_id, updated, json.dumps(data, ensure_ascii=False)))
 
     # ---- learned state of stages, failures ----

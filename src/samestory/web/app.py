@@ -43,6 +43,7 @@ from samestory.models import to_dict
 from samestory.store import Store
 from samestory.text.control import printable
 from samestory.web import views
+from samestory.web.compute import Comparer
 from samestory.web.jobs import IngestJobs, QueueFull
 from samestory.web.limits import RequestGuard, ServerLimits, bounded_search
 
@@ -119,17 +120,17 @@ class CacheWriter:
     def __init__(self, db: str | Path, max_pending: int = 32) -> None:
         self.db = db
         self.max_pending = max_pending
-        self._queue: queue.Queue[tuple[str, dict] | None] = queue.Queue(max_pending)
+        self._queue: queue.Queue[tuple[str, dict, str | None] | None] = queue.Queue(max_pending)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
-    def put(self, story_id: str, document: dict) -> None:
+    def put(self, story_id: str, document: dict, updated: str | None = None) -> None:
         with self._lock:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="samestory-cache", daemon=True)
                 self._thread.start()
         try:
-            self._queue.put_nowait((story_id, document))
+            self._queue.put_nowait((story_id, document, updated))
         except queue.Full:
             pass
 
@@ -177,6 +178,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
         profiles = Profiles.from_state(store.load_state(STATE_NAME)) or None
     readers = ReaderPool(db)
     cache_writer = CacheWriter(db)
+    comparer = Comparer(db)  # stories are compared in its worker process, never in the server's threads
     jobs = IngestJobs(db, max_queued=limits.max_queued_jobs, kept=limits.kept_jobs)
     health_limiter = anyio.CapacityLimiter(2)  # its own threads: never queued behind slow pages
 
@@ -184,6 +186,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
     async def lifespan(_app):
         yield
         jobs.close()
+        comparer.close()
         cache_writer.close()
         readers.close()
 
@@ -192,6 +195,7 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
                   description="Stories across outlets, compared claim by claim. Every page has a .json twin.")
     app.state.store = store
     app.state.jobs = jobs
+    app.state.comparer = comparer
     app.state.limits = limits
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.finalize = _control_free
@@ -293,21 +297,28 @@ def create_app(db: str | Path, *, allow_writes: bool = False, token: str | None 
     newest: dict[tuple, tuple] = {}  # (story, status, json) -> the key of its newest rendering
     pending: dict[tuple, asyncio.Future] = {}  # renderings under way: one per story version
 
-    def compose_story(sid: str, status: str, as_json: bool, request: Request) -> tuple[bytes, str]:
-        from samestory.workflow import story_document
+    def cached_document(sid: str) -> dict | None:
+        from samestory.schema import SCHEMA_VERSION
 
         with readers() as reader:
-            cached = reader.cached_coverage(sid) is not None
-            document = story_document(reader, sid)  # a reader does not write: the cache writer does
-            if not cached:
-                cache_writer.put(sid, document)
+            cached = reader.cached_coverage(sid)
+        return cached if cached is not None and cached.get("schema_version") == SCHEMA_VERSION else None
+
+    def compose_story(sid: str, status: str, as_json: bool, request: Request, document: dict) -> tuple[bytes, str]:
+        with readers() as reader:
             data = views.story_page(reader, sid, status=status, cov=document, profiles=profiles)
         response = page(request, "story.html", data, as_json)
         return response.body, response.media_type  # template and JSON responses render at construction
 
     async def render_story(key: tuple, sid: str, status: str, as_json: bool, request: Request) -> tuple[bytes, str]:
         try:
-            hit = await run_in_threadpool(compose_story, sid, status, as_json, request)  # off the event loop
+            document = await run_in_threadpool(cached_document, sid)
+            if document is None:
+                # compared in the worker process (web/compute.py); the cache writer stores it under
+                # the version it was computed from (a reader does not write)
+                updated, document = await comparer.document(sid)
+                cache_writer.put(sid, document, updated)
+            hit = await run_in_threadpool(compose_story, sid, status, as_json, request, document)  # off the loop
             rendered[key] = hit
             newest[key[:3]] = key
             while len(rendered) > 256:
