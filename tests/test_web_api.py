@@ -493,3 +493,32 @@ def test_a_comparison_is_cached_under_the_version_it_was_computed_from(demo_db, 
             s.cache_coverage(sid, {"shows": "new"}, new)
             s.cache_coverage(sid, {"shows": "old"}, old)  # a slow older comparison arriving late
         assert s.cached_coverage(sid) == {"shows": "new"}
+
+
+def test_the_comparison_worker_ends_with_its_server(demo_db, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    db = tmp_path / "orphan.db"
+    shutil.copy(demo_db, db)
+    with Store(db) as s:
+        with s.transaction():
+            s.conn.execute("DELETE FROM coverage_cache")
+        sid = s.stories()[0].id
+    code = (f"import os, sys\nfrom fastapi.testclient import TestClient\nfrom samestory.web.app import create_app\n"
+            f"c = TestClient(create_app({str(db)!r})).__enter__()\n"
+            f"assert c.get('/stories/{sid}.json').status_code == 200\n"
+            f"print(c.app.state.comparer.worker_pids()[0], flush=True)\nos._exit(0)\n")  # no shutdown at all
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    worker = int(out.stdout.split()[-1])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.kill(worker, signal.SIGKILL)
+    raise AssertionError("the worker outlived its server")

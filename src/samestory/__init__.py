@@ -7,6 +7,15 @@ The public API is what ``__all__`` lists (pinned by tests/test_public_api.py). H
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+
+# torch's OpenMP threads wait passively between matrix products instead of spinning: with the
+# default busy-wait an idle second thread burned a core that a web server or a second job on the
+# machine needed. libgomp reads this once, when torch loads, which spaCy's import already does
+# (thinc imports torch): so here, before any stage is imported. A user's own setting stays.
+if "torch" not in sys.modules:
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 from typing import Any
 
 from samestory.errors import (

@@ -112,6 +112,26 @@ def _read_outlet_map(path: Path) -> dict[str, str]:
     return out
 
 
+def niceness_option(fn):
+    from samestory.store.lock import BACKGROUND_NICENESS
+
+    return click.option(
+        "--niceness", type=click.IntRange(0, 19), default=BACKGROUND_NICENESS, show_default=True,
+        help="Run at this lower CPU priority (0: unchanged), so a server reading the same database keeps "
+             "answering while this writes.")(fn)
+
+
+def _lower_priority(niceness: int) -> None:
+    """Lower this process's CPU priority before any worker thread starts (threads inherit it)."""
+    import os
+
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # not allowed here: run at the priority given
+            pass
+
+
 def profiles_option(fn):
     return click.option("--profiles", "profiles_file", type=click.Path(dir_okay=False, path_type=Path),
                         help="Outlet profiles (CSV or JSON: outlet, leaning, country, owner, type); "
@@ -247,8 +267,9 @@ def compare(paths, fmt, output, outlet_args, outlet_map, profiles_file, allow_pr
 @click.option("--workers", type=int, help="Workers of the LocalCluster started when no --scheduler is given.")
 @click.option("--lock-timeout", type=click.FloatRange(min=0), default=None,
               help="Seconds to wait while another ingest writes into the database (default: as long as it takes).")
+@niceness_option
 def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_compare, as_json, engine, scheduler, workers,
-           lock_timeout):
+           lock_timeout, niceness):
     """Read articles into the store, deduplicate them and group them into stories.
 
     PATHS are files, folders (read recursively), URLs, URL lists (.urls) or - for stdin.
@@ -261,6 +282,7 @@ def ingest(paths, db, outlet_args, outlet_map, allow_private, batch_size, no_com
 
     if engine == "local" and (scheduler or workers):
         raise click.UsageError("--scheduler and --workers need --engine dask")
+    _lower_priority(niceness)
     outlet, outlets = _outlets(outlet_args, outlet_map, paths)
     with Store(db) as store, make_engine(engine, scheduler=scheduler, workers=workers) as runner:
         ingestor = Ingestor(store, outlet=outlet, outlets=outlets, batch_size=batch_size, allow_private=allow_private,
@@ -472,7 +494,8 @@ def analyze(paths, as_json, outlet_args, outlet_map):
 @click.option("--every", default="10m", show_default=True, callback=_every, help="Time between polls: 90s, 10m, 1h.")
 @click.option("--polls", type=int, help="Stop after this many polls (default: run until interrupted).")
 @click.option("--allow-private", is_flag=True, help="Allow fetching from private and loopback addresses.")
-def watch(feeds_file, db, every, polls, allow_private):
+@niceness_option
+def watch(feeds_file, db, every, polls, allow_private, niceness):
     """Poll the feeds listed in FEEDS_FILE (one URL a line) and ingest only their new entries."""
     from samestory.ingest.fetch import Fetcher
     from samestory.ingest.watch import FeedWatcher, read_feeds_file, watch_loop
@@ -480,6 +503,7 @@ def watch(feeds_file, db, every, polls, allow_private):
     from samestory.workflow import Ingestor
 
     feeds = read_feeds_file(feeds_file)
+    _lower_priority(niceness)
     interval = every  # seconds, parsed by _every
     with Store(db) as store:
         fetcher = Fetcher(allow_private=allow_private)

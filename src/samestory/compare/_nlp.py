@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
@@ -36,10 +35,9 @@ _lock = threading.Lock()  # the web app compares in threads
 ENCODE_BATCH = 32
 # Torch threads for the encode call. Two threads halve the wall time when a core is free, but
 # with OpenMP's default busy-wait they burned twice the CPU on a loaded machine; so torch waits
-# passively (when we are first to load it) and the second thread is used only while the load
-# average leaves a core free. SAMESTORY_ENCODE_THREADS=N forces N (0: torch's own setting).
-if "torch" not in sys.modules:
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+# passively (samestory/__init__.py sets that before anything imports torch) and the second thread
+# is used only while the load average leaves a core free. SAMESTORY_ENCODE_THREADS=N forces N (0:
+# torch's own setting).
 _THREADS_ENV = os.environ.get("SAMESTORY_ENCODE_THREADS")
 ENCODE_THREADS = int(_THREADS_ENV) if _THREADS_ENV is not None else None
 # A claim is one clause: 64 word pieces (with [CLS]/[SEP]) hold all but the longest; the

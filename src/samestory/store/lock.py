@@ -21,9 +21,14 @@ from pathlib import Path
 
 from samestory.errors import StoreError
 
-__all__ = ["WriterLock", "lock_path_for"]
+__all__ = ["WriterLock", "lock_path_for", "BACKGROUND_NICENESS"]
 
 POLL_SECONDS = 0.2
+# The CPU priority (nice value added) of the work that writes or recomputes while people read:
+# `samestory ingest` and `watch` (their --niceness default), the web's ingest jobs and its
+# comparison worker. Readers (the web pages) stay at normal priority and come first on a busy
+# machine (bench/web.py measures the story pages while an ingest writes).
+BACKGROUND_NICENESS = 10
 
 
 def lock_path_for(db_path: str | os.PathLike[str]) -> Path:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
+import runpy
+from pathlib import Path
+
 __all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP"]
 
-try:  # spaCy's English stop words: a plain set, cheap to import
-    from spacy.lang.en.stop_words import STOP_WORDS as _SPACY
-except ImportError:  # pragma: no cover - spaCy is a dependency
-    _SPACY = frozenset()
 
-ENGLISH_STOP = frozenset(_SPACY)
+def _spacy_english_stop_words() -> frozenset[str]:
+    """spaCy's English list, read from its file: ``import spacy.lang.en.stop_words`` would run
+    spaCy's package ``__init__`` (and torch's import behind it), 2-3 s that pages and commands
+    needing only this set (a story page's neutral title, the aligner's terms) do not need."""
+    spec = importlib.util.find_spec("spacy")  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "lang" / "en" / "stop_words.py"
+        if path.is_file():
+            return frozenset(runpy.run_path(str(path))["STOP_WORDS"])  # the file imports nothing
+    from spacy.lang.en.stop_words import STOP_WORDS  # pragma: no cover - another layout
+
+    return frozenset(STOP_WORDS)  # pragma: no cover
+
+
+ENGLISH_STOP = _spacy_english_stop_words()
 # attribution verbs: every article says them, they say nothing about the story
 REPORTING = frozenset({"said", "says", "say", "told", "according", "just"})
 

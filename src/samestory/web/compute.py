@@ -3,7 +3,7 @@
 Comparing a story takes seconds of CPU (spaCy, the embedder, the aligner), mostly in Python that
 holds the interpreter lock: run in the server's threads, one comparison starved the event loop
 and every cheap page behind it (while an ingest wrote into the served store the story pages fell
-to 9% of their idle requests/s, bench/web.py). In its own process at ``WORKER_NICENESS`` it takes
+to 9% of their idle requests/s, bench/web.py). In its own process at ``BACKGROUND_NICENESS`` it takes
 the CPU the pages leave: the server only reads the store and renders. The worker is spawned on the
 first comparison (models load there, not in the server); if it dies, a new one takes the
 comparison over, and a comparison that kills two workers fails with ``StoreError`` (that request
@@ -16,20 +16,31 @@ import asyncio
 import multiprocessing
 import os
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from samestory.errors import StoreError
+from samestory.store.lock import BACKGROUND_NICENESS
 
-__all__ = ["Comparer", "WORKER_NICENESS"]
+__all__ = ["Comparer"]
 
-WORKER_NICENESS = 10  # the same as the web's ingest jobs (web/jobs.py): pages first
+
+def _exit_with_parent(parent: int) -> None:
+    # a server that is killed (or stops without shutting its pool down) must not leave its worker
+    # behind, holding models in memory: the worker ends once it has been handed to init
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
 def _start_worker() -> None:
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="samestory-parent-watch",
+                     daemon=True).start()
     try:
-        os.nice(WORKER_NICENESS)
+        os.nice(BACKGROUND_NICENESS)
     except OSError:  # not allowed here: the worker still runs, at the server's priority
         pass
     try:

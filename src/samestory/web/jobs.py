@@ -22,11 +22,11 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
+from samestory.store.lock import BACKGROUND_NICENESS
+
 log = logging.getLogger("samestory")
 
 __all__ = ["IngestJobs", "QueueFull"]
-
-WORKER_NICENESS = 10  # added to the worker thread's nice value: pages first, ingest with what is left
 
 
 class QueueFull(Exception):
@@ -127,7 +127,7 @@ class IngestJobs:
 
 def _lower_priority() -> None:
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)  # this thread only (Linux)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)  # this thread only (Linux)
     except (AttributeError, OSError):
         pass
     try:
