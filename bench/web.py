@@ -315,7 +315,7 @@ def main() -> None:
         "",
         "### While an ingest writes (issue 20)",
         "",
-        f"`samestory ingest` in its own process (ECB+ articles under new ids, batches of 8) wrote {written} articles"
+        f"`samestory ingest` in its own process (its default `--niceness 10`; ECB+ articles under new ids, batches of 8) wrote {written} articles"
         f" into the served store during the {args.seconds:.0f} s run{'' if still_writing else ' (it finished inside the run)'};"
         f" same pages, clients and client as above. Load average at the end: {load_avg} (other sessions share the machine).",
         "",
