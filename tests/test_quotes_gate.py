@@ -82,3 +82,23 @@ def test_babe_heldout_slice_sentences(embedder):
     p = model.sentence_probabilities([r["text"].strip() for r in rows])
     y = np.array([T.LABELS[r["label_bias"]] for r in rows])
     assert T.f1_at(y, p, model.sent_threshold) >= BABE_F1_FLOOR
+
+
+# judged real cross-outlet quote groups (bench/quote_groups.py, bench/judgments/): the events
+# judged there; measured 2026-12-03: wording differs precision 0.905 (19 of 21), recall 1.0;
+# speaker differs flagged 0 (every judged speaker difference was an extraction error or an alias)
+WORDING_PRECISION_FLOOR = 0.9
+WORDING_RECALL_FLOOR = 0.95
+
+
+def test_cross_outlet_quote_groups_judged():
+    _need(EVAL / "wikinews-events" / "events.jsonl")
+    import quote_groups
+
+    judged = quote_groups.judgments()
+    f = quote_groups.flags(only={j["event"] for j in judged})
+    wording = quote_groups.score(f["ours_w"], judged, "wording_differs")
+    speaker = quote_groups.score(f["ours_s"], judged, "speaker_differs")
+    assert wording["precision"] >= WORDING_PRECISION_FLOOR, wording
+    assert wording["recall"] >= WORDING_RECALL_FLOOR, wording
+    assert speaker["right"] == speaker["judged"], speaker  # no judged false speaker difference is flagged

@@ -31,7 +31,10 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from samestory.models import Article, Evidence, Quote, QuoteGroup, QuoteVariant
+from samestory.text.dates import MONTHS
+from samestory.text.numbers import word_number
 from samestory.text.quotes import clean_quote_text
+from samestory.text.words import spelling_key
 
 __all__ = ["group_quotes", "normalize_quote", "word_diff", "SpeakerNames", "MATCH_THRESHOLD"]
 
@@ -78,6 +81,69 @@ def word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
     return tuple(ops)
 
 
+# ---------------------------------------------------------------- does the wording differ?
+
+_VARIANT_TOKEN = re.compile(r"\w+(?:['’]\w+)*|…|\.\s?\.\s?\.")
+_EDITOR_INSERT = re.compile(r"\[[^\]]*\]")  # [bracketed] words are the editor's, not the speaker's
+_GLUED_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)(million|billion|thousand|bn|m|k|per)$")
+ELLIPSIS = "…"
+NAME_VARIANT_THRESHOLD = 85.0  # rapidfuzz ratio of two capitalized words read as one name (Gaddafi / Gadhafi)
+
+
+def _variant_tokens(text: str) -> list[tuple[str, str]]:
+    """(key, own word) pairs a wording is compared on: the speaker's words only (no [editor's
+    insertions]), elisions as one "…" token, and keys that do not tell formats apart (UK/US
+    spelling, "100%" / "100 per cent", "16million" / "16 million", "one" / "1", "11 May" /
+    "May 11", "Wales'" / "Wales's")."""
+    text = _EDITOR_INSERT.sub(" ", unicodedata.normalize("NFKC", text).replace("%", " per cent "))
+    out: list[tuple[str, str]] = []
+    for raw in _VARIANT_TOKEN.findall(text):
+        if not raw[0].isalnum() and raw[0] != "_":
+            out.append((ELLIPSIS, ELLIPSIS))
+            continue
+        key = _fold(raw)
+        key = re.sub(r"'s$|'$", "", key)
+        glued = _GLUED_UNIT.match(key)
+        parts = [glued.group(1), glued.group(2)] if glued else [key]
+        for part in parts:
+            number = word_number(part) if part.isalpha() and part not in ("a", "an") else None
+            part = f"{number:g}" if number is not None else spelling_key(part)
+            part = _SPELLING.get(part, part)
+            out += [(w, raw) for w in part.split()]
+    # "11 May" and "May 11": one order
+    for i in range(len(out) - 1):
+        if out[i][0].isdigit() and out[i + 1][0] in MONTHS:
+            out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
+def _names_alike(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
+    """One capitalized word against one: the same name transliterated or spelled two ways."""
+    return (len(a) == len(b) == 1 and a[0][1][:1].isupper() and b[0][1][:1].isupper()
+            and fuzz.ratio(a[0][0], b[0][0]) >= NAME_VARIANT_THRESHOLD)
+
+
+def wording_differs_inside(base: str, other: str) -> bool:
+    """Whether two wordings of one quotation quote different words inside the stretch both
+    quote. Not differences: where each starts and stops (one outlet quotes more), an elision
+    marked with an ellipsis, an editor's [insertion], and spelling or format variants."""
+    a, b = _variant_tokens(base), _variant_tokens(other)
+    ops = difflib.SequenceMatcher(None, [k for k, _ in a], [k for k, _ in b], autojunk=False).get_opcodes()
+    last = len(ops) - 1
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            continue
+        if tag in ("insert", "delete") and n in (0, last):
+            continue  # extent: one outlet's quotation starts earlier or stops later
+        left, right = a[i1:i2], b[j1:j2]
+        if ELLIPSIS in {k for k, _ in left} | {k for k, _ in right}:
+            continue  # the outlet marked the words it left out
+        if tag == "replace" and _names_alike(left, right):
+            continue
+        return True
+    return False
+
+
 # first-name forms of one person across outlets (Richard/Dick Blumenthal): nickname -> formal name
 NICKNAMES = {
     "dick": "richard", "rick": "richard", "rich": "richard", "bill": "william", "will": "william", "billy": "william",
@@ -107,6 +173,39 @@ def _resolved_person(name: str | None) -> bool:
     if _UNRESOLVED.search(t) or t in ("he", "she", "they", "it", "i", "we"):
         return False
     return any(w[:1].isupper() for w in name.split())
+
+
+SPEAKER_NEAR_CHARS = 150  # a speaker named this close to the quotation is its attribution, not a resolution
+_PRONOUN_MENTIONS = frozenset("he she they it i we who whom which that this".split())
+
+
+def named_at_quote(article: Article, quote: Quote) -> bool:
+    """Whether the article names the quote's speaker as a person right at the quotation ("...,"
+    Smith said / Smith said: "..."), not through a pronoun, a role noun ("the mayor") or a
+    speaker carried from an earlier sentence, which are where attribution errs."""
+    span = quote.speaker_span
+    if span is None or not _resolved_person(quote.speaker):
+        return False
+    mention = article.text[span.start : span.end].strip()
+    words = _fold(mention).split()
+    if not mention[:1].isupper() or not words or words[0] in _PRONOUN_MENTIONS or _UNRESOLVED.search(" ".join(words)):
+        return False
+    gap = span.start - quote.span.end if span.start >= quote.span.end else quote.span.start - span.end
+    if gap > SPEAKER_NEAR_CHARS:
+        return False
+    return any(e.label == "PERSON" and (e.key == quote.speaker_key or any(m.start < span.end and span.start < m.end for m in e.mentions))
+               for e in article.entities)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two canonical speaker keys that may name one person: the same surname (or one spelled two
+    ways: Thammavijarn / Thamvijarn), or one name inside the other (a middle name)."""
+    ta, tb = a.split(), b.split()
+    if not ta or not tb:
+        return True
+    if set(ta) <= set(tb) or set(tb) <= set(ta):
+        return True
+    return fuzz.ratio(ta[-1], tb[-1]) >= NAME_VARIANT_THRESHOLD
 
 
 class SpeakerNames:
@@ -277,12 +376,11 @@ def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False)
         for m in members:
             span = m.quote.span
             partial = m not in full
-            if partial:
-                # a fragment is compared with the stretch of the full quotation it comes from
-                diff = word_diff(_aligned_window(base_text, m.quote.text), m.quote.text)
-            else:
-                diff = word_diff(base_text, m.quote.text)
-            wording_differs = wording_differs or any(op != "=" for op, _w in diff)
+            # a fragment is compared with the stretch of the full quotation it comes from
+            against = _aligned_window(base_text, m.quote.text) if partial else base_text
+            diff = word_diff(against, m.quote.text)
+            wording_differs = wording_differs or (any(op != "=" for op, _w in diff)
+                                                  and wording_differs_inside(against, m.quote.text))
             variants.append(
                 QuoteVariant(
                     evidence=Evidence(m.article.id, span.start, span.end, m.article.text[span.start : span.end], m.article.outlet),
@@ -296,7 +394,8 @@ def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False)
         known = [s for s in speakers if s]
         speaker = Counter(known).most_common(1)[0][0] if known else None
         # "speaker differs" only between two named people the outlets resolved differently
-        people = {m.speaker for m in members if m.speaker and _resolved_person(m.quote.speaker)}
+        people = sorted({m.speaker for m in members if m.speaker and named_at_quote(m.article, m.quote)})
+        speaker_differs = any(not _same_person(p, q) for i, p in enumerate(people) for q in people[i + 1 :])
         gid = "q-" + hashlib.sha1(f"{speaker}|{base.norm}".encode()).hexdigest()[:12]
         out.append(
             QuoteGroup(
@@ -306,7 +405,7 @@ def group_quotes(articles: Sequence[Article], *, include_indirect: bool = False)
                 variants=tuple(variants),
                 outlets=tuple(dict.fromkeys(m.article.outlet for m in members)),
                 wording_differs=wording_differs,
-                speaker_differs=len(people) > 1,
+                speaker_differs=speaker_differs,
             )
         )
     out.sort(key=lambda g: -len(g.variants))  # stable: first appearance within equal counts

@@ -227,7 +227,8 @@ def _quotes(coverage: Coverage, idx: dict[str, int]) -> list[str]:
             wording = _diff_html(v.diff) if v.diff and q.wording_differs else e(v.wording)
             speaker = e(v.speaker or q.speaker or "unknown")
             first = f"<td rowspan=\"{len(q.variants)}\"><b>{e(q.speaker or 'unknown')}</b>{flag}</td>" if k == 0 else ""
-            alt = f" <small>(as {speaker})</small>" if q.speaker_differs else ""
+            # each outlet's own attribution where it names someone else (a finding only when speaker_differs)
+            alt = f" <small>(as {speaker})</small>" if v.speaker and v.speaker != q.speaker else ""
             part = " <small>(partial quote)</small>" if getattr(v, "partial", False) else ""
             out.append(f"<tr>{first}<td>{_cite_link(v.evidence, idx)}{alt}</td><td>“{wording}”{part}</td></tr>")
     out.append("</tbody></table>")

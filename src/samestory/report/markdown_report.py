@@ -112,7 +112,8 @@ def render_markdown(coverage: Coverage, profiles=None) -> str:
                    + (f" _({'; '.join(flags)})_" if flags else ""))
         for v in q.variants:
             wording = _diff(v.diff) if v.diff and q.wording_differs else md(v.wording)
-            speaker = f" (speaker: {md(v.speaker)})" if q.speaker_differs and v.speaker else ""
+            # each outlet's own attribution where it names someone else (a finding only when speaker_differs)
+            speaker = f" (speaker: {md(v.speaker)})" if v.speaker and v.speaker != q.speaker else ""
             part = " _(partial quote)_" if getattr(v, "partial", False) else ""
             out.append(f"  - {md(v.evidence.outlet)}: “{wording}”{speaker}{part}")
     out.append("")

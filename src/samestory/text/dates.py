@@ -18,7 +18,7 @@ import warnings
 
 from samestory.text.languages import Language, language_of
 
-__all__ = ["resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published",
+__all__ = ["MONTHS", "resolve_date", "parse_iso", "parse_published", "published_date", "published_timestamp", "normalize_published",
            "epoch_to_iso"]
 
 # epoch values between these instants are read as seconds, else as milliseconds when that fits
@@ -256,6 +256,7 @@ def resolve_date(phrase: str, pub: _dt.date | None, *, future: bool = False,
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
+MONTHS = frozenset(_MONTHS)  # English month names, lower case
 _DAY_MONTH = re.compile(
     r"\b(?:(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + "|".join(_MONTHS) + r")"
     r"|(?P<m2>" + "|".join(_MONTHS) + r")\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?)\b", re.I)

@@ -1,12 +1,14 @@
-"""Stop words: spaCy's English list as the base, plus each user's named extension."""
+"""Stop words (spaCy's English list as the base, plus each user's named extension) and the
+spelling key that makes British and American spellings of one word compare equal."""
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import runpy
 from pathlib import Path
 
-__all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP"]
+__all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP", "spelling_key"]
 
 
 def _spacy_english_stop_words() -> frozenset[str]:
@@ -45,3 +47,30 @@ COUNT_STOP = frozenset(
     our be is are was were been being have has had some least at more less about around nearly almost over
     under up down since until ago after before who which what when where year years""".split()
 )
+
+
+# British and American spellings of one word (realise/realize, honour/honor, defence/defense,
+# enquiry/inquiry, centre/center, catalogue/catalog, travelled/traveled): both sides map to one
+# key, so the rewrites may merge words that are not variants only where neither spelling exists.
+_SPELLING_RULES = tuple((re.compile(a), b) for a, b in (
+    (r"^enquir", "inquir"),
+    (r"is(e|es|ed|ing|ation|ations)$", r"iz\1"),
+    (r"our(s|ed|ing|able|ably|ite|ites|er|ers|hood)?$", r"or\1"),
+    (r"ence(s)?$", r"ense\1"),
+    (r"tre(s)?$", r"ter\1"),
+    (r"ogue(s)?$", r"og\1"),
+    (r"ell(ed|ing|er|ers)$", r"el\1"),
+    (r"gement$", "gment"),
+    (r"eing$", "ing"),
+    (r"amme(s)?$", r"am\1"),
+))
+
+
+def spelling_key(word: str) -> str:
+    """One key for the British and American spellings of a lower-case word; short words (under
+    five letters) are their own key ("four" never meets "for")."""
+    if len(word) < 5 or not word.isalpha():
+        return word
+    for pattern, repl in _SPELLING_RULES:
+        word = pattern.sub(repl, word)
+    return word
