@@ -51,6 +51,14 @@ def test_ingest_then_stories(tmp_path):
     assert json.loads(again.stdout)["added"] == 0
     story = run("story", by_article_count["id"], "--db", db, "--format", "md")
     assert story.exit_code == 0 and by_article_count["title"] in story.stdout
+    # -o FILE holds what stdout shows, ending with its newline
+    out = tmp_path / "story.md"
+    assert run("story", by_article_count["id"], "--db", db, "--format", "md", "-o", str(out)).exit_code == 0
+    written = out.read_text(encoding="utf-8")
+    assert written.endswith("\n") and written.rstrip("\n") == story.stdout.rstrip("\n")
+    as_json = tmp_path / "story.json"
+    assert run("story", by_article_count["id"], "--db", db, "--format", "json", "-o", str(as_json)).exit_code == 0
+    assert as_json.read_text(encoding="utf-8").endswith("}\n")
 
 
 def test_ingest_exit_status(tmp_path):
