@@ -21,6 +21,9 @@ def _article(text: str, id_: str = "e1") -> Article:
 def test_normalize_name_and_key():
     assert normalize_name("VLADIMIR Putin’s") == "Vladimir Putin"
     assert normalize_name("Mr Putin") == "Putin"
+    assert normalize_name("rang Mr Obama") == "Obama"  # a word the tagger swept in
+    assert normalize_name("rang Mr") == normalize_name("Mr") == ""  # a title alone names nobody
+    assert normalize_name("de Blasio") == "de Blasio"
     assert entity_key("Zelenskyy") == "zelenskyy"
     assert entity_key("José Álvarez") == "jose alvarez"
 

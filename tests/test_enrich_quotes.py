@@ -72,6 +72,17 @@ def test_pronoun_speaker_resolved_to_nearest_person(nlp):
     assert text[q.speaker_span.start : q.speaker_span.end] == "she"
 
 
+def test_pronoun_follows_a_described_subject_not_the_person_in_its_object(nlp):
+    # "he" after "The governor ... accused Mr Pike": the governor speaks, never the man accused
+    named = ("Gov. Alan Reyes toured the flooded valley on Monday.\n\n"
+             "The governor also accused Mr Pike of stalling the repairs for a year.\n\n"
+             "“We will not wait for another winter,” he said.")
+    assert _one(named).speaker == "Alan Reyes"
+    unnamed = ("The minister also accused Mr Pike of stalling the repairs for a year.\n\n"
+               "“We will not wait for another winter,” he said.")
+    assert _one(unnamed).speaker != "Pike"
+
+
 def test_quote_after_colon_of_speaker_sentence(nlp):
     text = "Finance chief Marta Quell set out the plan in one line: “Every ferry route must pay for itself by 2030.”"
     q = _one(text)

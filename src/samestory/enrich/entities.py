@@ -66,6 +66,10 @@ def _strip_accents(s: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
 
 
+_NAME_PARTICLES = frozenset("de da di del della du des van von der den le la al el bin ibn ben dos das".split())
+_BARE_TITLES = frozenset("mr mrs ms miss dr sir dame lord lady prof rev sen rep gov gen".split())
+
+
 def normalize_name(text: str, label: str = "PERSON") -> str:
     """Display form of a mention: no possessive, no leading "the"/title, shouting caps calmed for people."""
     name = " ".join(text.split())
@@ -74,8 +78,13 @@ def normalize_name(text: str, label: str = "PERSON") -> str:
     if words and words[0].lower() == "the" and label in ("PERSON", "NORP"):
         words = words[1:]
     if label == "PERSON":
+        # a lower-case word the tagger swept in before the name ("rang Mr Obama"); "de"/"van" start names
+        while len(words) > 1 and words[0][:1].islower() and words[0].lower() not in _NAME_PARTICLES:
+            words = words[1:]
         while len(words) > 1 and (words[0].lower() in TITLES or words[0].lower() in ROLE_WORDS):
             words = words[1:]
+        if words and words[0].lower().rstrip(".") in _BARE_TITLES and len(words) == 1:
+            return ""  # a title alone ("Mr") names nobody
         while len(words) > 1 and words[-1].lower() in _HEADLINE_VERBS:
             words = words[:-1]  # a headline's "Obama Says ..." tagged as one name
         words = [w.capitalize() if w.isupper() and len(w) > 2 else w for w in words]

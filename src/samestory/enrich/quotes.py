@@ -287,7 +287,26 @@ def resolve_pronoun(ctx: _Context, tok):
         if found:
             subj = [(t, e) for t, e in found if t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj",) and t.dep_ == "compound"]
             main = [e for t, e in subj if t.head.dep_ == "ROOT" or t.head.head.dep_ == "ROOT"]
-            return main[0] if main else subj[0][1] if subj else found[0][1]
+            if main or subj:
+                return main[0] if main else subj[0][1]
+            described = _described_subject(ctx, s)
+            if described is not None:
+                # "The president also accused Mr Romney ... '...,' he said": he is the president,
+                # not the man named in the object; a role nobody was given leaves the speaker unknown
+                the = min(c.i for c in described.lefts if c.lower_ == "the")
+                return _role_holder(ctx, described, doc[the : described.i + 1]) if described.lower_ in ROLE_WORDS else None
+            return found[0][1]
+    return None
+
+
+def _described_subject(ctx: _Context, sent):
+    """The main subject of ``sent`` when it describes a person instead of naming one ("The
+    president", "The Republican"): a definite noun or a nationality/party word, outside quotes."""
+    for t in sent:
+        if t.dep_ == "nsubj" and t.head.dep_ == "ROOT" and not ctx.in_quote(t.idx):
+            if t.ent_type_ == "NORP" or (t.pos_ == "NOUN" and t.lower_ in ROLE_WORDS):
+                return t if any(c.lower_ == "the" for c in t.lefts) else None
+            return None
     return None
 
 
