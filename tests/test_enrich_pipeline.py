@@ -26,6 +26,19 @@ def test_sentences_respect_paragraphs(nlp):
     assert all("\n" not in s for s in sents)
 
 
+@pytest.mark.parametrize("text, expected", [
+    # a quotation of two sentences on one line is one sentence: no claim ends mid-quote
+    ("Ada smiled. Tomas asked: “Shall we go in spring? It looks lovely!” Ada replied: “Yes, fine.” Then they left.",
+     ["Ada smiled.", "Tomas asked: “Shall we go in spring? It looks lovely!”", "Ada replied: “Yes, fine.”", "Then they left."]),
+    ('He said: "We will win. We always do." Then he left.', ['He said: "We will win. We always do."', "Then he left."]),
+    # an unclosed quotation pairs with later marks: the parser's sentences stay
+    ('"The pie business does not fit our plans. Ms Young hoped for a more "fair and equal" service.',
+     ['"The pie business does not fit our plans.', 'Ms Young hoped for a more "fair and equal" service.']),
+])
+def test_sentences_do_not_break_inside_a_quotation(nlp, text, expected):
+    assert [s.of(text) for s in parse([text])[0].sentences] == expected
+
+
 def test_enrich_fills_every_field(nlp, embedder):
     art = Article(id="p1", outlet="test", title="Bridge opens", text=TEXT, published="2024-01-29")
     out = enrich([art])[0]
