@@ -135,7 +135,8 @@ def test_cli_and_web_read_one_cached_document(flood_db, monkeypatch):
     with Store(flood_db) as store:
         [story] = [s for s in store.stories() if s.sources == 3]
     cli_doc = json.loads(_cli("story", story.id, "--db", str(flood_db), "--format", "json"))
-    web_doc = TestClient(create_app(str(flood_db))).get(f"/stories/{story.id}.json").json()
+    with TestClient(create_app(str(flood_db))) as client:  # leaving it stops the app: its cache writer has written
+        web_doc = client.get(f"/stories/{story.id}.json").json()
     assert web_doc["schema_version"] == cli_doc["schema_version"]
     assert web_doc["story"] == cli_doc["story"] and web_doc["claims"] == cli_doc["claims"]
     # the web wrote the document to the store's cache: the CLI now renders it without comparing
