@@ -191,16 +191,18 @@ def test_short_sentences_need_a_subject_and_a_finite_verb(nlp):
 
 
 def test_citation_support_checks_values_names_and_polarity():
-    from samestory.compare.summary import supports
-    from samestory.compare.claims import threshold
+    from samestory.compare.summary import SUMMARY, supports
 
-    sure = threshold() + 0.3
+    sure = SUMMARY.support_probability + 0.3
     s = _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "A")
     assert supports(s, _info("Marlow Foods sold its chain to Petrel for $1.8 billion in cash.", "B"), sure)
     assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $2.5 billion.", "B"), sure)
     assert not supports(s, _info("Marlow Foods did not sell the chain to Petrel for $1.8 billion.", "B"), sure)
     assert not supports(s, _info("Harbin Group sold a chain to Osprey for $1.8 billion.", "B"), sure)
-    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), threshold() - 0.1)
+    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), SUMMARY.support_probability / 2)
+    # the summary names its source; the cited outlet need not name itself
+    said = _info("Marlow Foods sold the chain to Petrel for $1.8 billion, the Harbour Post reports.", "A")
+    assert supports(said, _info("Marlow Foods sold its chain to Petrel for $1.8 billion.", "B"), sure)
 
 
 def test_a_pair_is_scored_alike_alone_and_inside_a_larger_story(nlp, embedder):
