@@ -562,7 +562,9 @@ class TypedConflictScorer:
                 clash = sorted((neg.negated - pos.negated) & pos.content)
                 if clash and overlap >= cfg.polarity_overlap:
                     return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
-        if cfg.antonyms:
+        if cfg.antonyms and same_moment(a.claim.text, b.claim.text, a.numbers, b.numbers):
+            # "rose" vs "fell", "up" vs "down" of one index at two hours of one day are two
+            # readings, not a contradiction: opposite terms clash only at one named moment
             wa, wb = set(a.words), set(b.words)
             for w in wa - wb:
                 if _norm_word(w) in a.negated:

@@ -127,7 +127,10 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
             if v is None or v.value is None:
                 continue  # "millions of dollars": a range, not a figure
             if label == "MONEY":
-                unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None)
+                # the symbol may stand just before the entity ("£169.99" is tagged "169.99")
+                before = text[max(0, ent.start_char - 3) : ent.start_char]
+                unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None) or next(
+                    (c for sym, c in _CURRENCY.items() if len(sym) == 1 and before.rstrip().endswith(sym)), None)
             else:
                 unit = "%"
             name, key = _attached(about, root)
@@ -167,6 +170,10 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
             if label == "CARDINAL" and re.fullmatch(r"(1[5-9]\d\d|20\d\d)", ent.text.strip()):
                 name, key = _attached(about, root)
                 add(Quantity(ent.text, span, "year", value, None, name, key, ent.text.strip()))
+                continue
+            if v.kind == "measure":  # "260 pounds", "117kg": a weight or a distance, never a count
+                name, key = _attached(about, root)
+                add(Quantity(ent.text, span, "measure", value, v.unit, name, key, qualifier=v.qualifier))
                 continue
             name, key, unit = _counted(about, root)
             add(Quantity(ent.text, span, "count", value, unit, name, key, qualifier=v.qualifier))

@@ -348,7 +348,15 @@ def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
             add(Value("percent", lo, hi, text_span, start, end, qualifier=qual, unit="%"))
             continue
         after = _about(text, end)
+        attached = _ATTACHED_UNIT.match(text, end)
+        if attached and not cur and not m.group("pct"):
+            after = attached.group(1).lower()  # "117kg", "48km": a measure, not a count
         unit_word = _singular(after)
+        if after in ("pound", "pounds") and not cur and not scale:
+            # a bare "260 pounds" is a weight as often as money: read as the weight (no £ to tell)
+            lo, hi = _range("measure", value, value, qual)
+            add(Value("measure", lo, hi, text_span, start, end, qualifier=qual, unit="pound"))
+            continue
         if cur or after in _CURRENCY and after not in ("p", "pound", "pounds") or (after in ("pound", "pounds") and not cur):
             if cur or after in _CURRENCY:
                 code = _CURRENCY.get(cur) or _CURRENCY.get(after or "")
@@ -372,7 +380,23 @@ def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
         lo, hi = _range("count", value, value, qual)
         add(Value("count", lo, hi, text_span, start, end, qualifier=qual, about=_singular(after)))
     found.sort(key=lambda v: v.start)
-    return tuple(found)
+    return tuple(_join_alternatives(text, found))
+
+
+_ATTACHED_UNIT = re.compile(r"(kg|km|lbs?|mph|kph|cm|mm|ft)\b", re.I)
+
+
+def _join_alternatives(text: str, found: list[Value]) -> list[Value]:
+    """"eight or nine homes" is one count between 8 and 9, not an 8 and a 9."""
+    out: list[Value] = []
+    for v in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == v.kind == "count" and prev.about is None and prev.exact and v.exact
+                and text[prev.end : v.start].lower() == " or " and prev.low < v.low):
+            out[-1] = Value("count", prev.low, v.high, text[prev.start : v.end], prev.start, v.end, about=v.about)
+            continue
+        out.append(v)
+    return out
 
 
 def not_quantities(text: str) -> list[tuple[int, int]]:
