@@ -20,6 +20,13 @@ threshold the one with the best accuracy on MSRP train; stated in the output):
   of val, and the value-differing ones of train) are not; other label-0 pairs are left out.
   Measured for conflicting groups and for ``disagree`` number rows. Most of these MSRP pairs
   are market figures at two times of one day: a precision-first detector flags few of them.
+  **By reading**: the same pairs against ``bench/judged/msrp_value_pairs.tsv``, the 140
+  value-differing pairs read one by one (conflict / not / unclear, with the rule in its header;
+  unclear counts as not); a flagged pair the file lacks is listed and counted as wrong.
+* **Emergent** (Ferreira & Vlachos 2016): two headlines on one claim, one for and one against
+  it, are a conflict; two of one stance are not (a few pairs of each per claim).
+* Per finding type (every type switched on), precision on a tune half (SHA-1 of the pair's text
+  even), where ``ConflictConfig`` is chosen, and on the other half, which only reports.
 * **SuperPAL** (Ernst et al. 2021): a summary sentence and a source sentence aligned to it are a
   supported citation; a source sentence of the same topic aligned to another summary sentence
   only is an unsupported one (the first four per summary sentence, in sorted order);
@@ -43,6 +50,7 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 
@@ -86,6 +94,51 @@ def read_sts() -> list[tuple[float, str, str]]:
             parts = line.rstrip("\n").split("\t")
             if len(parts) >= 3 and parts[0].strip():
                 out.append((float(parts[0]), parts[1], parts[2]))
+    return out
+
+
+def msrp_ids() -> dict[tuple[str, str], tuple[str, str]]:
+    """(#1 string, #2 string) -> (#1 ID, #2 ID) over both splits."""
+    out = {}
+    for split in ("train", "val"):
+        with open(need(EVAL / "msrp" / f"msr-para-{split}.tsv"), encoding="utf-8-sig") as fh:
+            next(fh)
+            for line in fh:
+                parts = line.rstrip("\n").split("\t")
+                if len(parts) == 5:
+                    out[(parts[3], parts[4])] = (parts[1], parts[2])
+    return out
+
+
+JUDGED = Path(__file__).parent / "judged" / "msrp_value_pairs.tsv"
+
+
+def read_judged() -> dict[tuple[str, str], str]:
+    """(#1 ID, #2 ID) -> conflict | not | unclear: the value pairs read one by one (the file says how)."""
+    out = {}
+    for line in open(JUDGED, encoding="utf-8"):
+        if line.startswith("#") or not line.strip():
+            continue
+        i1, i2, _, verdict, _ = line.rstrip("\n").split("\t", 4)
+        out[(i1, i2)] = verdict
+    return out
+
+
+def emergent_pairs(per_claim: int) -> list[tuple[bool, str, str]]:
+    """Emergent (Ferreira & Vlachos 2016): two headlines on one claim, one for it and one against
+    it, are a conflict; two for it (or two against) are not. 'observing' headlines are left out.
+    The first ``per_claim`` of each kind per claim, in sorted order."""
+    path = need(EVAL / "emergent" / "url-versions-2015-06-14-clean.csv")
+    by_claim: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for r in csv.DictReader(open(path, encoding="utf-8")):
+        by_claim[r["claimId"]][r["articleHeadlineStance"]].append(r["articleHeadline"].strip())
+    out = []
+    for claim in sorted(by_claim):
+        stance = {k: sorted(set(v)) for k, v in by_claim[claim].items()}
+        fors, against = stance.get("for", []), stance.get("against", [])
+        out += [(True, a, b) for a in fors for b in against][:per_claim]
+        out += [(False, a, b) for i, a in enumerate(fors) for b in fors[i + 1 :]][:per_claim]
+        out += [(False, a, b) for i, a in enumerate(against) for b in against[i + 1 :]][:per_claim]
     return out
 
 
@@ -147,7 +200,7 @@ def aligned_alone(arts, tag: str | None = None) -> tuple[list[bool], list[bool],
         try:
             from samestory.compare.claims import ConflictConfig, TypedConflictScorer
 
-            every = TypedConflictScorer(ConflictConfig(numbers=True, polarity=True, antonyms=True))
+            every = TypedConflictScorer(ConflictConfig(numbers=True, polarity=True, antonyms=True, denial=True))
         except ImportError:  # the code before ConflictConfig: every type was always on
             from samestory.compare.claims import TypedConflictScorer
 
@@ -417,8 +470,25 @@ def main() -> None:
     vc = cosines(vp)
     varts = pair_articles(vp)
     _, vconf, _ = aligned_alone(varts, tag="MSRP value pairs")
+    NOTES["MSRP value pairs, by reading"] = NOTES["MSRP value pairs"]
     vrows = number_disagree(varts)
     vbase = [bool(c >= threshold) and bool(set(_DIGITS.findall(a)) ^ set(_DIGITS.findall(b))) for c, (a, b) in zip(vc, vp)]
+    # the same pairs by reading (bench/judged/msrp_value_pairs.tsv): a pair the file does not hold
+    # differs in no written number; one of those that is flagged is listed and counted as wrong
+    ids, judged = msrp_ids(), read_judged()
+    verdicts = [judged.get(ids[(a, b)], "not" if not value_differing(a, b) else "unjudged") for a, b in vp]
+    rgold = [v == "conflict" for v in verdicts]
+    unjudged = sorted({ids[vp[k]] for k in range(len(vp)) if (vconf[k] or vrows[k] or NOTES["MSRP value pairs"][k])
+                       and verdicts[k] == "unjudged"})
+
+    # ---- conflicts: Emergent headlines for and against one claim
+    ep = emergent_pairs(2 if q else 4)
+    egold = [g for g, _, _ in ep]
+    epairs = [(a, b) for _, a, b in ep]
+    ecos = cosines(epairs)
+    emismatch = np.array([bool(neg.search(a)) != bool(neg.search(b)) for a, b in epairs])
+    ebase = list((ecos >= best_t) & emismatch)
+    _, econf, _ = aligned_alone(pair_articles(epairs), tag="Emergent")
     lines += [
         "",
         "### Conflicts and number disagreements",
@@ -431,6 +501,16 @@ def main() -> None:
             prf(vconf, vgold)),
         row("MSRP value pairs: samestory number row 'disagree'", prf(vrows, vgold)),
         row("MSRP value pairs: baseline cosine >= t and a number on one side only", prf(vbase, vgold)),
+        row(f"MSRP value pairs by reading ({sum(rgold)} conflicts; 'unclear' {verdicts.count('unclear')} counted as not): "
+            "samestory conflicting group", prf(vconf, rgold)),
+        row("MSRP value pairs by reading: samestory number row 'disagree'", prf(vrows, rgold)),
+        row("MSRP value pairs by reading: baseline cosine >= t and a number on one side only", prf(vbase, rgold)),
+        row(f"Emergent headlines ({sum(egold)} for-vs-against vs {len(egold) - sum(egold)} same-stance pairs): "
+            "samestory conflicting group", prf(econf, egold)),
+        row(f"Emergent: baseline cosine >= {best_t:.2f} and one-sided negation", prf(ebase, egold)),
+        "",
+        f"Flagged MSRP value pairs the reading file does not hold (counted as wrong): {len(unjudged)}"
+        + (f" ({', '.join('/'.join(p) for p in unjudged)})" if unjudged else "") + ".",
         "",
         "",
         "Each finding type with every type switched on (aligned pairs only; ConflictConfig shows a type only at "
@@ -440,6 +520,8 @@ def main() -> None:
         "|---|---|---|---|---|---|",
         *by_type("ClaimDiff-weak", cgold, [a + "\t" + b for a, b in cpairs]),
         *by_type("MSRP value pairs", vgold, [a + "\t" + b for a, b in vp]),
+        *by_type("MSRP value pairs, by reading", rgold, [a + "\t" + b for a, b in vp]),
+        *by_type("Emergent", egold, [a + "\t" + b for a, b in epairs]),
         "",
         f"Flagged on MSRP val label-0 pairs that are not value pairs (not scored): conflicting groups "
         f"{sum(alone_conflict[k] for k in range(len(val)) if not gold[k] and not value_differing(*pairs[k]))}, number rows "

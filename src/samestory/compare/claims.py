@@ -37,9 +37,9 @@ from samestory.compare import _nlp, aligner
 from samestory.dedup import outlet_key, source_keys
 from samestory.models import Article, Claim, ClaimGroup, Evidence, Span
 from samestory.text.dates import days_in
-from samestory.text.numbers import Value, values_in
+from samestory.text.numbers import Value, round_figure_covers, values_in
 from samestory.text.unionfind import UnionFind
-from samestory.text.words import CLAIM_STOP
+from samestory.text.words import CLAIM_STOP, DENIAL_WORDS
 
 __all__ = [
     "LONG_SENTENCE_WORDS",
@@ -382,14 +382,19 @@ def _decimals(v: Value) -> int:
 
 def _compatible(a: Value, b: Value) -> bool:
     """True when ``a`` and ``b`` can both be true: their ranges meet (a qualifier or a vague
-    quantifier widens one), or one is the other rounded ("4.4%" and "4.36%")."""
+    quantifier widens one), or one is the other rounded ("4.4%" and "4.36%", "300" and "296")."""
     if a.overlaps(b):
         return True
     if a.exact and b.exact:
         places = min(_decimals(a), _decimals(b))
         if round(a.low, places) == round(b.low, places):
             return True
+        if a.kind == b.kind and a.kind in _ROUNDED_KINDS and round_figure_covers(a.low, b.low):
+            return True  # "300 people" and "296 people": the round figure is the other rounded
     return False
+
+
+_ROUNDED_KINDS = frozenset({"count", "money", "measure"})
 
 
 _MEASURED = {"money", "percent", "duration", "measure", "height", "score"}
@@ -442,14 +447,18 @@ class ConflictConfig:
       >= ``polarity_overlap``. Measured 0 of 4 right on the MSRP value pairs (bench/claims.py,
       every type on), so it is off (``polarity=False``) until a better test lifts it over the floor.
     * ``antonyms``: "accepted" vs "rejected" ("would not support" is "oppose": a word under a
-      negation never counts). Measured 5 of 5 right on the MSRP value pairs (none flagged on
-      ClaimDiff-weak): on.
+      negation never counts), only when both claims name the same moment (``same_moment``:
+      "rose" at 10:00 and "fell" at the close are two readings).
+    * ``denial``: one claim calls what the other states untrue ("Israel denies causing the
+      floods", "... death report is a hoax": ``text.words.DENIAL_WORDS``) while the other states
+      it plainly: no denial word, no negation, not a question.
     """
 
     precision_floor: float = 0.80
     numbers: bool = True
     polarity: bool = False
     antonyms: bool = True
+    denial: bool = True
     rest_ratio: float = 0.80
     polarity_overlap: float = 0.5
     min_overlap: float = 0.34
@@ -562,6 +571,13 @@ class TypedConflictScorer:
                 clash = sorted((neg.negated - pos.negated) & pos.content)
                 if clash and overlap >= cfg.polarity_overlap:
                     return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
+        if cfg.denial:
+            for deny, plain in ((a, b), (b, a)):
+                said = {p for w in deny.words for p in w.split("-")} & DENIAL_WORDS  # "fake-news"
+                if said and not {p for w in plain.words for p in w.split("-")} & DENIAL_WORDS \
+                        and not any(_is_negation(w) for w in plain.words) \
+                        and not plain.claim.text.rstrip().endswith("?"):
+                    return f"denial: {sorted(said)[0]!r} in {deny.outlet}, stated in {plain.outlet}"
         if cfg.antonyms and same_moment(a.claim.text, b.claim.text, a.numbers, b.numbers):
             # "rose" vs "fell", "up" vs "down" of one index at two hours of one day are two
             # readings, not a contradiction: opposite terms clash only at one named moment

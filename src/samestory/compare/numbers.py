@@ -30,10 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
-from samestory.compare.claims import same_moment
+from samestory.compare.claims import one_value_apart, same_moment
 from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
+from samestory.text.numbers import round_figure_covers
 from samestory.text.words import COUNT_STOP
 
 __all__ = ["number_table", "GROWING_LEMMAS"]
@@ -294,7 +295,10 @@ def _can_both_hold(a: _Obs, b: _Obs) -> bool:
     da = len(a.value.split(".")[1]) if "." in a.value else 0
     db = len(b.value.split(".")[1]) if "." in b.value else 0
     places = min(da, db)
-    return round(a.number, places) == round(b.number, places)
+    if round(a.number, places) == round(b.number, places):
+        return True
+    # ... or a round figure the other rounds to ("300 killed" and "296 killed")
+    return a.kind in ("count", "money", "measure") and round_figure_covers(a.number, b.number)
 
 
 def _sentence_text(o: _Obs) -> str:
@@ -319,7 +323,16 @@ def _status(members: list[_Obs]) -> str:
     # trade" and "in late afternoon trade" are two readings, not one figure told twice)
     if not all(same_moment(_sentence_text(x), _sentence_text(y)) for x, y in clash):
         return "single"
+    # ... and only for one figure of one event: what the story's event did to people (a toll,
+    # arrests: GROWING_LEMMAS) is one figure per story; any other count or amount is one only
+    # in two sentences that say the same thing but for that value (claims.one_value_apart, the
+    # rule of conflicting claims): "a six-car wreck" and "a four-car wreck" are two wrecks,
+    # "88 abortions performed on girls 14 and younger" and "11,844 abortions performed in the
+    # state" two counts. Ages (one person) and years (matched by their event's words) are kept.
     lemmas = frozenset().union(*(m.lemmas for m in members))
+    if members[0].kind not in ("age", "year") and not lemmas & GROWING_LEMMAS:
+        if not all(one_value_apart(_sentence_text(x), _sentence_text(y)) for x, y in clash):
+            return "single"
     growing = members[0].kind == "count" and bool(lemmas & GROWING_LEMMAS)
     if growing and all(m.article.published for m in members) and all(m.number is not None for m in members):
         by_time = sorted(members, key=lambda m: m.article.published or "")

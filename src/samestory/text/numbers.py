@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from samestory.text.languages import CURRENCY_MARKS, Language, language_of
 
-__all__ = ["Value", "values_in", "parse_quantity", "parse_number", "word_number", "not_quantities"]
+__all__ = ["Value", "values_in", "parse_quantity", "parse_number", "word_number", "not_quantities", "round_figure_covers"]
 
 _UNITS_ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -397,6 +397,18 @@ def _join_alternatives(text: str, found: list[Value]) -> list[Value]:
             continue
         out.append(v)
     return out
+
+
+def round_figure_covers(a: float, b: float) -> bool:
+    """Whether one of two amounts is a round figure (a whole number of hundreds or more: 300,
+    4,000, 3 million) the other rounds to ("killed 300 people" and "296": one toll told two
+    ways). 30 and 32 stay two ages; 4,300 and 3,400 two counts. Never for years or dates."""
+    for x, y in ((a, b), (b, a)):
+        if x and x == int(x) and int(x) % 100 == 0:
+            zeros = len(str(int(abs(x)))) - len(str(int(abs(x))).rstrip("0"))
+            if round(y, -zeros) == x:
+                return True
+    return False
 
 
 def not_quantities(text: str) -> list[tuple[int, int]]:

@@ -45,3 +45,9 @@ COUNT_STOP = frozenset(
     our be is are was were been being have has had some least at more less about around nearly almost over
     under up down since until ago after before who which what when where year years""".split()
 )
+
+
+# Words that say a claim is untrue ("Israel denies causing the floods", "the death report is a hoax"):
+# one outlet's denial of what another states (compare.claims, the ``denial`` conflict type).
+DENIAL_WORDS = frozenset("""hoax hoaxes fake faked fakes false falsely deny denies denied debunk debunks debunked
+rumor rumors rumour rumours refute refutes refuted incorrect untrue myth satire""".split())
