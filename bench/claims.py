@@ -200,7 +200,12 @@ def aligned_alone(arts, tag: str | None = None) -> tuple[list[bool], list[bool],
         try:
             from samestory.compare.claims import ConflictConfig, TypedConflictScorer
 
-            every = TypedConflictScorer(ConflictConfig(numbers=True, polarity=True, antonyms=True, denial=True))
+            from dataclasses import fields
+
+            # every type the code has (a run on older code lacks the newer ones)
+            have = {f.name for f in fields(ConflictConfig)}
+            every = TypedConflictScorer(ConflictConfig(**{k: True for k in ("numbers", "polarity", "antonyms", "denial")
+                                                          if k in have}))
         except ImportError:  # the code before ConflictConfig: every type was always on
             from samestory.compare.claims import TypedConflictScorer
 
