@@ -155,3 +155,10 @@ def test_a_currency_symbol_before_the_money_entity_is_its_unit(nlp):
     qs = _q("The note-taking tool is listed at £169.99 in Britain.")
     money = _find(qs, "169.99")
     assert money.kind == "money" and money.unit == "GBP"
+
+
+def test_an_age_predicated_of_others_is_no_age_of_the_last_person_named(nlp):
+    qs = _q("Tomas Revel, 20, drove to the school. The pupils hurt were said to be 5 to 10 years old. "
+            "Police said the 20-year-old wore black.")
+    ages = [(q.value, q.about_key) for q in qs if q.kind == "age"]
+    assert (10.0, "tomas revel") not in ages and ages.count((20.0, "tomas revel")) == 2, ages

@@ -366,7 +366,7 @@ _ANTONYMS = [
     ("confirm", "deny"), ("confirmed", "denied"), ("alive", "dead"), ("guilty", "innocent"),
     ("convicted", "acquitted"), ("higher", "lower"), ("more", "fewer"), ("approve", "reject"),
     ("approved", "rejected"), ("support", "oppose"), ("supported", "opposed"), ("allowed", "banned"),
-    ("opened", "closed"), ("survived", "died"), ("arrived", "left"), ("up", "down"), ("before", "after"),
+    ("opened", "closed"), ("survived", "died"), ("arrived", "left"), ("up", "down"),
     ("released", "detained"), ("resigned", "reappointed"), ("ally", "enemy"), ("wins", "loses"),
 ]
 _ANTONYM = {}
@@ -573,8 +573,8 @@ class TypedConflictScorer:
                     return f"polarity: {clash[0]!r} negated in {neg.outlet}, affirmed in {pos.outlet}"
         if cfg.denial:
             for deny, plain in ((a, b), (b, a)):
-                said = {p for w in deny.words for p in w.split("-")} & DENIAL_WORDS  # "fake-news"
-                if said and not {p for w in plain.words for p in w.split("-")} & DENIAL_WORDS \
+                said = set(deny.words) & DENIAL_WORDS  # whole words: "fake-blood-soaked" denies nothing
+                if said and not set(plain.words) & DENIAL_WORDS \
                         and not any(_is_negation(w) for w in plain.words) \
                         and not plain.claim.text.rstrip().endswith("?"):
                     return f"denial: {sorted(said)[0]!r} in {deny.outlet}, stated in {plain.outlet}"

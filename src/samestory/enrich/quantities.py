@@ -294,7 +294,9 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
                 prev = [t for t in doc[tokens[0].sent.start : tokens[0].i] if not t.is_punct]
                 if prev:
                     name, key = about.of_token(prev[-1])
-            if name is None:  # "the 71-year-old": the nearest person named before
+            # "the 71-year-old": the nearest person named before; never a predicate of some other
+            # subject ("the children were said to be 5 to 10 years old" is no age of the gunman)
+            if name is None and re.search(r"\bthe\s+$", text[max(0, a.start() - 5) : a.start()], re.I):
                 before = [(s.start, p) for p in index.persons() for s in p.mentions if s.end <= a.start()]
                 if before:
                     p = max(before, key=lambda x: x[0])[1]

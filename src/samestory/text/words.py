@@ -49,5 +49,5 @@ COUNT_STOP = frozenset(
 
 # Words that say a claim is untrue ("Israel denies causing the floods", "the death report is a hoax"):
 # one outlet's denial of what another states (compare.claims, the ``denial`` conflict type).
-DENIAL_WORDS = frozenset("""hoax hoaxes fake faked fakes false falsely deny denies denied debunk debunks debunked
+DENIAL_WORDS = frozenset("""hoax hoaxes fake faked fakes fake-news false falsely deny denies denied debunk debunks debunked
 rumor rumors rumour rumours refute refutes refuted incorrect untrue myth satire""".split())
