@@ -518,7 +518,16 @@ def one_value_apart(text_a: str, text_b: str, numbers_a: Sequence[Value] | None 
         return False
     lone_a = [x for x in na if x.exact and not any(x.kind == z.kind and _compatible(x, z) for z in nb)]
     lone_b = [y for y in nb if y.exact and not any(y.kind == z.kind and _compatible(y, z) for z in na)]
-    return len(lone_a) == 1 and len(lone_b) == 1
+    if len(lone_a) != 1 or len(lone_b) != 1:
+        return False
+    # the figures in text order, kind by kind: only one place may differ ("300,000 workers and
+    # 500,000 retirees" against "115,000 workers and 340,000 retirees" differs twice, though
+    # "340,000" fits "more than 300,000" when figures are matched in any order)
+    fa = [x for x in na if x.qualifier != "vague"]
+    fb = [y for y in nb if y.qualifier != "vague"]
+    if [x.kind for x in fa] != [y.kind for y in fb]:
+        return True  # one side gives a figure more: the lone values above decide
+    return sum(not _compatible(x, y) for x, y in zip(fa, fb)) == 1
 
 
 def _update(a: ClaimInfo, b: ClaimInfo, x: Value, y: Value) -> bool:
