@@ -34,7 +34,7 @@ threshold the one with the best accuracy on MSRP train; stated in the output):
 * **WikiNews events**: a few real multi-outlet stories through ``compare()``: counts of shared,
   unique and conflicting groups and of number rows per status.
 
-    PYTHONPATH=src .venv/bin/python bench/claims.py            # everything (~13 min on 2 cores)
+    PYTHONPATH=src .venv/bin/python bench/claims.py            # everything (3-5 min on 2 cores, shared)
     PYTHONPATH=src .venv/bin/python bench/claims.py --quick    # smaller slices
 
 Data is read from ../shared/eval, never copied.
