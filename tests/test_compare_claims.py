@@ -59,6 +59,11 @@ def _info(text: str, outlet: str) -> ClaimInfo:
         ("Close to three dozen people were hurt in the crush.", "Thirty-five people were hurt in the crush.", False),
         ("Twelve people were injured in the fall.", "About 13 people were injured in the fall.", False),
         ("The yield rose to 4.4 percent on Tuesday.", "The yield rose to 4.36 percent on Tuesday.", False),
+        # a round figure is the other rounded; 30 and 32 stay two ages
+        ("The storm has killed 296 people on the island.", "The storm has killed 300 people on the island.", False),
+        ("Orin Delacroix, 30, was charged on Tuesday.", "Orin Delacroix, 32, was charged on Tuesday.", True),
+        # a weight in two units is one weight, and no count
+        ("At 15 she had reached 260 pounds and a hard choice.", "At 15 she weighed 117kg and faced a hard choice.", False),
     ],
 )
 def test_typed_conflicts(a, b, clash):
@@ -79,6 +84,27 @@ def test_typed_conflicts(a, b, clash):
 def test_polarity_and_antonyms_when_switched_on(a, b, clash):
     scorer = TypedConflictScorer(ConflictConfig(polarity=True, antonyms=True))
     note = scorer(_info(a, "A"), _info(b, "B"))
+    assert bool(note) is clash, note
+
+
+@pytest.mark.parametrize(
+    "a, b, clash",
+    [
+        # one index at two hours of one day: two readings
+        ("In morning trade the Kestrel index rose 12 points.", "The Kestrel index fell 9 points at the close.", False),
+        ("The Kestrel index rose 12 points on Friday.", "The Kestrel index fell 9 points on Friday.", True),
+        # a denial against a plain statement of the same thing
+        ("Harbour officials deny that the dam was opened before the flood.",
+         "The dam was opened before the flood, harbour officials said.", True),
+        ("The report that the ferry sank is a hoax.", "The ferry sank off the northern cape.", True),
+        # both deny it, or the other side is itself negated or a question: no clash
+        ("Harbour officials deny that the dam was opened before the flood.",
+         "The dam was not opened before the flood, harbour officials said.", False),
+        ("The report that the ferry sank is a hoax.", "Did the ferry sink off the northern cape?", False),
+    ],
+)
+def test_opposite_terms_need_one_moment_and_denials_clash(a, b, clash):
+    note = TypedConflictScorer()(_info(a, "A"), _info(b, "B"))
     assert bool(note) is clash, note
 
 
@@ -191,16 +217,18 @@ def test_short_sentences_need_a_subject_and_a_finite_verb(nlp):
 
 
 def test_citation_support_checks_values_names_and_polarity():
-    from samestory.compare.summary import supports
-    from samestory.compare.claims import threshold
+    from samestory.compare.summary import SUMMARY, supports
 
-    sure = threshold() + 0.3
+    sure = SUMMARY.support_probability + 0.3
     s = _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "A")
     assert supports(s, _info("Marlow Foods sold its chain to Petrel for $1.8 billion in cash.", "B"), sure)
     assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $2.5 billion.", "B"), sure)
     assert not supports(s, _info("Marlow Foods did not sell the chain to Petrel for $1.8 billion.", "B"), sure)
     assert not supports(s, _info("Harbin Group sold a chain to Osprey for $1.8 billion.", "B"), sure)
-    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), threshold() - 0.1)
+    assert not supports(s, _info("Marlow Foods sold the chain to Petrel for $1.8 billion.", "B"), SUMMARY.support_probability / 2)
+    # the summary names its source; the cited outlet need not name itself
+    said = _info("Marlow Foods sold the chain to Petrel for $1.8 billion, the Harbour Post reports.", "A")
+    assert supports(said, _info("Marlow Foods sold its chain to Petrel for $1.8 billion.", "B"), sure)
 
 
 def test_a_pair_is_scored_alike_alone_and_inside_a_larger_story(nlp, embedder):

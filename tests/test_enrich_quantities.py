@@ -136,3 +136,29 @@ def test_a_german_article_is_read_by_german_rules():
     got = [(q.kind, q.value, q.normalized, q.qualifier) for q in enrich([a], embed=False)[0].quantities]
     assert got == [("date", None, "2030-05-12", None), ("count", 3.5e6, None, "approx"),
                    ("age", 64, None, None), ("year", 2019, "2019", None)]
+
+
+def test_weights_are_measures_and_alternatives_one_range():
+    from samestory.text.numbers import values_in
+
+    (w,) = values_in("By then she had reached 260 pounds.")
+    assert w.kind == "measure" and w.unit == "pound"  # no £: a weight as often as money
+    (kg,) = values_in("She weighed 117kg then.")
+    assert kg.kind == "measure" and kg.unit == "kg" and kg.low == 117
+    (homes,) = values_in("He said eight or nine homes had burned.")
+    assert homes.kind == "count" and (homes.low, homes.high) == (8, 9) and not homes.exact and homes.about == "home"
+    (gbp,) = values_in("The fine was £90,000.")
+    assert gbp.kind == "money" and gbp.unit == "GBP"
+
+
+def test_a_currency_symbol_before_the_money_entity_is_its_unit(nlp):
+    qs = _q("The note-taking tool is listed at £169.99 in Britain.")
+    money = _find(qs, "169.99")
+    assert money.kind == "money" and money.unit == "GBP"
+
+
+def test_an_age_predicated_of_others_is_no_age_of_the_last_person_named(nlp):
+    qs = _q("Tomas Revel, 20, drove to the school. The pupils hurt were said to be 5 to 10 years old. "
+            "Police said the 20-year-old wore black.")
+    ages = [(q.value, q.about_key) for q in qs if q.kind == "age"]
+    assert (10.0, "tomas revel") not in ages and ages.count((20.0, "tomas revel")) == 2, ages

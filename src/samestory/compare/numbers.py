@@ -30,10 +30,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from samestory.compare import _nlp
-from samestory.compare.claims import same_moment
+from samestory.compare.claims import one_value_apart, same_moment
 from samestory.dedup import source_keys
 from samestory.compare.quotes import SpeakerNames
 from samestory.models import Article, Evidence, NumberRow, NumberValue
+from samestory.text.numbers import round_figure_covers
 from samestory.text.words import COUNT_STOP
 
 __all__ = ["number_table", "GROWING_LEMMAS"]
@@ -294,7 +295,10 @@ def _can_both_hold(a: _Obs, b: _Obs) -> bool:
     da = len(a.value.split(".")[1]) if "." in a.value else 0
     db = len(b.value.split(".")[1]) if "." in b.value else 0
     places = min(da, db)
-    return round(a.number, places) == round(b.number, places)
+    if round(a.number, places) == round(b.number, places):
+        return True
+    # ... or a round figure the other rounds to ("300 killed" and "296 killed")
+    return a.kind in ("count", "money", "measure") and round_figure_covers(a.number, b.number)
 
 
 def _sentence_text(o: _Obs) -> str:
@@ -302,7 +306,33 @@ def _sentence_text(o: _Obs) -> str:
     return o.article.text[s0:e0]
 
 
-def _status(members: list[_Obs]) -> str:
+# the surface words of the toll classes, read in a count's whole sentence ("the blaze that
+# killed at least 40 other militants": "killed" stands before the figure, outside its context)
+_TOLL_WORDS = re.compile(r"\b(?P<death>dead|deaths?|died|dies|killed|kills|toll|fatalities)\b|"
+                         r"\b(?P<injury>injured|injuries|wounded|hurt)\b|\b(?P<detain>detained|arrested|arrests)\b", re.I)
+
+
+def _largest_tolls(obs: Sequence[_Obs]) -> dict[tuple[str, str], float]:
+    """(article id, growing lemma) -> the largest count of it the article gives: its toll."""
+    out: dict[tuple[str, str], float] = {}
+    for o in obs:
+        if o.kind == "count" and o.number is not None:
+            said = {k for m in _TOLL_WORDS.finditer(_sentence_text(o)) for k, v in m.groupdict().items() if v}
+            for lemma in (o.lemmas & GROWING_LEMMAS) | said:
+                key = (o.article.id, lemma)
+                out[key] = max(out.get(key, o.number), o.number)
+    return out
+
+
+def _is_toll(o: _Obs, tolls: dict[tuple[str, str], float]) -> bool:
+    """A count of what the story's event did to people that is its article's largest such
+    count ("42 died in the clashes", not "four died on one street" of the same article)."""
+    grown = o.lemmas & GROWING_LEMMAS
+    return o.kind == "count" and o.number is not None and bool(grown) and all(
+        o.number >= tolls.get((o.article.id, lemma), o.number) for lemma in grown)
+
+
+def _status(members: list[_Obs], tolls: dict[tuple[str, str], float] | None = None) -> str:
     sources = {m.source for m in members}
     if len(sources) < 2:
         return "single"
@@ -319,6 +349,20 @@ def _status(members: list[_Obs]) -> str:
     # trade" and "in late afternoon trade" are two readings, not one figure told twice)
     if not all(same_moment(_sentence_text(x), _sentence_text(y)) for x, y in clash):
         return "single"
+    # ... and only for one figure of one event: the toll of the story's event (what it did to
+    # people: GROWING_LEMMAS, each side's largest such count; "four died on one street" is not
+    # the "42 died in the clashes" of the city) is one figure per story; any other count or
+    # amount is one only in two sentences that say the same thing but for that value
+    # (claims.one_value_apart, the rule of conflicting claims): "a six-car wreck" and "a
+    # four-car wreck" are two wrecks, "88 abortions performed on girls 14 and younger" and
+    # "11,844 abortions performed in the state" two counts. Ages (one person) and years (matched
+    # by their event's words) are kept.
+    tolls = tolls if tolls is not None else _largest_tolls(members)
+    if members[0].kind not in ("age", "year"):
+        for x, y in clash:
+            if not (_is_toll(x, tolls) and _is_toll(y, tolls) and x.lemmas & y.lemmas & GROWING_LEMMAS) \
+                    and not one_value_apart(_sentence_text(x), _sentence_text(y)):
+                return "single"
     lemmas = frozenset().union(*(m.lemmas for m in members))
     growing = members[0].kind == "count" and bool(lemmas & GROWING_LEMMAS)
     if growing and all(m.article.published for m in members) and all(m.number is not None for m in members):
@@ -339,6 +383,7 @@ def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
     the figures only one outlet gives.
     """
     obs = _observations(articles)
+    tolls = _largest_tolls(obs)
     rows: list[list[_Obs]] = []
     for o in obs:
         best, best_gain = None, -1.0
@@ -361,7 +406,7 @@ def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
         head = members[0]
         attribute = head.kind
         subject = head.subject
-        status = _status(members)
+        status = _status(members, tolls)
         values = tuple(NumberValue(m.article.outlet, m.value, m.evidence, m.article.published) for m in members)
         out.append(NumberRow(subject=subject, attribute=attribute, values=values, status=status))
     rank = {"disagree": 0, "update": 1, "agree": 2, "single": 3}

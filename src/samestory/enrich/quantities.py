@@ -127,7 +127,10 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
             if v is None or v.value is None:
                 continue  # "millions of dollars": a range, not a figure
             if label == "MONEY":
-                unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None)
+                # the symbol may stand just before the entity ("£169.99" is tagged "169.99")
+                before = text[max(0, ent.start_char - 3) : ent.start_char]
+                unit = next((c for sym, c in _CURRENCY.items() if sym in ent.text.lower()), None) or next(
+                    (c for sym, c in _CURRENCY.items() if len(sym) == 1 and before.rstrip().endswith(sym)), None)
             else:
                 unit = "%"
             name, key = _attached(about, root)
@@ -167,6 +170,10 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
             if label == "CARDINAL" and re.fullmatch(r"(1[5-9]\d\d|20\d\d)", ent.text.strip()):
                 name, key = _attached(about, root)
                 add(Quantity(ent.text, span, "year", value, None, name, key, ent.text.strip()))
+                continue
+            if v.kind == "measure":  # "260 pounds", "117kg": a weight or a distance, never a count
+                name, key = _attached(about, root)
+                add(Quantity(ent.text, span, "measure", value, v.unit, name, key, qualifier=v.qualifier))
                 continue
             name, key, unit = _counted(about, root)
             add(Quantity(ent.text, span, "count", value, unit, name, key, qualifier=v.qualifier))
@@ -287,7 +294,9 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
                 prev = [t for t in doc[tokens[0].sent.start : tokens[0].i] if not t.is_punct]
                 if prev:
                     name, key = about.of_token(prev[-1])
-            if name is None:  # "the 71-year-old": the nearest person named before
+            # "the 71-year-old": the nearest person named before; never a predicate of some other
+            # subject ("the children were said to be 5 to 10 years old" is no age of the gunman)
+            if name is None and re.search(r"\bthe\s+$", text[max(0, a.start() - 5) : a.start()], re.I):
                 before = [(s.start, p) for p in index.persons() for s in p.mentions if s.end <= a.start()]
                 if before:
                     p = max(before, key=lambda x: x[0])[1]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from samestory.text.languages import CURRENCY_MARKS, Language, language_of
 
-__all__ = ["Value", "values_in", "parse_quantity", "parse_number", "word_number", "not_quantities"]
+__all__ = ["Value", "values_in", "parse_quantity", "parse_number", "word_number", "not_quantities", "round_figure_covers"]
 
 _UNITS_ONES = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -348,7 +348,15 @@ def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
             add(Value("percent", lo, hi, text_span, start, end, qualifier=qual, unit="%"))
             continue
         after = _about(text, end)
+        attached = _ATTACHED_UNIT.match(text, end)
+        if attached and not cur and not m.group("pct"):
+            after = attached.group(1).lower()  # "117kg", "48km": a measure, not a count
         unit_word = _singular(after)
+        if after in ("pound", "pounds") and not cur and not scale:
+            # a bare "260 pounds" is a weight as often as money: read as the weight (no £ to tell)
+            lo, hi = _range("measure", value, value, qual)
+            add(Value("measure", lo, hi, text_span, start, end, qualifier=qual, unit="pound"))
+            continue
         if cur or after in _CURRENCY and after not in ("p", "pound", "pounds") or (after in ("pound", "pounds") and not cur):
             if cur or after in _CURRENCY:
                 code = _CURRENCY.get(cur) or _CURRENCY.get(after or "")
@@ -372,7 +380,35 @@ def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
         lo, hi = _range("count", value, value, qual)
         add(Value("count", lo, hi, text_span, start, end, qualifier=qual, about=_singular(after)))
     found.sort(key=lambda v: v.start)
-    return tuple(found)
+    return tuple(_join_alternatives(text, found))
+
+
+_ATTACHED_UNIT = re.compile(r"(kg|km|lbs?|mph|kph|cm|mm|ft)\b", re.I)
+
+
+def _join_alternatives(text: str, found: list[Value]) -> list[Value]:
+    """"eight or nine homes" is one count between 8 and 9, not an 8 and a 9."""
+    out: list[Value] = []
+    for v in found:
+        prev = out[-1] if out else None
+        if (prev is not None and prev.kind == v.kind == "count" and prev.about is None and prev.exact and v.exact
+                and text[prev.end : v.start].lower() == " or " and prev.low < v.low):
+            out[-1] = Value("count", prev.low, v.high, text[prev.start : v.end], prev.start, v.end, about=v.about)
+            continue
+        out.append(v)
+    return out
+
+
+def round_figure_covers(a: float, b: float) -> bool:
+    """Whether one of two amounts is a round figure (a whole number of hundreds or more: 300,
+    4,000, 3 million) the other rounds to ("killed 300 people" and "296": one toll told two
+    ways). 30 and 32 stay two ages; 4,300 and 3,400 two counts. Never for years or dates."""
+    for x, y in ((a, b), (b, a)):
+        if x and x == int(x) and int(x) % 100 == 0:
+            zeros = len(str(int(abs(x)))) - len(str(int(abs(x))).rstrip("0"))
+            if round(y, -zeros) == x:
+                return True
+    return False
 
 
 def not_quantities(text: str) -> list[tuple[int, int]]:

@@ -8,7 +8,7 @@ import re
 import runpy
 from pathlib import Path
 
-__all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP", "spelling_key"]
+__all__ = ["ENGLISH_STOP", "REPORTING", "CLAIM_STOP", "CLUSTER_STOP", "COUNT_STOP", "DENIAL_WORDS", "spelling_key"]
 
 
 def _spacy_english_stop_words() -> frozenset[str]:
@@ -74,3 +74,9 @@ def spelling_key(word: str) -> str:
     for pattern, repl in _SPELLING_RULES:
         word = pattern.sub(repl, word)
     return word
+
+
+# Words that say a claim is untrue ("Israel denies causing the floods", "the death report is a hoax"):
+# one outlet's denial of what another states (compare.claims, the ``denial`` conflict type).
+DENIAL_WORDS = frozenset("""hoax hoaxes fake faked fakes fake-news false falsely deny denies denied debunk debunks debunked
+rumor rumors rumour rumours refute refutes refuted incorrect untrue myth satire""".split())
