@@ -29,7 +29,7 @@ def _enrich_doc(article: Article, doc) -> Article:
     entities = build_entities(doc)
     index = EntityIndex(entities)
     sentences = sentences_of(doc)
-    quotes = extract_quotes(doc, index)
+    quotes = extract_quotes(doc, index, language=article.language)
     quantities = extract_quantities(doc, index, published=article.published, language=article.language)
     return replace(article, sentences=sentences, entities=entities, quotes=tuple(quotes), quantities=tuple(quantities))
 
