@@ -57,11 +57,47 @@ def test_one_language_never_takes_the_cross_language_path(monkeypatch):
     calls = []
     original = StoryClusterer._cross_language_story
 
-    def spy(self, f):
-        out = original(self, f)
+    def spy(self, f, *args, **kwargs):
+        out = original(self, f, *args, **kwargs)
         calls.append(out)
         return out
 
     monkeypatch.setattr(StoryClusterer, "_cross_language_story", spy)
-    _stories([DAM_EN, BRIDGE_EN])
+    _stories([DAM_EN, BRIDGE_EN], cross_language_merge_threshold=CUT)
     assert calls and all(c is None for c in calls)  # asked, and nothing found: English-only stays as it was
+
+
+def test_the_join_looks_at_the_closest_member_not_the_story_s_mean():
+    # a story holding the English dam report and an unrelated English one (forced together by a
+    # join bar nothing misses): the Russian report is close to one member, far from their mean
+    c = StoryClusterer(threshold=-100.0, cross_language_threshold=CUT)
+    c.assign_many(featurize([DAM_EN, BRIDGE_EN]))
+    assert c.story_of("en-dam") == c.story_of("en-bridge")
+    c.threshold = c.small_merge_threshold = 100.0  # from here on only the cross-language join can place
+    ru = featurize([DAM_RU])[0]
+    st = c.by_id_[c.story_of("en-dam")]
+    mean = st.m_sum / (st.m_sum @ st.m_sum) ** 0.5
+    assert float(mean @ ru.embedding_m) < CUT <= float(featurize([DAM_EN])[0].embedding_m @ ru.embedding_m)
+    c.assign(ru)
+    assert c.story_of("ru-dam") == c.story_of("en-dam")
+
+
+def test_a_report_placed_elsewhere_bridges_the_other_language_s_story():
+    # no join for founders, only the merge: the Russian report founds a story, and being close to
+    # the English report's story merges the two
+    c, got = _stories([DAM_EN, BRIDGE_EN, DAM_RU, MARKET_DE], cross_language_threshold=None,
+                      cross_language_merge_threshold=CUT)
+    assert got["en-dam"] == got["ru-dam"]
+    assert len({got["en-dam"], got["en-bridge"], got["de-market"]}) == 3
+    assert any(e["kind"] == "merge" and e["at"] == "ru-dam" for e in c.events_)
+
+
+def test_members_multilingual_vectors_survive_a_restart():
+    c = StoryClusterer(cross_language_threshold=CUT)
+    c.assign_many(featurize([DAM_EN, BRIDGE_EN]))
+    header, rows, df = c.take_changes()
+    again = StoryClusterer.from_rows(header, [(i, d) for i, d in rows if d["status"] == "open"], df)
+    members = [m for sid in again.open_story_ids() for m in again.by_id_[sid].members]
+    assert members and all(m.embedding_m is not None and m.embedding_m.shape == (512,) for m in members)
+    restored = StoryClusterer.from_state(c.to_state())
+    assert all(m.embedding_m is not None for sid in restored.open_story_ids() for m in restored.by_id_[sid].members)

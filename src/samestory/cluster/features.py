@@ -230,9 +230,9 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
     multilingual = [a.embedding_m for a in articles]
     need_m = [i for i, v in enumerate(multilingual) if v is None]
     if need_m:
-        from samestory.enrich.embed import embed_multilingual, lead_text as embedded_lead
+        from samestory.enrich.embed import embed_multilingual, multilingual_lead
 
-        for i, v in zip(need_m, embed_multilingual([embedded_lead(articles[i]) for i in need_m])):
+        for i, v in zip(need_m, embed_multilingual([multilingual_lead(articles[i]) for i in need_m])):
             multilingual[i] = v
 
     ents: list[tuple[dict, dict] | None] = [

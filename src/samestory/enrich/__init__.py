@@ -29,7 +29,7 @@ def _enrich_doc(article: Article, doc) -> Article:
     entities = build_entities(doc)
     index = EntityIndex(entities)
     sentences = sentences_of(doc)
-    quotes = extract_quotes(doc, index)
+    quotes = extract_quotes(doc, index, language=article.language)
     quantities = extract_quantities(doc, index, published=article.published, language=article.language)
     return replace(article, sentences=sentences, entities=entities, quotes=tuple(quotes), quantities=tuple(quantities))
 
@@ -54,10 +54,10 @@ def enrich(articles: Sequence[Article], *, batch_size: int = 32, embed: bool = T
 def embed_across_languages(articles: Sequence[Article]) -> list[Article]:
     """Copies of ``articles`` with ``embedding_m``: headline + lead in the multilingual space, where
     the same event told in two languages lands close (the clusterer's cross-language join)."""
-    from samestory.enrich.embed import embed_multilingual, lead_text
+    from samestory.enrich.embed import embed_multilingual, multilingual_lead
 
     articles = list(articles)
-    vecs = embed_multilingual([lead_text(a) for a in articles])
+    vecs = embed_multilingual([multilingual_lead(a) for a in articles])
     return [replace(a, embedding_m=v) for a, v in zip(articles, vecs, strict=True)]
 
 

@@ -26,7 +26,9 @@ from dataclasses import dataclass
 
 from samestory.enrich.entities import ROLE_WORDS, EntityIndex, normalize_name
 from samestory.models import Quote, Span
+from samestory.text.languages import language_of
 from samestory.text.quotes import CUE_VERBS, SCARE_MAX_WORDS, QuoteMarks, clean_quote_text, find_quotation_spans, scare_quotes
+from samestory.text.quotes import speech_frames
 from samestory.text.quotes import count_words as _words
 from samestory.text.quotes import first_char as _first_char
 from samestory.text.quotes import inflect as _inflect
@@ -660,9 +662,14 @@ def _frame_dash(ctx: _Context, q: QuoteMarks, region_end: int) -> _Frame | None:
     return _Frame(None, names[-1], how="dash") if names else None
 
 
-def extract_quotes(doc, index: EntityIndex) -> list[Quote]:
-    """Direct quotes (with speakers where a frame names one) and indirect speech of one parsed article."""
+def extract_quotes(doc, index: EntityIndex, language: str | None = None) -> list[Quote]:
+    """Direct quotes (with speakers where a frame names one) and indirect speech of one parsed article.
+
+    An article in another language (one ``text.languages`` has words for) is read by
+    ``_quotes_beyond_english``: the English parse is not trusted there."""
     text = doc.text
+    if language_of(language) is not None:
+        return _quotes_beyond_english(doc, index, language)
     marks = find_quotation_spans(text)
     ctx = _Context(doc, index, marks)
     quotes: list[Quote] = []
@@ -834,3 +841,55 @@ def _indirect(ctx: _Context, marks: list[QuoteMarks]) -> list[Quote]:
         name, key, sspan = _speaker_span(ctx, subj)
         out.append(Quote(text=span.of(ctx.text), span=span, speaker=name, speaker_key=key, speaker_span=sspan, cue=t.text, kind="indirect"))
     return out
+
+
+def _quotes_beyond_english(doc, index: EntityIndex, language: str) -> list[Quote]:
+    """Direct quotes of a non-English text: quotation marks of every kind and, in the languages that
+    write dialogue with dashes, dashed speech; the speaker from the frame right at the quote in that
+    language's words (``text.quotes.speech_frames``). A pronoun in the frame ("sagte er") is the
+    previous quote's speaker when that quote is in the same paragraph or the one before; a quote
+    with no frame continues the previous speaker's as in English (``_continues``). Short quoted words
+    without a frame are scare quotes or names, not speech. No indirect speech (that needs a parse of
+    the language)."""
+    text = doc.text
+    marks = find_quotation_spans(text, language)
+    ctx = _Context(doc, index, marks)
+    quotes: list[Quote] = []
+    last: Quote | None = None
+    last_para_end = -1
+    for q in marks:
+        content = q.content.of(text)
+        n_words = _words(content)
+        if n_words == 0:
+            continue
+        frame = speech_frames(text, q, language)
+        if frame is None and n_words <= SCARE_MAX_WORDS and not content.rstrip().endswith((".", "?", "!", ",")):
+            continue  # „Ampel“, « gilets jaunes »: a word or a name in quotation marks
+        trimmed = _trim(text, q.content)
+        speaker = key = sspan = None
+        if frame is not None and frame.name:
+            ent = index.named(frame.name)
+            if ent is not None and set(ent.name.lower().split()) & set(frame.cue.lower().split()):
+                ent = None  # the English parse ran the name into the verb: "sagte Merkel"
+            speaker, key = (ent.name, ent.key) if ent is not None else (normalize_name(frame.name), None)
+            sspan = frame.span
+        elif last is not None and last.speaker and (
+                (frame is not None and frame.pronoun and last_para_end >= ctx.para_of(q.open)[0] - 2
+                 and last.span.start >= _previous_para_start(ctx, q.open))
+                or (frame is None and _continues(ctx, last, q, last_para_end))):
+            speaker, key, sspan = last.speaker, last.speaker_key, last.speaker_span
+        elif frame is None and n_words < 4:
+            continue
+        quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=speaker, speaker_key=key,
+                      speaker_span=sspan, cue=frame.cue if frame is not None else (last.cue if speaker else None),
+                      kind="direct")
+        quotes.append(quote)
+        last, last_para_end = quote, ctx.para_of(q.close)[1]
+    return quotes
+
+
+def _previous_para_start(ctx: _Context, pos: int) -> int:
+    """Where the paragraph before the one holding ``pos`` starts (its own start when it is the first)."""
+    ps = ctx.para_of(pos)[0]
+    before = [p for p in ctx.paras if p[1] < ps]
+    return before[-1][0] if before else ps

@@ -1,8 +1,8 @@
 """What the ground floor knows of each language besides English: one table per language.
 
 ``text.numbers`` reads figures with these (digit grouping, scale words, qualifiers, units),
-``text.dates`` day-month phrases, ``text.quotes`` does not need them (its marks are the same in
-every language). English is the default everywhere and has its own, richer rules in those
+``text.dates`` day-month phrases, ``text.quotes`` the words that attribute speech (its quotation
+marks are the same in every language). English is the default everywhere and has its own, richer rules in those
 modules; a language missing here is read with the neutral rules (digits only, no words).
 
 Words are lower case; units map to the English unit names the English reader gives, so a
@@ -30,6 +30,11 @@ class Language:
     months: dict[str, int] = field(default_factory=dict)  # month name (and its case forms) -> 1..12
     age_before: tuple[str, ...] = ()  # words before an age ("âgé de 69 ans")
     age_after: tuple[str, ...] = ()  # words after it ("69 Jahre alt", "69-jährige")
+    # the verbs (inflected, and the compound past as one phrase: "a déclaré") that attribute
+    # direct speech right before or after a quotation ("„...“, sagte Merkel", "— ..., — сказал он")
+    speech_verbs: tuple[str, ...] = ()
+    # "according to": the name after it is the speaker ("laut Merkel", "selon Macron")
+    according_to: tuple[str, ...] = ()
 
 
 _METRIC = {"km": "km", "kilometer": "km", "kilometern": "km", "kilomètres": "km", "kilómetros": "km",
@@ -56,6 +61,12 @@ LANGUAGES: dict[str, Language] = {
         months={"januar": 1, "jänner": 1, "februar": 2, "märz": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
                 "august": 8, "september": 9, "oktober": 10, "november": 11, "dezember": 12},
         age_after=("jahre alt", "-jährige", "-jähriger", "-jährigen", "-jährig"),
+        speech_verbs=("sagte", "sagt", "sagten", "sagen", "erklärte", "erklärt", "betonte", "betont", "meinte", "meint",
+                      "fügte", "ergänzte", "ergänzt", "sprach", "spricht", "warnte", "warnt", "kündigte", "versprach",
+                      "verspricht", "forderte", "fordert", "schrieb", "schreibt", "teilte", "antwortete", "antwortet",
+                      "bestätigte", "bestätigt", "räumte", "kritisierte", "kritisiert", "sagte auch", "hieß es",
+                      "so"),
+        according_to=("laut", "nach angaben von"),
     ),
     "fr": Language(
         "fr", "space",
@@ -72,6 +83,12 @@ LANGUAGES: dict[str, Language] = {
         months={"janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "août": 8,
                 "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12},
         age_before=("âgé de", "âgée de", "âgés de", "âgées de"),
+        speech_verbs=("a déclaré", "a dit", "a affirmé", "a ajouté", "a expliqué", "a souligné", "a estimé",
+                      "a assuré", "a indiqué", "a précisé", "a averti", "a répondu", "a lancé", "a martelé",
+                      "a confié", "a écrit", "a tweeté", "déclare", "dit", "affirme", "ajoute", "explique",
+                      "souligne", "estime", "assure", "indique", "précise", "avertit", "répond", "lance",
+                      "martèle", "confie", "écrit", "déclarait", "disait", "affirmait", "expliquait"),
+        according_to=("selon", "d'après", "d’après"),
     ),
     "es": Language(
         "es", "dot",
@@ -87,6 +104,12 @@ LANGUAGES: dict[str, Language] = {
         months={"enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
                 "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12},
         age_after=("años de edad",),
+        speech_verbs=("dijo", "dice", "afirmó", "afirma", "declaró", "declara", "añadió", "añade", "explicó",
+                      "explica", "aseguró", "asegura", "señaló", "señala", "indicó", "indica", "subrayó",
+                      "subraya", "advirtió", "advierte", "respondió", "responde", "sostuvo", "sostiene",
+                      "manifestó", "escribió", "ha dicho", "ha afirmado", "ha declarado", "ha señalado",
+                      "ha explicado", "ha asegurado", "ha añadido"),
+        according_to=("según",),
     ),
     "it": Language(
         "it", "dot",
@@ -100,6 +123,11 @@ LANGUAGES: dict[str, Language] = {
         measures=_METRIC,
         months={"gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6, "luglio": 7,
                 "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12},
+        speech_verbs=("ha detto", "ha dichiarato", "ha aggiunto", "ha spiegato", "ha affermato", "ha sottolineato",
+                      "ha precisato", "ha assicurato", "ha scritto", "ha risposto", "ha avvertito", "dice",
+                      "dichiara", "aggiunge", "spiega", "afferma", "sottolinea", "precisa", "assicura", "scrive",
+                      "risponde", "disse", "dichiarò", "aggiunse", "spiegò", "affermò"),
+        according_to=("secondo",),
     ),
     "pt": Language(
         "pt", "dot",
@@ -113,6 +141,9 @@ LANGUAGES: dict[str, Language] = {
         measures=_METRIC,
         months={"janeiro": 1, "fevereiro": 2, "março": 3, "abril": 4, "maio": 5, "junho": 6, "julho": 7,
                 "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12},
+        speech_verbs=("disse", "diz", "afirmou", "afirma", "declarou", "declara", "acrescentou", "acrescenta",
+                      "explicou", "explica", "sublinhou", "garantiu", "garante", "referiu", "respondeu", "escreveu"),
+        according_to=("segundo", "de acordo com"),
     ),
     "nl": Language(
         "nl", "dot",
@@ -126,6 +157,9 @@ LANGUAGES: dict[str, Language] = {
         measures=_METRIC,
         months={"januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
                 "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12},
+        speech_verbs=("zei", "zegt", "zeiden", "verklaarde", "verklaart", "stelde", "stelt", "benadrukte",
+                      "benadrukt", "voegde", "schreef", "schrijft", "antwoordde", "waarschuwde", "aldus"),
+        according_to=("volgens",),
     ),
     "ru": Language(
         "ru", "space",
@@ -149,6 +183,13 @@ LANGUAGES: dict[str, Language] = {
                 "апрель": 4, "май": 5, "июнь": 6, "июль": 7, "август": 8, "сентябрь": 9, "октябрь": 10,
                 "ноябрь": 11, "декабрь": 12},
         age_after=("-летний", "-летняя", "-летнего", "-летней", "-летнему"),
+        speech_verbs=("сказал", "сказала", "сказали", "заявил", "заявила", "заявили", "отметил", "отметила",
+                      "отметили", "добавил", "добавила", "подчеркнул", "подчеркнула", "сообщил", "сообщила",
+                      "сообщили", "пояснил", "пояснила", "говорит", "говорил", "говорила",
+                      "заявляет", "отмечает", "подчеркивает", "подчёркивает", "написал", "написала", "ответил",
+                      "ответила", "признал", "признала", "уточнил", "уточнила", "предупредил", "предупредила",
+                      "считает", "цитирует"),
+        according_to=("по словам", "как сообщил", "как заявил", "как сказал"),
     ),
     "uk": Language(
         "uk", "space",
@@ -163,6 +204,10 @@ LANGUAGES: dict[str, Language] = {
         measures=_METRIC,
         months={"січня": 1, "лютого": 2, "березня": 3, "квітня": 4, "травня": 5, "червня": 6, "липня": 7,
                 "серпня": 8, "вересня": 9, "жовтня": 10, "листопада": 11, "грудня": 12},
+        speech_verbs=("сказав", "сказала", "заявив", "заявила", "зазначив", "зазначила", "додав", "додала",
+                      "наголосив", "наголосила", "повідомив", "повідомила", "пояснив", "пояснила", "каже",
+                      "написав", "написала", "відповів", "відповіла"),
+        according_to=("за словами",),
     ),
     "pl": Language(
         "pl", "space",
@@ -177,6 +222,12 @@ LANGUAGES: dict[str, Language] = {
         measures=_METRIC,
         months={"stycznia": 1, "lutego": 2, "marca": 3, "kwietnia": 4, "maja": 5, "czerwca": 6, "lipca": 7,
                 "sierpnia": 8, "września": 9, "października": 10, "listopada": 11, "grudnia": 12},
+        speech_verbs=("powiedział", "powiedziała", "powiedzieli", "stwierdził", "stwierdziła", "dodał", "dodała",
+                      "podkreślił", "podkreśliła", "zaznaczył", "zaznaczyła", "oświadczył", "oświadczyła",
+                      "mówi", "mówił", "mówiła", "wyjaśnił", "wyjaśniła", "napisał", "napisała", "odpowiedział",
+                      "odpowiedziała", "przekonywał", "przekonywała", "ostrzegł", "ostrzegła", "zapowiedział",
+                      "zapowiedziała", "ocenił", "oceniła"),
+        according_to=("według", "zdaniem"),
     ),
 }
 

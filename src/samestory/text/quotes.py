@@ -7,7 +7,9 @@ paragraph opens with the same kind of mark (the newspaper convention for long qu
 inside another quote is part of the outer quote's content (nested). ``quotation_spans`` gives the
 same quotations as ``[start, end)`` ranges with their marks; ``inside_quotation`` tests a position.
 ``CUE_VERBS`` are the verbs that attribute speech (said, claimed, vowed, insisted ...), in every
-inflection; ``scare_quotes`` are short quoted words not introduced as speech (“rigged”).
+inflection; ``speech_frames`` finds the same frames in other languages from their words in
+``text.languages`` („...“, sagte Merkel / « ... », a déclaré Macron / — ..., — сказал Путин);
+``scare_quotes`` are short quoted words not introduced as speech (“rigged”).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ import re
 from dataclasses import dataclass
 
 from samestory.models import Span
+from samestory.text.languages import language_of
 
-__all__ = ["CUE_VERBS", "DIALOGUE_DASH_LANGUAGES", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text"]
+__all__ = ["CUE_VERBS", "DIALOGUE_DASH_LANGUAGES", "QuoteMarks", "find_quotation_spans", "quotation_spans", "inside_quotation", "paragraphs", "scare_quotes", "inflect", "count_words", "first_char", "clean_quote_text", "SpeechFrame", "speech_frames"]
 
 _CUE_BASES = """say tell add reply ask claim insist state declare announce warn vow write tweet post explain note
 argue admit deny recall continue quip joke respond answer urge promise boast remark acknowledge confirm report
@@ -132,13 +135,15 @@ def _scan(text: str, double: bool) -> list[QuoteMarks]:
 
 def _dialogue(text: str) -> list[QuoteMarks]:
     """Direct speech opened by a dash at the start of a paragraph; it ends at the dash that
-    brings in the narrator ("— Мы готовы, — сказал он.") or with the paragraph."""
+    brings in the narrator ("— Мы готовы, — сказал он.", Spanish "—No iremos —dijo él—.") or
+    with the paragraph."""
     out = []
     for ps, pe in paragraphs(text):
         i = first_char(text, ps, pe)
-        if i >= pe or text[i] not in _DASHES or i + 1 >= pe or not text[i + 1].isspace():
+        if i >= pe or text[i] not in _DASHES or i + 1 >= pe or not (text[i + 1].isspace() or text[i + 1].isupper()
+                                                                  or text[i + 1] in "¡¿"):
             continue
-        m = re.search(rf"[,.!?…]?\s[{_DASHES}]\s", text[i + 1 : pe])
+        m = re.search(rf"[,.!?…]?\s[{_DASHES}](?:\s|(?=[^\W\d_]))", text[i + 1 : pe])
         close = i + 1 + m.start() + (1 if m.group(0)[0] in ",.!?…" else 0) if m else pe
         if close > i + 2:
             out.append(QuoteMarks(i, close, True))
@@ -225,3 +230,115 @@ def clean_quote_text(text: str) -> str:
     t = re.sub(r"[\s\u00a0\u200b]+", " ", text).strip()
     t = _SPACE_BEFORE_PUNCT.sub(r"\1", t)
     return _SPACE_AFTER_OPEN.sub(r"\1", t)
+
+
+# ---------------------------------------------------------------- speech frames beyond English
+
+# a name: capitalized words (any script), with the particles names carry between them
+_NAME_WORD = r"[^\W\d_][\w'’.-]*"
+_PARTICLES = ("von", "van", "der", "de", "del", "della", "di", "da", "dos", "du", "la", "le", "bin", "al", "el")
+_ARTICLES = frozenset("der die das den dem des ein eine le la les un une el los las il lo gli una de het".split())
+_PRONOUNS = frozenset("er sie il elle ils elles él ella ellos lui lei loro ele ela hij zij он она они він вона "
+                      "on ona oni".split())
+
+
+@dataclass(frozen=True)
+class SpeechFrame:
+    """Who a quotation's frame names: ``name`` (None when only a pronoun does), where it stands,
+    the cue words, whether the frame stands ``before`` or after the quote, and whether a pronoun
+    stands for the speaker ("sagte er", "a-t-il déclaré")."""
+
+    name: str | None
+    span: Span | None
+    cue: str
+    before: bool
+    pronoun: bool = False
+
+
+def _cue_alternation(words) -> str:
+    # longest first: "a déclaré" before "a dit"; spaces match any run of blanks
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+_FRAME_PATTERNS: dict[str, tuple] = {}
+
+
+def _patterns(language: str):
+    lang = language_of(language)
+    if lang is None or not lang.speech_verbs:
+        return None
+    if lang.code not in _FRAME_PATTERNS:
+        cue = _cue_alternation(lang.speech_verbs)
+        name = rf"{_NAME_WORD}(?:\s+(?:(?:{'|'.join(_PARTICLES)})\s+)?{_NAME_WORD}){{0,3}}"
+        after = re.compile(rf"\s*[,.!?…]?\s*(?:(?:--|[—–―-])\s*)?(?:(?P<inverted>a-t-(?:il|elle)\s+[^\W\d_]+"
+                           rf"|(?:{cue})-t?-?(?:il|elle)\b)|(?P<cue>{cue})\s+(?P<name>{name}))", re.I)
+        before_cue_name = re.compile(rf"(?<!\w)(?P<cue>{cue})\s+(?P<name>{name})\s*:\s*$", re.I)
+        before_name_cue = re.compile(rf"(?<!\w)(?P<name>{name})\s+(?P<cue>{cue})\s*:\s*$", re.I)
+        according = (re.compile(rf"(?<!\w)(?P<cue>{_cue_alternation(lang.according_to)})\s+(?P<name>{name})\s*[,:]?\s*$", re.I)
+                     if lang.according_to else None)
+        _FRAME_PATTERNS[lang.code] = (after, before_cue_name, before_name_cue, according)
+    return _FRAME_PATTERNS[lang.code]
+
+
+def _name_in(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    """The capitalized words of ``text[start:end]`` from its first one (a pronoun gives None)."""
+    words = list(re.finditer(_NAME_WORD, text[start:end]))
+    kept = []
+    for m in words:
+        w = m.group()
+        if w[0].isupper():
+            kept.append(m)
+            if w.endswith(".") and len(w.rstrip(".")) > 1:
+                break  # "Merkel. Der ...": the sentence ends (an initial, "J.", goes on)
+        elif kept and w.lower() in _PARTICLES:
+            continue
+        else:
+            break
+    if not kept or kept[0].group().lower() in _ARTICLES:
+        return None  # "Der Minister sagte": a role, not a name
+    s, e = start + kept[0].start(), start + kept[-1].end()
+    return text[s:e].rstrip(".’'"), Span(s, s + len(text[s:e].rstrip(".’'")))
+
+
+def speech_frames(text: str, quote: QuoteMarks, language: str | None) -> SpeechFrame | None:
+    """The frame that attributes ``quote`` in a language other than English, from that language's
+    speech verbs: right after the quote (a comma or a dash, the verb, then the speaker:
+    "„...“, sagte Merkel", "« ... », a déclaré Macron", "«...», — заявил Песков") or right before it,
+    closed by a colon ("Merkel sagte: „...“", "sagte Merkel: „...“") or after "according to"
+    ("Selon Macron, « ... »"). Within the quote's paragraph only; None when no frame is there (a
+    speaker is never guessed from a verb far off). A pronoun after the verb ("sagte er") gives a
+    frame without a name."""
+    pats = _patterns(language or "")
+    if pats is None:
+        return None
+    after, before_cue_name, before_name_cue, according = pats
+    para_start = text.rfind("\n", 0, quote.open) + 1
+    para_end = text.find("\n", quote.close)
+    para_end = len(text) if para_end < 0 else para_end
+    m = after.match(text, quote.close + quote.mark_len, para_end)
+    if m is not None and m.group("inverted"):  # "« ... », a-t-il déclaré" / "déclare-t-elle"
+        return SpeechFrame(None, None, " ".join(m.group(0).strip(" ,.!?…—–―-").split()), False, pronoun=True)
+    if m is not None:
+        cue = " ".join(m.group("cue").split())
+        if m.group("name").split()[0].strip(".,;:!?…").lower() in _PRONOUNS:
+            return SpeechFrame(None, None, cue, False, pronoun=True)
+        found = _name_in(text, m.start("name"), m.end("name"))
+        # "..., sagte der Minister": speech, its speaker a role the frame does not name
+        return SpeechFrame(found[0] if found else None, found[1] if found else None, cue, False)
+    head = text[para_start : quote.open]
+    # the sentence the quote opens in: from the last full stop before it
+    cut = max(head.rfind(". "), head.rfind("! "), head.rfind("? "))
+    start = para_start + (cut + 2 if cut >= 0 else 0)
+    for pat in (before_cue_name, before_name_cue, according):
+        if pat is None:
+            continue
+        m = pat.search(text, start, quote.open)
+        if m is None:
+            continue
+        cue = " ".join(m.group("cue").split())
+        if m.group("name").split()[0].strip(".,;:!?…").lower() in _PRONOUNS:
+            return SpeechFrame(None, None, cue, True, pronoun=True)
+        found = _name_in(text, m.start("name"), m.end("name"))
+        if found is not None or pat is not according:
+            return SpeechFrame(found[0] if found else None, found[1] if found else None, cue, True)
+    return None
