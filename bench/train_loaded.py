@@ -39,6 +39,7 @@ TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
 TOKEN_ALPHA = 1e-5  # L2 strength, best span F1 in the PTC CV among 1e-6, 3e-6, 1e-5, 3e-5, 1e-4
 TOKEN_EPOCHS = 10
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.61, 0.05))
+STATE_TOKENS = 128  # word pieces per sentence for the contextual states (compare: 64 per claim)
 SENTENCE_C = 1.0  # best of 0.3, 1, 3, 10 on SG1 -> SG2-minus-SG1 (bench/framing.py); 3 and 10 within 0.003
 LABELS = {"Biased": 1, "Non-biased": 0}
 
@@ -249,6 +250,63 @@ def crossfit_matrix(ptc_rows_all, rows, k: int = 5):
             X = np.zeros((len(rows), part.shape[1]), dtype=np.float32)
         X[fold] = part
     return X
+
+
+def sentence_units(text: str):
+    """(start, end) of each sentence of ``text``: lines cut at sentence ends (``samestory.text.
+    sentences``' boundary), the units the contextual states are computed over (compare's are the
+    enriched article's sentences and claims)."""
+    from samestory.text.sentences import _BOUNDARY
+
+    out, last = [], 0
+    for m in _BOUNDARY.finditer(text + "\n"):
+        s, e = last, m.start()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        last = m.end()
+    return out
+
+
+def contextual_states(texts, max_tokens: int = STATE_TOKENS):
+    """Per text, every token's MiniLM last-layer vector (float16) and whether it has one, from one
+    forward pass per sentence; cached under /tmp by a hash of the texts (derived numbers, outside
+    the repo)."""
+    import hashlib
+    import tempfile
+
+    from samestory.compare.loaded import tokenize, word_states
+    from samestory.enrich.models import load_embedder
+    from samestory.text.embed import embedding_precision
+
+    key = hashlib.sha1(("\0".join(texts) + f"|{max_tokens}|{embedding_precision()}").encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"samestory-states-{key}.npz"
+    if cache.exists():
+        z = np.load(cache)
+        flat, has, lens = z["states"], z["has"], z["lens"]
+    else:
+        model = load_embedder()
+        units = [sentence_units(t) for t in texts]
+        flat_units = [t[s:e] for t, us in zip(texts, units) for s, e in us]
+        states = model.token_states(flat_units, max_tokens=max_tokens)
+        parts, hass, lens, k = [], [], [], 0
+        for t, us in zip(texts, units):
+            pieces = []
+            for s, _e in us:
+                pieces.append((s, states[k][1], states[k][2]))
+                k += 1
+            toks = tokenize(t)
+            w, h = word_states(toks, pieces)
+            parts.append(w.astype(np.float16))
+            hass.append(h)
+            lens.append(len(toks))
+        flat, has, lens = np.concatenate(parts), np.concatenate(hass), np.array(lens)
+        np.savez(cache, states=flat, has=has, lens=lens)
+    bounds = np.concatenate([[0], np.cumsum(lens)])
+    return [(flat[bounds[i] : bounds[i + 1]], has[bounds[i] : bounds[i + 1]]) for i in range(len(texts))]
 
 
 def fit_sentences(X, y, c: float = SENTENCE_C):

@@ -138,6 +138,84 @@ def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]
     return out
 
 
+def word_states(toks: list[Token], pieces) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's contextual vector: the mean of the MiniLM last-layer states of the word pieces
+    inside it (``MiniLM.token_states``), and which tokens got one. ``pieces``: ``(base, states,
+    offsets)`` per forward-passed piece of the text, ``offsets`` relative to ``base`` (a sentence's
+    start); a token no piece covers (text cut at the token limit, or not passed) gets zeros."""
+    n = len(toks)
+    dim = next((st.shape[1] for _b, st, _o in pieces), 384)
+    out = np.zeros((n, dim), dtype=np.float32)
+    count = np.zeros(n, dtype=np.float32)
+    if n:
+        starts = np.array([t.start for t in toks])
+        ends = np.array([t.end for t in toks])
+        for base, states, offsets in pieces:
+            if not len(offsets):
+                continue
+            at = base + offsets[:, 0]
+            k = np.searchsorted(starts, at, side="right") - 1
+            ok = (k >= 0) & (at < ends[np.clip(k, 0, n - 1)])
+            np.add.at(out, k[ok], states[ok].astype(np.float32))
+            np.add.at(count, k[ok], 1.0)
+    has = count > 0
+    out[has] /= count[has, None]
+    return out, has
+
+
+LEX_CATEGORIES = ("evaluative", "insult", "sensational", "partisan", "exaggeration", "informal", "emotional", "hedging")
+N_DENSE = 9 + len(LEX_CATEGORIES)
+
+
+def dense_features(text: str, toks: list[Token], z: np.ndarray, lexicon) -> np.ndarray:
+    """The non-contextual part of the contextual head's input, one row per token: the token
+    model's logit (``z``) and its neighbours', the lexicon (hit, category, a hit next to it),
+    inside a quotation, an attribution cue on or just before the word, a repeat, a function word."""
+    n = len(toks)
+    words = [t.word for t in toks]
+    out = np.zeros((n, N_DENSE), dtype=np.float32)
+    if not n:
+        return out
+    zc = np.clip(np.asarray(z, dtype=np.float32), -10, 10) / 5
+    out[:, 0] = zc
+    out[1:, 1] = zc[:-1]
+    out[:-1, 2] = zc[1:]
+    lex = np.zeros(n, dtype=bool)
+    for i, j, entry in lexicon.match(words):
+        lex[i:j] = True
+        if entry.category in LEX_CATEGORIES:
+            out[i:j, 9 + LEX_CATEGORIES.index(entry.category)] = 1.0
+    out[:, 3] = lex
+    out[1:, 4] = np.maximum(out[1:, 4], lex[:-1])
+    out[:-1, 4] = np.maximum(out[:-1, 4], lex[1:])
+    quotes = quotation_spans(text)
+    seen: set[str] = set()
+    for i, t in enumerate(toks):
+        out[i, 5] = bool(inside_quotation(quotes, t.start))
+        out[i, 6] = t.word in ATTRIBUTION_WORDS or any(words[k] in ATTRIBUTION_WORDS for k in range(max(0, i - 3), i))
+        out[i, 7] = t.word in seen and t.word not in FUNCTION_WORDS
+        out[i, 8] = t.word in FUNCTION_WORDS
+        seen.add(t.word)
+    return out
+
+
+class ContextHead:
+    """A one-hidden-layer network over [MiniLM state of the word, ``dense_features``]: P(loaded).
+
+    The first layer is split so the state part can be applied to word pieces as they come out of
+    the forward pass (``project``); ``probabilities`` adds the dense part."""
+
+    def __init__(self, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: float, dim: int = 384):
+        self.w1s, self.w1d = w1[:dim].astype(np.float32), w1[dim:].astype(np.float32)
+        self.b1, self.w2, self.b2 = b1.astype(np.float32), w2.astype(np.float32), float(b2)
+
+    def logits(self, states: np.ndarray, has: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(states.astype(np.float32) @ self.w1s + dense @ self.w1d + self.b1, 0.0)
+        z = hidden @ self.w2 + self.b2
+        # a word without a state keeps the token model's logit (dense column 0 is that logit / 5)
+        return np.where(has, z, dense[:, 0] * 5)
+
+
 def _blocked(toks: list[Token]) -> set[int]:
     """Token indices that are never loaded: attribution/hedging cues and set phrases."""
     out = {i for i, t in enumerate(toks) if t.word in ATTRIBUTION_WORDS or t.word in HEDGE_WORDS}

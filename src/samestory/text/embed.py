@@ -144,7 +144,36 @@ class MiniLM:
                 out[idx] = self._forward(batch, mask).float().numpy()
         return out
 
-    def _forward(self, ids, mask):
+    def token_states(self, texts: Sequence[str], max_tokens: int | None = None, batch_size: int = 32):
+        """The sentence vector and the last-layer state of every word piece, from one forward pass:
+        ``[(vector (DIM,), states float32 (n, DIM), offsets int32 (n, 2))]`` per text, where row k
+        of ``states`` is word piece k ([CLS]/[SEP] left out) and ``offsets[k]`` its characters in
+        the text. Cut at ``max_tokens`` like ``encode``; the vectors are ``encode``'s."""
+        texts = list(texts)
+        limit = max(3, min(max_tokens or self.max_tokens, self.max_tokens))
+        encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        ids = [[self.cls, *e.ids[: limit - 2], self.sep] for e in encs]
+        out: list = [None] * len(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        torch = self._torch
+        with embedding_inference():
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                width = max(len(ids[i]) for i in idx)
+                batch = torch.zeros((len(idx), width), dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.bool)
+                for row, i in enumerate(idx):
+                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[row, : len(ids[i])] = True
+                vecs, states = self._forward(batch, mask, with_states=True)
+                vecs, states = vecs.numpy(), states.numpy()
+                for row, i in enumerate(idx):
+                    n = len(ids[i]) - 2
+                    offsets = np.array(encs[i].offsets[:n], dtype=np.int32).reshape(n, 2)
+                    out[i] = (vecs[row], states[row, 1 : n + 1].copy(), offsets)
+        return out
+
+    def _forward(self, ids, mask, with_states: bool = False):
         torch = self._torch
         F = torch.nn.functional
         n, width = ids.shape
@@ -160,4 +189,5 @@ class MiniLM:
             h = F.layer_norm(F.linear(f, o_w, o_b) + h, (dim,), n2_w, n2_b, eps=self.eps)
         m = mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled.float(), dim=1)
+        vecs = F.normalize(pooled.float(), dim=1)
+        return (vecs, h.float()) if with_states else vecs
