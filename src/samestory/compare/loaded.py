@@ -36,7 +36,13 @@ from samestory.text.quotes import CUE_VERBS, inside_quotation, quotation_spans
 __all__ = ["TOKEN", "Token", "Span", "LoadedModel", "load_model", "tokenize", "token_features", "cues", "spans_from", "sentence_vector", "MODEL_PATH", "N_FEATURES"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded_model.npz"
+CONTEXT_PATH = Path(__file__).resolve().parent / "models" / "loaded_context.npz"
 N_FEATURES = 1 << 18
+# A sentence whose best token-model probability is below this is not read by the contextual head
+# (its words keep the token model's probability, far below any shown threshold): the head costs a
+# MiniLM pass per sentence it reads. Chosen in bench/framing.py's PTC CV (span F1 within 0.005 of
+# reading every sentence).
+PREFILTER = 0.05
 EXTEND = 0.5  # a flagged word grows over neighbours above half the threshold (PTC CV: span F1 up, see bench/framing.py)
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
@@ -247,32 +253,87 @@ def cues(text: str) -> list[tuple[int, int, str, str]]:
 
 
 class LoadedModel:
-    """Shipped weights: token model (hashed features) and sentence model (a few dense features)."""
+    """Shipped weights: token model (hashed features), sentence model (a few dense features) and,
+    when present, the contextual head over MiniLM word states (then ``threshold`` and
+    ``show_threshold`` are the head's)."""
 
     def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
-                 show_threshold: float | None = None):
+                 show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER):
         self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
         # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
         self.show_threshold = float(threshold if show_threshold is None else show_threshold)
         self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
+        self.head, self.prefilter = head, float(prefilter)
+        self.token_threshold = self.threshold  # the token model's best-F1 one (the sentence model's feature)
 
-    def probabilities(self, text: str, toks: list[Token] | None = None, lexicon=None) -> np.ndarray:
-        """P(loaded) for every token of ``text``; cue words and set phrases are 0."""
-        toks = tokenize(text) if toks is None else toks
-        if not toks:
-            return np.zeros(0, dtype=np.float32)
+    def token_logits(self, text: str, toks: list[Token], lexicon=None) -> np.ndarray:
+        """The token model's logit for every token (no rules applied)."""
         feats = token_features(text, toks, lexicon)
-        z = np.array([self.token_w[f].sum() for f in feats], dtype=np.float64) + self.token_b
+        return np.array([self.token_w[f].sum() for f in feats], dtype=np.float64) + self.token_b
+
+    def probabilities(self, text: str, toks: list[Token] | None = None, lexicon=None, contextual: bool = True,
+                      states=None) -> np.ndarray:
+        """P(loaded) for every token of ``text``; cue words and set phrases are 0. With the
+        contextual head (and ``contextual``), the sentences the token model finds anything in
+        (``prefilter``) are read by MiniLM: ``states(texts) -> [(states, offsets)]``, by default
+        ``samestory.compare._nlp.token_states`` (which reuses the claims' forward pass)."""
+        return self.probabilities_many([text], None if toks is None else [toks], lexicon, contextual, states)[0]
+
+    def probabilities_many(self, texts: list[str], toks: list[list[Token]] | None = None, lexicon=None, contextual: bool = True,
+                           states=None) -> list[np.ndarray]:
+        """``probabilities`` of several texts, their sentences read by MiniLM in one batch."""
+        if lexicon is None:
+            from samestory.compare.framing import load_lexicon
+
+            lexicon = load_lexicon()
+        toks = [tokenize(t) for t in texts] if toks is None else toks
+        zs = [self.token_logits(t, tk, lexicon) if tk else np.zeros(0) for t, tk in zip(texts, toks)]
+        blocked = [_blocked(tk) for tk in toks]
+        if self.head is not None and contextual:
+            units = [self._units_to_read(t, tk, z, b) for t, tk, z, b in zip(texts, toks, zs, blocked)]
+            wanted = [t[s:e] for t, us in zip(texts, units) for s, e in us]
+            if wanted:
+                if states is None:
+                    from samestory.compare._nlp import token_states as states
+                read = iter(states(wanted))
+                for k, (text, tk, us) in enumerate(zip(texts, toks, units)):
+                    if us:
+                        pieces = [(s, *next(read)) for s, _e in us]
+                        vecs, has = word_states(tk, pieces)
+                        zs[k] = np.where(has, self.head.logits(vecs, has, dense_features(text, tk, zs[k], lexicon)), zs[k])
+        out = []
+        for z, b in zip(zs, blocked):
+            p = 1.0 / (1.0 + np.exp(-z))
+            for i in b:
+                p[i] = 0.0
+            out.append(p)
+        return out
+
+    def _units_to_read(self, text: str, toks: list[Token], z: np.ndarray, blocked: set[int]) -> list[tuple[int, int]]:
+        """The sentences of ``text`` with a token-model probability >= ``prefilter`` (cues aside)."""
+        from samestory.text.sentences import sentence_offsets
+
+        if not toks:
+            return []
         p = 1.0 / (1.0 + np.exp(-z))
-        for i in _blocked(toks):
-            p[i] = 0.0
-        return p
+        starts = np.array([t.start for t in toks])
+        out = []
+        for s, e in sentence_offsets(text):
+            a, b = np.searchsorted(starts, s), np.searchsorted(starts, e)
+            if any(p[k] >= self.prefilter and k not in blocked for k in range(a, b)):
+                out.append((s, e))
+        return out
 
     def spans(self, text: str, threshold: float | None = None, lexicon=None) -> list[Span]:
         """Flagged runs of adjacent tokens at or above ``threshold`` (default: the shipped one)."""
-        toks = tokenize(text)
-        p = self.probabilities(text, toks, lexicon)
-        return spans_from(text, toks, p, self.threshold if threshold is None else threshold)
+        return self.spans_many([text], threshold, lexicon)[0]
+
+    def spans_many(self, texts: list[str], threshold: float | None = None, lexicon=None) -> list[list[Span]]:
+        """``spans`` of several texts (one MiniLM batch for all their sentences)."""
+        toks = [tokenize(t) for t in texts]
+        probs = self.probabilities_many(texts, toks, lexicon)
+        th = self.threshold if threshold is None else threshold
+        return [spans_from(t, tk, p, th) for t, tk, p in zip(texts, toks, probs)]
 
     def sentence_features(self, text: str, lexicon=None) -> np.ndarray:
         """The token part of a sentence's features (the MiniLM embedding goes before it)."""
@@ -281,9 +342,10 @@ class LoadedModel:
 
             lexicon = load_lexicon()
         toks = tokenize(text)
-        p = self.probabilities(text, toks, lexicon)
+        # the token model's probabilities and threshold: what the sentence model was trained on
+        p = self.probabilities(text, toks, lexicon, contextual=False)
         top = np.sort(p)[::-1] if len(p) else np.zeros(1)
-        return sentence_vector(top, len(lexicon.match([t.word for t in toks])), len(toks), self.threshold)
+        return sentence_vector(top, len(lexicon.match([t.word for t in toks])), len(toks), self.token_threshold)
 
     def sentence_probabilities(self, texts: list[str], embeddings: np.ndarray | None = None, lexicon=None) -> np.ndarray:
         """P(biased) per sentence in BABE's sense (one-sided or loaded wording by the writer):
@@ -347,12 +409,23 @@ def sentence_vector(top: np.ndarray, n_lex: int, n_tok: int, threshold: float) -
 
 
 @functools.lru_cache(maxsize=2)
-def load_model(path: str | None = None) -> LoadedModel:
+def load_model(path: str | None = None, context_path: str | None = None) -> LoadedModel:
+    """The shipped detector; without ``models/loaded_context.npz`` (or with ``context_path=""``)
+    the token model alone, at its own thresholds."""
     src = Path(path) if path else MODEL_PATH
+    ctx = CONTEXT_PATH if context_path is None else (Path(context_path) if context_path else None)
     try:
         z = np.load(src)
         token_w = np.zeros(N_FEATURES, dtype=np.float32)
         token_w[z["token_idx"]] = z["token_val"]
-        return LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
+        model = LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
+        if ctx is not None and ctx.exists():
+            src = ctx
+            c = np.load(ctx)
+            head = ContextHead(c["w1"].astype(np.float32), c["b1"], c["w2"], float(c["b2"]))
+            model = LoadedModel(token_w, z["token_b"], c["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], c["show_threshold"],
+                                head=head, prefilter=float(c["prefilter"]))
+        model.token_threshold = float(z["threshold"])
+        return model
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc
