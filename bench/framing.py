@@ -123,6 +123,7 @@ def prefilter_share(oof_token, prefilter: float) -> float:
 
 def ptc_section(T, lexicon) -> tuple[list[str], dict]:
     from samestory.compare.framing import find_loaded
+    from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
     from samestory.compare.loaded import ATTRIBUTION_WORDS, HEDGE_WORDS, N_DENSE, PREFILTER
 
     t0 = time.perf_counter()
@@ -166,8 +167,8 @@ def ptc_section(T, lexicon) -> tuple[list[str], dict]:
         f"Attribution and hedging words flagged as loaded: lexicon baseline {base_cues}, learned detector {learned_cues} (they are cues, reported apart).",
         f"Full threshold table, learned detector (P/R/F1): " + "; ".join(f"{th:g}: {p:.2f}/{r:.2f}/{f:.2f}" for th, p, r, f in table) + ".",
         f"Token model alone: " + "; ".join(f"{th:g}: {p:.2f}/{r:.2f}/{f:.2f}" for th, p, r, f in token_table) + ".",
-        f"Contextual head: {T.HEAD_HIDDEN} ReLUs over the MiniLM last-layer state of each word (mean of its word pieces, one pass per sentence, "
-        f"{T.STATE_TOKENS} pieces at most) and {N_DENSE} dense features (token-model logits, lexicon, quotation, cues); sentences read: "
+        f"Contextual head: {T.HEAD_HIDDEN} ReLUs over the MiniLM states after layers {'+'.join(map(str, STATE_LAYERS))} of each word (mean of its word pieces, one pass per sentence, "
+        f"{STATE_TOKENS} pieces at most) and {N_DENSE} dense features (token-model logits, lexicon, quotation, cues); sentences read: "
         f"{share:.0%} (those with a token-model probability >= {PREFILTER:g}).",
         f"Time: {time.perf_counter() - t0:.0f} s for features, 5 fits and scoring (load average shared machine).",
         "",

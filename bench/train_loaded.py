@@ -39,7 +39,6 @@ TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
 TOKEN_ALPHA = 1e-5  # L2 strength, best span F1 in the PTC CV among 1e-6, 3e-6, 1e-5, 3e-5, 1e-4
 TOKEN_EPOCHS = 10
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.61, 0.05))
-STATE_TOKENS = 128  # word pieces per sentence for the contextual states (as compare's _nlp.STATE_TOKENS)
 # the contextual head (bench/framing.py's PTC CV chose these among a few, see RESULTS.md "framing")
 HEAD_HIDDEN = 64
 HEAD_EPOCHS = 4
@@ -270,7 +269,7 @@ def crossfit_matrix(ptc_rows_all, rows, k: int = 5):
     return X
 
 
-def contextual_states(texts, max_tokens: int = STATE_TOKENS):
+def contextual_states(texts):
     """Per text, its sentences' word-piece states as ``samestory.compare._nlp.token_states`` gives
     them at compare time: ``{sentence text: (states float16, offsets)}`` and the ``(start, states,
     offsets)`` pieces for ``word_states``. One MiniLM pass per sentence; cached under /tmp by a hash
@@ -278,19 +277,20 @@ def contextual_states(texts, max_tokens: int = STATE_TOKENS):
     import hashlib
     import tempfile
 
+    from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
     from samestory.enrich.models import load_embedder
     from samestory.text.embed import embedding_precision
     from samestory.text.sentences import sentence_offsets
 
     units = [sentence_offsets(t) for t in texts]
     flat_units = [t[s:e] for t, us in zip(texts, units) for s, e in us]
-    key = hashlib.sha1(("\0".join(texts) + f"|{max_tokens}|{embedding_precision()}").encode()).hexdigest()[:16]
+    key = hashlib.sha1(("\0".join(texts) + f"|{STATE_TOKENS}|{STATE_LAYERS}|{embedding_precision()}").encode()).hexdigest()[:16]
     cache = Path(tempfile.gettempdir()) / f"samestory-piece-states-{key}.npz"
     if cache.exists():
         z = np.load(cache)
         flat, offs, lens = z["states"], z["offsets"], z["lens"]
     else:
-        out = load_embedder().token_states(flat_units, max_tokens=max_tokens)
+        out = load_embedder().token_states(flat_units, max_tokens=STATE_TOKENS, layers=STATE_LAYERS)
         flat = np.concatenate([st.astype(np.float16) for _v, st, _o in out])
         offs = np.concatenate([o for _v, _s, o in out])
         lens = np.array([len(o) for _v, _s, o in out])
@@ -443,13 +443,15 @@ def train_context_head(ptc_rows_all=None):
 
 
 def main() -> None:
+    from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
     from samestory.compare.loaded import CONTEXT_PATH, PREFILTER
 
     t0 = time.perf_counter()
     head = train_context_head()
     half = lambda a: np.asarray(a, dtype=np.float16)  # noqa: E731 - a few hundred KB instead of a MB
     np.savez_compressed(CONTEXT_PATH, w1=half(np.vstack([head.w1s, head.w1d])), b1=half(head.b1), w2=half(head.w2), b2=head.b2,
-                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER)
+                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER,
+                        layers=np.array(STATE_LAYERS), max_tokens=STATE_TOKENS)
     print(f"wrote {CONTEXT_PATH.relative_to(REPO)} ({CONTEXT_PATH.stat().st_size // 1024} KiB); {time.perf_counter() - t0:.1f} s")
     w, b, sw, sb, sth = train()
     nz = np.flatnonzero(np.abs(w) > 1e-4)

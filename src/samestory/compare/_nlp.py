@@ -49,8 +49,13 @@ ENCODE_THREADS = int(_THREADS_ENV) if _THREADS_ENV is not None else None
 # A claim is one clause: 64 word pieces (with [CLS]/[SEP]) hold all but the longest; the
 # model's own limit (256) would make one run-on sentence cost as much as five claims.
 MAX_CLAIM_TOKENS = 64
-# The loaded-language states read a sentence up to 128 word pieces (as bench/train_loaded.py trains them).
+# The loaded-language states read a sentence up to 128 word pieces and keep the hidden state after
+# layer 4 of MiniLM's 6: the last layer is shaped for the mean-pooled sentence vector, the middle
+# one keeps more of the word (PTC span F1 in bench/framing.py's 5-fold CV, best threshold: layer 6
+# 0.386, layer 4 0.407, layers 4+6 0.411, 2+4+6 0.405; 4 alone halves the cache). bench/train_loaded.py
+# trains on these.
 STATE_TOKENS = 128
+STATE_LAYERS = (4,)
 
 
 def encode_threads() -> int:
@@ -159,7 +164,7 @@ def encode(texts: Sequence[str]) -> np.ndarray:
 
         with _torch_threads(encode_threads()):
             out = load_embedder().token_states([by_key[k] for k in new], max_tokens=MAX_CLAIM_TOKENS,
-                                               batch_size=ENCODE_BATCH)
+                                               batch_size=ENCODE_BATCH, layers=STATE_LAYERS)
         # the same forward's word-piece states, for the loaded-language detector: kept when the
         # claim was read whole (not cut at MAX_CLAIM_TOKENS), so they equal a sentence's own pass
         with _lock:
@@ -174,8 +179,8 @@ def encode(texts: Sequence[str]) -> np.ndarray:
 
 
 def token_states(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``(states (n, 384) float16, offsets (n, 2))`` of the word pieces of each text (one
-    sentence each, read up to ``STATE_TOKENS``): from ``encode``'s forward pass when it read the
+    """``(states (n, 384 * len(STATE_LAYERS)) float16, offsets (n, 2))`` of the word pieces of
+    each text (one sentence each, read up to ``STATE_TOKENS``): from ``encode``'s forward pass when it read the
     text as a claim, else computed now, all missing texts in one batch call."""
     if not texts:
         return []
@@ -186,7 +191,7 @@ def token_states(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
 
         with _torch_threads(encode_threads()):
             out = load_embedder().token_states([by_key[k] for k in new], max_tokens=STATE_TOKENS,
-                                               batch_size=ENCODE_BATCH)
+                                               batch_size=ENCODE_BATCH, layers=STATE_LAYERS)
         return [(states.astype(np.float16), offsets) for _vec, states, offsets in out]
 
     return _cached(_states, [text_key(t) for t in texts], run, _STATES_MAX)

@@ -8,6 +8,14 @@ whether an attribution verb is the word itself or just before it. Weights are tr
 biased words), deterministically, in well under a minute, and shipped as
 ``lexicon/loaded_model.npz`` (numbers only, no third-party text).
 
+The contextual head (``ContextHead``, ``models/loaded_context.npz``) then rescores the words of
+every sentence the token model finds anything in (``PREFILTER``): one hidden layer over the
+MiniLM last-layer state of the word (the mean of its word pieces, from the forward pass the
+claims stage runs anyway when a claim is the whole sentence: ``samestory.compare._nlp.
+token_states``) and ``dense_features`` (the token model's logits, the lexicon, quotation and cue
+flags). Its thresholds replace the token model's when it is shipped. Trained by
+bench/train_loaded.py on PTC (token-model logits out-of-fold), deterministic.
+
 Rules on top of the model, because a precision-first view must not teach readers to ignore it:
 
 * attribution and hedging cues (said, claimed, vowed, insisted, reportedly, "appeared to") are
@@ -33,7 +41,8 @@ import numpy as np
 from samestory.errors import ModelError
 from samestory.text.quotes import CUE_VERBS, inside_quotation, quotation_spans
 
-__all__ = ["TOKEN", "Token", "Span", "LoadedModel", "load_model", "tokenize", "token_features", "cues", "spans_from", "sentence_vector", "MODEL_PATH", "N_FEATURES"]
+__all__ = ["TOKEN", "Token", "Span", "LoadedModel", "ContextHead", "load_model", "tokenize", "token_features", "dense_features", "word_states",
+           "cues", "spans_from", "sentence_vector", "MODEL_PATH", "CONTEXT_PATH", "N_FEATURES", "PREFILTER"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded_model.npz"
 CONTEXT_PATH = Path(__file__).resolve().parent / "models" / "loaded_context.npz"
@@ -211,7 +220,8 @@ class ContextHead:
     The first layer is split so the state part can be applied to word pieces as they come out of
     the forward pass (``project``); ``probabilities`` adds the dense part."""
 
-    def __init__(self, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: float, dim: int = 384):
+    def __init__(self, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: float):
+        dim = w1.shape[0] - N_DENSE  # the state's width: 384 per MiniLM layer read
         self.w1s, self.w1d = w1[:dim].astype(np.float32), w1[dim:].astype(np.float32)
         self.b1, self.w2, self.b2 = b1.astype(np.float32), w2.astype(np.float32), float(b2)
 
@@ -258,13 +268,15 @@ class LoadedModel:
     ``show_threshold`` are the head's)."""
 
     def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
-                 show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER):
+                 show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER,
+                 token_threshold: float | None = None):
         self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
         # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
         self.show_threshold = float(threshold if show_threshold is None else show_threshold)
         self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
         self.head, self.prefilter = head, float(prefilter)
-        self.token_threshold = self.threshold  # the token model's best-F1 one (the sentence model's feature)
+        # the token model's best-F1 threshold: a feature of the sentence model, whatever the head's
+        self.token_threshold = self.threshold if token_threshold is None else float(token_threshold)
 
     def token_logits(self, text: str, toks: list[Token], lexicon=None) -> np.ndarray:
         """The token model's logit for every token (no rules applied)."""
@@ -420,12 +432,15 @@ def load_model(path: str | None = None, context_path: str | None = None) -> Load
         token_w[z["token_idx"]] = z["token_val"]
         model = LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
         if ctx is not None and ctx.exists():
+            from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
+
             src = ctx
             c = np.load(ctx)
+            if tuple(c["layers"].tolist()) != STATE_LAYERS or int(c["max_tokens"]) != STATE_TOKENS:
+                raise ValueError(f"trained on layers {c['layers'].tolist()} / {int(c['max_tokens'])} word pieces, compare reads {STATE_LAYERS} / {STATE_TOKENS}")
             head = ContextHead(c["w1"].astype(np.float32), c["b1"], c["w2"], float(c["b2"]))
             model = LoadedModel(token_w, z["token_b"], c["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], c["show_threshold"],
-                                head=head, prefilter=float(c["prefilter"]))
-        model.token_threshold = float(z["threshold"])
+                                head=head, prefilter=float(c["prefilter"]), token_threshold=float(z["threshold"]))
         return model
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc
