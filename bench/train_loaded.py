@@ -7,6 +7,15 @@ token is positive when it lies in a PTC Loaded_Language or Name_Calling,Labeling
 371 articles) or, in a BABE SG1 sentence labelled Biased, is one of the words the annotators
 marked. ``THRESHOLD`` (span F1) and ``SHOW_THRESHOLD`` (precision) come from the 5-fold
 cross-validation by article on PTC in bench/framing.py.
+Contextual head (``samestory.compare.loaded.ContextHead``, written to
+src/samestory/compare/models/loaded_context.npz, about 50 KB): a one-hidden-layer network over the
+MiniLM state after layer 4 of each word (mean of its word pieces; one pass per sentence, as
+``samestory.compare._nlp.token_states`` gives it at compare time) and the dense features (the
+token model's logits, 5-fold out-of-fold over PTC so the head never learns from logits that saw
+their own labels; lexicon, quotation, cue flags), on the PTC tokens; torch with fixed seeds and one
+thread. ``CONTEXT_THRESHOLD`` / ``CONTEXT_SHOW_THRESHOLD`` come from the same CV in
+bench/framing.py. PTC's sentence states (one MiniLM pass over 345k words, about 50 s of CPU) are
+cached under /tmp.
 Sentence model: logistic regression over the MiniLM sentence embedding plus the sentence's lexicon
 count and its top token probabilities, on BABE SG1's labels; its threshold is the best-F1 one in
 5-fold cross-validation on SG1 (``cv_threshold``).
@@ -167,9 +176,9 @@ def folds(n: int, k: int = 5):
     return [[i for i in range(n) if i % k == f] for f in range(k)]
 
 
-def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5, states=None, prefilter: float | None = None):
-    """Out-of-fold token probabilities for every PTC article: ``(contextual, token model)``, each
-    {article id: (text, probabilities)}. For fold f, the token model is trained on the other folds
+def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5, states=None):
+    """Out-of-fold token probabilities for every PTC article: ``(contextual, token model,
+    contextual reading every sentence)``, each {article id: (text, probabilities)}. For fold f, the token model is trained on the other folds
     (plus BABE's biased words); the head on the other folds' tokens, with token-model logits that
     are themselves out-of-fold within them (as the shipped head is trained), then applied through
     the compare-time path (``contextual_probabilities``: prefilter, sentence states)."""
@@ -180,19 +189,21 @@ def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5, states=None, prefilter: 
     rows = rows or [ptc_rows(text, spans) for _aid, text, spans in ptc]
     mats = [matrix(f) for f, _y in rows]
     states = states or contextual_states([t for _a, t, _s in ptc])
-    ctx, tok = {}, {}
+    ctx, tok, ctx_all = {}, {}, {}
     for fold in folds(len(ptc), k):
         held = set(fold)
         train_idx = [i for i in range(len(ptc)) if i not in held]
         w, b = fit_tokens([rows[i] for i in train_idx] + babe_train_rows)
         m = model_from(w, b)
         head = train_head(ptc, train_idx, rows, mats, babe_train_rows, states, lexicon)
-        mc = LoadedModel(w, b, 0.5, np.zeros(6, dtype=np.float32), 0.0, 0.5, head=head, prefilter=PREFILTER if prefilter is None else prefilter)
+        mc = LoadedModel(w, b, 0.5, np.zeros(6, dtype=np.float32), 0.0, 0.5, head=head, prefilter=PREFILTER)
+        mc_all = LoadedModel(w, b, 0.5, np.zeros(6, dtype=np.float32), 0.0, 0.5, head=head, prefilter=0.0)
         for i in fold:
             aid, text, _ = ptc[i]
             tok[aid] = (text, m.probabilities(text, tokenize(text), lexicon))
             ctx[aid] = (text, contextual_probabilities(mc, text, states[i][0], lexicon))
-    return ctx, tok
+            ctx_all[aid] = (text, contextual_probabilities(mc_all, text, states[i][0], lexicon))
+    return ctx, tok, ctx_all
 
 
 def spans_at(text, probs, threshold):
@@ -412,8 +423,8 @@ def f1_at(y, p, th):
 THRESHOLD = 0.15  # best span F1 (P 0.28, R 0.38, F1 0.32)
 SHOW_THRESHOLD = 0.35  # lowest with span precision >= 0.5 (P 0.52, R 0.18): what the framing view shows
 # The contextual head's (same CV; its probabilities replace the token model's in the framing view).
-CONTEXT_THRESHOLD = 0.3  # best span F1
-CONTEXT_SHOW_THRESHOLD = 0.45  # lowest with span precision >= 0.5
+CONTEXT_THRESHOLD = 0.25  # best span F1 (P 0.385, R 0.421, F1 0.403)
+CONTEXT_SHOW_THRESHOLD = 0.4  # lowest with span precision >= 0.5 (P 0.517, R 0.284, F1 0.367): what the framing view shows
 SENTENCE_THRESHOLD = 0.4  # placeholder for a token-only model; the shipped one is chosen by cv_threshold on SG1
 
 

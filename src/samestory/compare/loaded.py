@@ -154,8 +154,8 @@ def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]
 
 
 def word_states(toks: list[Token], pieces) -> tuple[np.ndarray, np.ndarray]:
-    """Each token's contextual vector: the mean of the MiniLM last-layer states of the word pieces
-    inside it (``MiniLM.token_states``), and which tokens got one. ``pieces``: ``(base, states,
+    """Each token's contextual vector: the mean of the MiniLM states of the word pieces inside it
+    (``MiniLM.token_states``), and which tokens got one. ``pieces``: ``(base, states,
     offsets)`` per forward-passed piece of the text, ``offsets`` relative to ``base`` (a sentence's
     start); a token no piece covers (text cut at the token limit, or not passed) gets zeros."""
     n = len(toks)
@@ -215,10 +215,8 @@ def dense_features(text: str, toks: list[Token], z: np.ndarray, lexicon) -> np.n
 
 
 class ContextHead:
-    """A one-hidden-layer network over [MiniLM state of the word, ``dense_features``]: P(loaded).
-
-    The first layer is split so the state part can be applied to word pieces as they come out of
-    the forward pass (``project``); ``probabilities`` adds the dense part."""
+    """A one-hidden-layer network over [MiniLM state of the word, ``dense_features``]: the logit
+    of P(loaded). Its first layer is kept in two parts, the state's and the dense features'."""
 
     def __init__(self, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: float):
         dim = w1.shape[0] - N_DENSE  # the state's width: 384 per MiniLM layer read
