@@ -423,8 +423,8 @@ def f1_at(y, p, th):
 THRESHOLD = 0.15  # best span F1 (P 0.28, R 0.38, F1 0.32)
 SHOW_THRESHOLD = 0.35  # lowest with span precision >= 0.5 (P 0.52, R 0.18): what the framing view shows
 # The contextual head's (same CV; its probabilities replace the token model's in the framing view).
-CONTEXT_THRESHOLD = 0.25  # best span F1 (P 0.385, R 0.421, F1 0.403)
-CONTEXT_SHOW_THRESHOLD = 0.4  # lowest with span precision >= 0.5 (P 0.517, R 0.284, F1 0.367): what the framing view shows
+CONTEXT_THRESHOLD = 0.3  # best span F1 (P 0.425, R 0.395, F1 0.409)
+CONTEXT_SHOW_THRESHOLD = 0.4  # lowest with span precision >= 0.5 (P 0.512, R 0.305, F1 0.382): what the framing view shows
 SENTENCE_THRESHOLD = 0.4  # placeholder for a token-only model; the shipped one is chosen by cv_threshold on SG1
 
 
@@ -455,13 +455,13 @@ def train_context_head(ptc_rows_all=None):
 
 def main() -> None:
     from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
-    from samestory.compare.loaded import CONTEXT_PATH, PREFILTER
+    from samestory.compare.loaded import CONTEXT_PATH, PREFILTER, TOKEN_WEIGHT
 
     t0 = time.perf_counter()
     head = train_context_head()
     half = lambda a: np.asarray(a, dtype=np.float16)  # noqa: E731 - a few hundred KB instead of a MB
     np.savez_compressed(CONTEXT_PATH, w1=half(np.vstack([head.w1s, head.w1d])), b1=half(head.b1), w2=half(head.w2), b2=head.b2,
-                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER,
+                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER, token_weight=TOKEN_WEIGHT,
                         layers=np.array(STATE_LAYERS), max_tokens=STATE_TOKENS)
     print(f"wrote {CONTEXT_PATH.relative_to(REPO)} ({CONTEXT_PATH.stat().st_size // 1024} KiB); {time.perf_counter() - t0:.1f} s")
     w, b, sw, sb, sth = train()

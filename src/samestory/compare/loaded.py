@@ -13,7 +13,8 @@ every sentence the token model finds anything in (``PREFILTER``): one hidden lay
 MiniLM last-layer state of the word (the mean of its word pieces, from the forward pass the
 claims stage runs anyway when a claim is the whole sentence: ``samestory.compare._nlp.
 token_states``) and ``dense_features`` (the token model's logits, the lexicon, quotation and cue
-flags). Its thresholds replace the token model's when it is shipped. Trained by
+flags); the detector's probability is the larger of the head's and ``TOKEN_WEIGHT`` times the
+token model's. Its thresholds replace the token model's when it is shipped. Trained by
 bench/train_loaded.py on PTC (token-model logits out-of-fold), deterministic.
 
 Rules on top of the model, because a precision-first view must not teach readers to ignore it:
@@ -52,6 +53,10 @@ N_FEATURES = 1 << 18
 # MiniLM pass per sentence it reads. Chosen in bench/framing.py's PTC CV (span F1 within 0.005 of
 # reading every sentence).
 PREFILTER = 0.05
+# The detector's probability with the head is max(head, TOKEN_WEIGHT * token model): a word the
+# token model is sure of stays a candidate where the head is not (PTC CV, P >= 0.5 shown threshold:
+# span F1 0.367 head alone, 0.376 / 0.382 / 0.386 with 0.7 / 0.8 / 0.9; 0.8 keeps precision 0.51).
+TOKEN_WEIGHT = 0.8
 EXTEND = 0.5  # a flagged word grows over neighbours above half the threshold (PTC CV: span F1 up, see bench/framing.py)
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
@@ -267,12 +272,12 @@ class LoadedModel:
 
     def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
                  show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER,
-                 token_threshold: float | None = None):
+                 token_threshold: float | None = None, token_weight: float = TOKEN_WEIGHT):
         self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
         # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
         self.show_threshold = float(threshold if show_threshold is None else show_threshold)
         self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
-        self.head, self.prefilter = head, float(prefilter)
+        self.head, self.prefilter, self.token_weight = head, float(prefilter), float(token_weight)
         # the token model's best-F1 threshold: a feature of the sentence model, whatever the head's
         self.token_threshold = self.threshold if token_threshold is None else float(token_threshold)
 
@@ -299,7 +304,9 @@ class LoadedModel:
         toks = [tokenize(t) for t in texts] if toks is None else toks
         zs = [self.token_logits(t, tk, lexicon) if tk else np.zeros(0) for t, tk in zip(texts, toks)]
         blocked = [_blocked(tk) for tk in toks]
+        floor = [None] * len(texts)  # the token model's share of the detector's probability
         if self.head is not None and contextual:
+            floor = [self.token_weight / (1.0 + np.exp(-z)) for z in zs]
             units = [self._units_to_read(t, tk, z, b) for t, tk, z, b in zip(texts, toks, zs, blocked)]
             wanted = [t[s:e] for t, us in zip(texts, units) for s, e in us]
             if wanted:
@@ -312,8 +319,10 @@ class LoadedModel:
                         vecs, has = word_states(tk, pieces)
                         zs[k] = np.where(has, self.head.logits(vecs, has, dense_features(text, tk, zs[k], lexicon)), zs[k])
         out = []
-        for z, b in zip(zs, blocked):
+        for z, b, f in zip(zs, blocked, floor):
             p = 1.0 / (1.0 + np.exp(-z))
+            if f is not None:
+                p = np.maximum(p, f)
             for i in b:
                 p[i] = 0.0
             out.append(p)
@@ -438,7 +447,8 @@ def load_model(path: str | None = None, context_path: str | None = None) -> Load
                 raise ValueError(f"trained on layers {c['layers'].tolist()} / {int(c['max_tokens'])} word pieces, compare reads {STATE_LAYERS} / {STATE_TOKENS}")
             head = ContextHead(c["w1"].astype(np.float32), c["b1"], c["w2"], float(c["b2"]))
             model = LoadedModel(token_w, z["token_b"], c["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], c["show_threshold"],
-                                head=head, prefilter=float(c["prefilter"]), token_threshold=float(z["threshold"]))
+                                head=head, prefilter=float(c["prefilter"]), token_threshold=float(z["threshold"]),
+                                token_weight=float(c["token_weight"]))
         return model
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc
