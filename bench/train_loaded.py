@@ -7,6 +7,15 @@ token is positive when it lies in a PTC Loaded_Language or Name_Calling,Labeling
 371 articles) or, in a BABE SG1 sentence labelled Biased, is one of the words the annotators
 marked. ``THRESHOLD`` (span F1) and ``SHOW_THRESHOLD`` (precision) come from the 5-fold
 cross-validation by article on PTC in bench/framing.py.
+Contextual head (``samestory.compare.loaded.ContextHead``, written to
+src/samestory/compare/models/loaded_context.npz, about 50 KB): a one-hidden-layer network over the
+MiniLM state after layer 4 of each word (mean of its word pieces; one pass per sentence, as
+``samestory.compare._nlp.token_states`` gives it at compare time) and the dense features (the
+token model's logits, 5-fold out-of-fold over PTC so the head never learns from logits that saw
+their own labels; lexicon, quotation, cue flags), on the PTC tokens; torch with fixed seeds and one
+thread. ``CONTEXT_THRESHOLD`` / ``CONTEXT_SHOW_THRESHOLD`` come from the same CV in
+bench/framing.py. PTC's sentence states (one MiniLM pass over 345k words, about 50 s of CPU) are
+cached under /tmp.
 Sentence model: logistic regression over the MiniLM sentence embedding plus the sentence's lexicon
 count and its top token probabilities, on BABE SG1's labels; its threshold is the best-F1 one in
 5-fold cross-validation on SG1 (``cv_threshold``).
@@ -39,6 +48,12 @@ TECHNIQUES = ("Loaded_Language", "Name_Calling,Labeling")
 TOKEN_ALPHA = 1e-5  # L2 strength, best span F1 in the PTC CV among 1e-6, 3e-6, 1e-5, 3e-5, 1e-4
 TOKEN_EPOCHS = 10
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.1, 0.61, 0.05))
+# the contextual head (bench/framing.py's PTC CV chose these among a few, see RESULTS.md "framing")
+HEAD_HIDDEN = 64
+HEAD_EPOCHS = 4
+HEAD_LR = 1e-3
+HEAD_DECAY = 1e-4
+HEAD_BATCH = 512
 SENTENCE_C = 1.0  # best of 0.3, 1, 3, 10 on SG1 -> SG2-minus-SG1 (bench/framing.py); 3 and 10 within 0.003
 LABELS = {"Biased": 1, "Non-biased": 0}
 
@@ -161,20 +176,34 @@ def folds(n: int, k: int = 5):
     return [[i for i in range(n) if i % k == f] for f in range(k)]
 
 
-def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5):
-    """Out-of-fold token probabilities for every PTC article: {article id: (text, probabilities)}."""
-    from samestory.compare.loaded import tokenize
+def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5, states=None):
+    """Out-of-fold token probabilities for every PTC article: ``(contextual, token model,
+    contextual reading every sentence)``, each {article id: (text, probabilities)}. For fold f, the token model is trained on the other folds
+    (plus BABE's biased words); the head on the other folds' tokens, with token-model logits that
+    are themselves out-of-fold within them (as the shipped head is trained), then applied through
+    the compare-time path (``contextual_probabilities``: prefilter, sentence states)."""
+    from samestory.compare.framing import load_lexicon
+    from samestory.compare.loaded import PREFILTER, LoadedModel, tokenize
 
+    lexicon = load_lexicon()
     rows = rows or [ptc_rows(text, spans) for _aid, text, spans in ptc]
-    out = {}
+    mats = [matrix(f) for f, _y in rows]
+    states = states or contextual_states([t for _a, t, _s in ptc])
+    ctx, tok, ctx_all = {}, {}, {}
     for fold in folds(len(ptc), k):
         held = set(fold)
-        w, b = fit_tokens([r for i, r in enumerate(rows) if i not in held] + babe_train_rows)
+        train_idx = [i for i in range(len(ptc)) if i not in held]
+        w, b = fit_tokens([rows[i] for i in train_idx] + babe_train_rows)
         m = model_from(w, b)
+        head = train_head(ptc, train_idx, rows, mats, babe_train_rows, states, lexicon)
+        mc = LoadedModel(w, b, 0.5, np.zeros(6, dtype=np.float32), 0.0, 0.5, head=head, prefilter=PREFILTER)
+        mc_all = LoadedModel(w, b, 0.5, np.zeros(6, dtype=np.float32), 0.0, 0.5, head=head, prefilter=0.0)
         for i in fold:
             aid, text, _ = ptc[i]
-            out[aid] = (text, m.probabilities(text, tokenize(text)))
-    return out
+            tok[aid] = (text, m.probabilities(text, tokenize(text), lexicon))
+            ctx[aid] = (text, contextual_probabilities(mc, text, states[i][0], lexicon))
+            ctx_all[aid] = (text, contextual_probabilities(mc_all, text, states[i][0], lexicon))
+    return ctx, tok, ctx_all
 
 
 def spans_at(text, probs, threshold):
@@ -251,6 +280,116 @@ def crossfit_matrix(ptc_rows_all, rows, k: int = 5):
     return X
 
 
+def contextual_states(texts):
+    """Per text, its sentences' word-piece states as ``samestory.compare._nlp.token_states`` gives
+    them at compare time: ``{sentence text: (states float16, offsets)}`` and the ``(start, states,
+    offsets)`` pieces for ``word_states``. One MiniLM pass per sentence; cached under /tmp by a hash
+    of the texts (derived numbers, outside the repo)."""
+    import hashlib
+    import tempfile
+
+    from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
+    from samestory.enrich.models import load_embedder
+    from samestory.text.embed import embedding_precision
+    from samestory.text.sentences import sentence_offsets
+
+    units = [sentence_offsets(t) for t in texts]
+    flat_units = [t[s:e] for t, us in zip(texts, units) for s, e in us]
+    key = hashlib.sha1(("\0".join(texts) + f"|{STATE_TOKENS}|{STATE_LAYERS}|{embedding_precision()}").encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"samestory-piece-states-{key}.npz"
+    if cache.exists():
+        z = np.load(cache)
+        flat, offs, lens = z["states"], z["offsets"], z["lens"]
+    else:
+        out = load_embedder().token_states(flat_units, max_tokens=STATE_TOKENS, layers=STATE_LAYERS)
+        flat = np.concatenate([st.astype(np.float16) for _v, st, _o in out])
+        offs = np.concatenate([o for _v, _s, o in out])
+        lens = np.array([len(o) for _v, _s, o in out])
+        np.savez(cache, states=flat, offsets=offs, lens=lens)
+    bounds = np.concatenate([[0], np.cumsum(lens)])
+    result, k = [], 0
+    for t, us in zip(texts, units):
+        by_text, pieces = {}, []
+        for s, e in us:
+            st, of = flat[bounds[k] : bounds[k + 1]], offs[bounds[k] : bounds[k + 1]]
+            by_text[t[s:e]] = (st, of)
+            pieces.append((s, st, of))
+            k += 1
+        result.append((by_text, pieces))
+    return result
+
+
+def fit_head(X, dense, y, seed: int = 0):
+    """The contextual head (``samestory.compare.loaded.ContextHead``): one hidden layer of
+    ``HEAD_HIDDEN`` ReLUs over [word state, dense features], AdamW, ``HEAD_EPOCHS`` epochs of
+    shuffled mini-batches; one torch thread and fixed seeds, so the same data gives the same weights."""
+    import torch
+
+    from samestory.compare.loaded import ContextHead
+
+    torch.manual_seed(seed)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        Xt = torch.from_numpy(np.hstack([X.astype(np.float32), dense.astype(np.float32)]))
+        yt = torch.from_numpy(np.asarray(y, dtype=np.float32))
+        net = torch.nn.Sequential(torch.nn.Linear(Xt.shape[1], HEAD_HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HEAD_HIDDEN, 1))
+        opt = torch.optim.AdamW(net.parameters(), lr=HEAD_LR, weight_decay=HEAD_DECAY)
+        gen = torch.Generator().manual_seed(seed)
+        for _epoch in range(HEAD_EPOCHS):
+            perm = torch.randperm(len(yt), generator=gen)
+            for start in range(0, len(yt), HEAD_BATCH):
+                idx = perm[start : start + HEAD_BATCH]
+                opt.zero_grad()
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(net(Xt[idx]).squeeze(1), yt[idx])
+                loss.backward()
+                opt.step()
+    finally:
+        torch.set_num_threads(before)
+    w1 = net[0].weight.detach().numpy().T.copy()
+    return ContextHead(w1, net[0].bias.detach().numpy().copy(), net[2].weight.detach().numpy()[0].copy(), float(net[2].bias.detach()))
+
+
+def head_rows(ptc, idx, logits, states, lexicon):
+    """(word states, dense features, labels) of the tokens of articles ``idx``; ``logits[i]`` is
+    the token model's logit for article i from a model that never saw it."""
+    from samestory.compare.loaded import dense_features, tokenize, word_states
+
+    X, D, Y = [], [], []
+    for i in idx:
+        _aid, text, spans = ptc[i]
+        toks = tokenize(text)
+        w, has = word_states(toks, states[i][1])
+        y = np.array([any(s < t.end and t.start < e for s, e in spans) for t in toks], dtype=np.float32)
+        X.append(w[has].astype(np.float16))
+        D.append(dense_features(text, toks, logits[i], lexicon)[has])
+        Y.append(y[has])
+    return np.concatenate(X), np.concatenate(D), np.concatenate(Y)
+
+
+def token_logits_oof(rows, mats, idx, babe_train_rows, k: int = 5):
+    """{article: token-model logits} for the articles ``idx``, each from a token model trained on
+    the other folds of ``idx`` (position j in fold j % k) plus ``babe_train_rows``."""
+    out = {}
+    for fold in folds(len(idx), k):
+        held = {idx[j] for j in fold}
+        w, b = fit_tokens([rows[i] for i in idx if i not in held] + babe_train_rows)
+        for i in held:
+            out[i] = mats[i] @ w + b
+    return out
+
+
+def train_head(ptc, idx, rows, mats, babe_train_rows, states, lexicon):
+    logits = token_logits_oof(rows, mats, idx, babe_train_rows)
+    return fit_head(*head_rows(ptc, idx, logits, states, lexicon))
+
+
+def contextual_probabilities(model, text, lookup, lexicon):
+    """``model.probabilities`` through the compare-time path (prefilter included), the sentence
+    states read from ``lookup`` instead of a MiniLM pass."""
+    return model.probabilities(text, lexicon=lexicon, states=lambda texts: [lookup[t] for t in texts])
+
+
 def fit_sentences(X, y, c: float = SENTENCE_C):
     clf = LogisticRegression(C=c, max_iter=3000)
     clf.fit(X, y)
@@ -283,6 +422,9 @@ def f1_at(y, p, th):
 # From bench/framing.py's PTC cross-validation (5 folds by article), see bench/RESULTS.md "framing".
 THRESHOLD = 0.15  # best span F1 (P 0.28, R 0.38, F1 0.32)
 SHOW_THRESHOLD = 0.35  # lowest with span precision >= 0.5 (P 0.52, R 0.18): what the framing view shows
+# The contextual head's (same CV; its probabilities replace the token model's in the framing view).
+CONTEXT_THRESHOLD = 0.3  # best span F1 (P 0.425, R 0.395, F1 0.409)
+CONTEXT_SHOW_THRESHOLD = 0.4  # lowest with span precision >= 0.5 (P 0.512, R 0.305, F1 0.382): what the framing view shows
 SENTENCE_THRESHOLD = 0.4  # placeholder for a token-only model; the shipped one is chosen by cv_threshold on SG1
 
 
@@ -300,8 +442,28 @@ def train(ptc_rows_all=None, sg1=None):
     return w, b, sw, sb, cv_threshold(X, y)
 
 
+def train_context_head(ptc_rows_all=None):
+    """The shipped contextual head, on all PTC articles (token-model logits 5-fold out-of-fold)."""
+    from samestory.compare.framing import load_lexicon
+
+    ptc = load_ptc()
+    sg1 = read_babe("final_labels_SG1.csv")
+    rows = ptc_rows_all or [ptc_rows(text, spans) for _aid, text, spans in ptc]
+    states = contextual_states([t for _a, t, _s in ptc])
+    return train_head(ptc, list(range(len(ptc))), rows, [matrix(f) for f, _y in rows], [babe_rows(r) for r in sg1], states, load_lexicon())
+
+
 def main() -> None:
+    from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
+    from samestory.compare.loaded import CONTEXT_PATH, PREFILTER, TOKEN_WEIGHT
+
     t0 = time.perf_counter()
+    head = train_context_head()
+    half = lambda a: np.asarray(a, dtype=np.float16)  # noqa: E731 - a few hundred KB instead of a MB
+    np.savez_compressed(CONTEXT_PATH, w1=half(np.vstack([head.w1s, head.w1d])), b1=half(head.b1), w2=half(head.w2), b2=head.b2,
+                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER, token_weight=TOKEN_WEIGHT,
+                        layers=np.array(STATE_LAYERS), max_tokens=STATE_TOKENS)
+    print(f"wrote {CONTEXT_PATH.relative_to(REPO)} ({CONTEXT_PATH.stat().st_size // 1024} KiB); {time.perf_counter() - t0:.1f} s")
     w, b, sw, sb, sth = train()
     nz = np.flatnonzero(np.abs(w) > 1e-4)
     out = REPO / "src" / "samestory" / "compare" / "lexicon" / "loaded_model.npz"

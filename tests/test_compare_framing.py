@@ -246,3 +246,31 @@ def test_seeds_rigged_through_the_real_claim_alignment(seed_framing):
     modes = {d["article_id"]: d["mode"] for d in rows}
     assert modes.get(tabloid.id) == "scare-quoted"
     assert modes.get(other.id) == "attributed"
+
+
+def test_contextual_head_reads_only_prefiltered_sentences_from_shared_states():
+    import numpy as np
+
+    from samestory.compare import _nlp
+    from samestory.compare.loaded import load_model
+
+    model = load_model()
+    assert model.head is not None and 0 < model.prefilter < model.show_threshold
+    text = "The council met on Tuesday. The corrupt mayor and his cronies slammed the thugs who opposed them."
+    asked: list[str] = []
+
+    def states(texts):
+        asked.extend(texts)
+        return _nlp.token_states(texts)
+
+    p = model.probabilities(text, states=states)
+    # the plain sentence is not worth a MiniLM pass; the loaded one is, and the head rescored it
+    assert asked == ["The corrupt mayor and his cronies slammed the thugs who opposed them."]
+    assert not np.allclose(p, model.probabilities(text, contextual=False))
+    # a sentence the claims stage embedded whole has its word-piece states from that forward pass
+    sentence = "Protesters branded the new levy a shameless cash grab by greedy officials."
+    _nlp.encode([sentence])
+    assert _nlp.text_key(sentence) in _nlp._states
+    states_of, offsets = _nlp.token_states([sentence])[0]
+    assert states_of.shape == (len(offsets), 384 * len(_nlp.STATE_LAYERS))
+    assert [s.start for s in model.spans(sentence, model.show_threshold)] == [s.start for s in model.spans_many([sentence], model.show_threshold)[0]]

@@ -5,9 +5,11 @@ and "framing" have the full runs); they may only rise. Skipped when ../shared is
 
 * PolNeAR dev, the first 12 articles in name order: direct-quote content F1 and speaker accuracy
   on matched gold direct quotations (the bench's matching rule, ../shared/eval/README.md).
-* PTC train, every 10th article: span F1 of the shipped detector at its best-F1 threshold. The
-  shipped weights were trained on all of PTC, so this guards against regressions (a broken feature,
-  a changed tokenizer), not generalisation; bench/framing.py has the cross-validated figure.
+* PTC train, every 10th article: span F1 of the shipped token model and of the shipped detector
+  (token model + contextual head) at their best-F1 thresholds. The shipped weights were trained on
+  all of PTC, so this guards against regressions (a broken feature, a changed tokenizer, states that
+  no longer match the head), not generalisation; bench/framing.py has the cross-validated figures.
+  Out of sample (the CV) the detector scores 0.409 against the token model's 0.327.
 * BABE, the first 300 SG2 sentences not in SG1 (held out from the shipped sentence model): F1.
 """
 
@@ -26,10 +28,13 @@ sys.path.insert(0, str(REPO / "bench"))
 POLNEAR_ARTICLES = 12
 # measured 2026-12-02: speaker accuracy 0.974, content F1 0.926; PTC slice span F1 0.560 (in-sample);
 # BABE held-out slice F1 0.771 (22 s of CPU for the whole file)
+# measured 2026-12-03 after retraining (text.quotes had changed a feature): PTC slice token model
+# 0.556, detector with the contextual head 0.561 (in-sample); BABE held-out slice 0.777
 POLNEAR_SPEAKER_FLOOR = 0.97
 POLNEAR_F1_FLOOR = 0.92
-PTC_F1_FLOOR = 0.55
-BABE_F1_FLOOR = 0.76
+PTC_F1_FLOOR = 0.55  # the token model alone
+PTC_CONTEXT_F1_FLOOR = 0.55  # the shipped detector (token model + contextual head)
+BABE_F1_FLOOR = 0.77
 
 
 def _need(path):
@@ -57,13 +62,21 @@ def test_ptc_slice_loaded_spans():
     _need(EVAL / "ptc" / "train-articles")
     import train_loaded as T
 
-    from samestory.compare.loaded import load_model
+    from samestory.compare.loaded import load_model, spans_from, tokenize
 
     model = load_model()
+    assert model.head is not None
     ptc = T.load_ptc()[::10]
+    gold = {aid: g for aid, _t, g in ptc}
+    token_only = {}
+    for aid, text, _g in ptc:
+        toks = tokenize(text)
+        p = model.probabilities(text, toks, contextual=False)
+        token_only[aid] = [(s.start, s.end) for s in spans_from(text, toks, p, model.token_threshold)]
+    assert T.span_prf(token_only, gold)[2] >= PTC_F1_FLOOR
     pred = {aid: [(s.start, s.end) for s in model.spans(text, model.threshold)] for aid, text, _g in ptc}
-    _p, _r, f1 = T.span_prf(pred, {aid: gold for aid, _t, gold in ptc})
-    assert f1 >= PTC_F1_FLOOR
+    _p, _r, f1 = T.span_prf(pred, gold)
+    assert f1 >= PTC_CONTEXT_F1_FLOOR
     # attribution and hedging cues are never loaded words
     for aid, text, _g in ptc:
         for s, e in pred[aid]:

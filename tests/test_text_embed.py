@@ -57,3 +57,19 @@ def test_bf16_stays_close_and_cut_counts_word_pieces(embedder, monkeypatch):
     ids = embedder.token_ids(TEXTS, 16)
     assert max(len(i) for i in ids) == 16 and all(i[0] == embedder.cls and i[-1] == embedder.sep for i in ids)
     assert len(embedder.token_ids(["Prices rose."])[0]) == 5  # [CLS] prices rose . [SEP]
+
+
+def test_token_states_come_from_the_same_forward(embedder, monkeypatch):
+    monkeypatch.setenv("SAMESTORY_EMBED_PRECISION", "fp32")
+    texts = TEXTS[:2] + ["The corrupt mayor slammed his cronies."]
+    vecs = embedder.encode(texts, max_tokens=16)
+    out = embedder.token_states(texts, max_tokens=16)
+    for text, vec, (v, states, offsets) in zip(texts, vecs, out):
+        assert float(v @ vec) > 0.99999
+        n = len(embedder.token_ids([text], 16)[0]) - 2  # word pieces without [CLS] and [SEP]
+        assert states.shape == (n, 384) and offsets.shape == (n, 2)
+        assert all(0 <= s < e <= len(text) for s, e in offsets.tolist())
+        assert np.isfinite(states).all()
+    _v, _s, offsets = out[2]
+    assert [texts[2][s:e] for s, e in offsets.tolist()][:5] == ["The", "corrupt", "mayor", "slammed", "his"]
+    assert len(out[1][1]) == 3  # "Prices rose.": prices, rose, "."

@@ -10,6 +10,9 @@
   ``MAX_CLAIM_TOKENS`` (claims are atomic; the model costs the same per token whatever it
   reads), with a per-process cache keyed by a hash of the text (a story re-rendered, or
   compared again with one more article, embeds only the new claims).
+* ``token_states``: the last-layer state of every word piece of a sentence (the loaded-language
+  detector's context), kept from the forward pass ``encode`` runs anyway when a claim is a whole
+  sentence, computed in one batch for the rest.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ _PARSE_CACHE_MAX = 8_000  # a few hundred stories' worth of sentence parses (som
 _vectors: OrderedDict[bytes, np.ndarray] = OrderedDict()
 _parses: OrderedDict[str, object] = OrderedDict()
 _lemmas: OrderedDict[tuple[Hashable, str], frozenset[str]] = OrderedDict()
+_states: OrderedDict[bytes, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+# word-piece states are 384 float16 per piece (about 25 KB a sentence): a few stories' worth
+_STATES_MAX = 2_000
 _lock = threading.Lock()  # the web app compares in threads
 
 # The embedder sorts texts by length before batching, so little is padded whatever the size.
@@ -43,6 +49,13 @@ ENCODE_THREADS = int(_THREADS_ENV) if _THREADS_ENV is not None else None
 # A claim is one clause: 64 word pieces (with [CLS]/[SEP]) hold all but the longest; the
 # model's own limit (256) would make one run-on sentence cost as much as five claims.
 MAX_CLAIM_TOKENS = 64
+# The loaded-language states read a sentence up to 128 word pieces and keep the hidden state after
+# layer 4 of MiniLM's 6: the last layer is shaped for the mean-pooled sentence vector, the middle
+# one keeps more of the word (PTC span F1 in bench/framing.py's 5-fold CV, best threshold: layer 6
+# 0.386, layer 4 0.407, layers 4+6 0.411, 2+4+6 0.405; 4 alone halves the cache). bench/train_loaded.py
+# trains on these.
+STATE_TOKENS = 128
+STATE_LAYERS = (4,)
 
 
 def encode_threads() -> int:
@@ -150,11 +163,38 @@ def encode(texts: Sequence[str]) -> np.ndarray:
         from samestory.enrich.models import load_embedder
 
         with _torch_threads(encode_threads()):
-            vecs = load_embedder().encode([by_key[k] for k in new], max_tokens=MAX_CLAIM_TOKENS,
-                                          batch_size=ENCODE_BATCH)
-        return list(vecs)
+            out = load_embedder().token_states([by_key[k] for k in new], max_tokens=MAX_CLAIM_TOKENS,
+                                               batch_size=ENCODE_BATCH, layers=STATE_LAYERS)
+        # the same forward's word-piece states, for the loaded-language detector: kept when the
+        # claim was read whole (not cut at MAX_CLAIM_TOKENS), so they equal a sentence's own pass
+        with _lock:
+            for k, (_vec, states, offsets) in zip(new, out):
+                if len(offsets) < MAX_CLAIM_TOKENS - 2:
+                    _states[k] = (states.astype(np.float16), offsets)
+            while len(_states) > _STATES_MAX:
+                _states.popitem(last=False)
+        return [vec for vec, _s, _o in out]
 
     return np.stack(_cached(_vectors, [text_key(t) for t in texts], run, _CACHE_MAX))
+
+
+def token_states(texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(states (n, 384 * len(STATE_LAYERS)) float16, offsets (n, 2))`` of the word pieces of
+    each text (one sentence each, read up to ``STATE_TOKENS``): from ``encode``'s forward pass when it read the
+    text as a claim, else computed now, all missing texts in one batch call."""
+    if not texts:
+        return []
+    by_key = {text_key(t): t for t in texts}
+
+    def run(new: list[bytes]) -> list[tuple[np.ndarray, np.ndarray]]:
+        from samestory.enrich.models import load_embedder
+
+        with _torch_threads(encode_threads()):
+            out = load_embedder().token_states([by_key[k] for k in new], max_tokens=STATE_TOKENS,
+                                               batch_size=ENCODE_BATCH, layers=STATE_LAYERS)
+        return [(states.astype(np.float16), offsets) for _vec, states, offsets in out]
+
+    return _cached(_states, [text_key(t) for t in texts], run, _STATES_MAX)
 
 
 class _torch_threads:

@@ -337,6 +337,7 @@ def find_loaded(
     lexicon: Lexicon | None = None,
     include_quoted: bool = False,
     threshold: float | None = None,
+    learned_spans=None,
 ) -> list[Hit]:
     """Loaded words and phrases in ``text``.
 
@@ -349,6 +350,8 @@ def find_loaded(
     ``include_quoted``), scare quotes and reported speech are marked, ``person``-scoped words
     need a person target, and words in proper names are dropped. ``doc`` is a spaCy parse of
     ``text`` (parsed with ``nlp``, by default the project's model, when needed and not given).
+    ``learned_spans``: the model's spans of ``text`` at ``threshold`` when already computed
+    (``LoadedModel.spans_many``).
     """
     lexicon = lexicon or load_lexicon()
     words, offsets = _tokens(text)
@@ -358,7 +361,7 @@ def find_loaded(
             Hit(offsets[i][0], offsets[j - 1][1], text[offsets[i][0] : offsets[j - 1][1]], e.term, e.category, e.polarity)
             for i, j, e in matches
         ]
-    learned = _learned_matches(text, words, offsets, matches, lexicon, threshold)
+    learned = _learned_matches(text, words, offsets, matches, lexicon, threshold, learned_spans)
     taken = {k for a, b, _e in learned for k in range(a, b)}
     # lexicon words the model did not flag stay candidates for the other voices only: a word in
     # reported speech or a scare quote is shown as someone else's, never as the writer's own
@@ -426,13 +429,14 @@ def find_loaded(
 WRITER_VOICES = ("outlet", "scare-quoted")
 
 
-def _learned_matches(text, words, offsets, lexicon_matches, lexicon, threshold):
+def _learned_matches(text, words, offsets, lexicon_matches, lexicon, threshold, spans=None):
     """(first token, last token + 1, entry) for each span the learned model flags; the entry is the
     lexicon's when a lexicon match overlaps the span, else a plain "loaded" entry for the span."""
     from samestory.compare.loaded import load_model
 
-    model = load_model()
-    spans = model.spans(text, model.show_threshold if threshold is None else threshold, lexicon)
+    if spans is None:
+        model = load_model()
+        spans = model.spans(text, model.show_threshold if threshold is None else threshold, lexicon)
     starts = {o[0]: k for k, o in enumerate(offsets)}
     ends = {o[1]: k for k, o in enumerate(offsets)}
     out = []
@@ -654,14 +658,22 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
     canonical = _canonical_of(articles)
     results: dict[str, dict] = {}
 
-    for article in articles:
+    # the model's spans of every sentence and headline of the story at once: the sentences its
+    # contextual head reads go through MiniLM in one batch (most reuse the claims' forward pass)
+    all_sentences = [_sentence_spans(article) for article in articles]
+    flat = [article.text[s:e] for article, sents in zip(articles, all_sentences) for s, e in sents]
+    flat_spans = iter(model.spans_many(flat + [a.title or "" for a in articles], model.show_threshold, lexicon))
+    learned_of = [[next(flat_spans) for _ in sents] for sents in all_sentences]
+    title_spans = [next(flat_spans) for _ in articles]
+
+    for ai, article in enumerate(articles):
         enriched = bool(article.entities)
         nlp = None if enriched else load_spacy()
-        sentences = _sentence_spans(article)
+        sentences = all_sentences[ai]
         # parse only sentences with a lexicon match, plus all when enrich gave no entities (for tone)
         candidates = [
             idx for idx, (s, e) in enumerate(sentences)
-            if lexicon.match(_tokens(article.text[s:e])[0]) or model.spans(article.text[s:e], model.show_threshold, lexicon)
+            if lexicon.match(_tokens(article.text[s:e])[0]) or learned_of[ai][idx]
         ]
         to_parse = list(range(len(sentences))) if not enriched else candidates
         texts = [article.text[s:e] for s, e in (sentences[i] for i in to_parse)]
@@ -678,7 +690,7 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
             s, e = sentences[idx]
             chunk = article.text[s:e]
             doc = docs[idx]
-            hits = find_loaded(chunk, doc=doc, lexicon=lexicon)
+            hits = find_loaded(chunk, doc=doc, lexicon=lexicon, learned_spans=learned_of[ai][idx])
             pol = 0.0
             for h in hits:
                 entry_head = _doc_token_at(doc, h.end - 1, 0)
@@ -701,7 +713,7 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
         headline_words: list[LoadedWord] = []
         title = article.title or ""
         title_doc = None
-        if title and (lexicon.match(_tokens(title)[0]) or model.spans(title, model.show_threshold, lexicon)):
+        if title and (lexicon.match(_tokens(title)[0]) or title_spans[ai]):
             title_doc = _nlp.parse_sentences([title])[0].copy() if enriched else nlp(title)
         title_mentions = []
         if title_doc is not None:
@@ -711,7 +723,7 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
                 if ent.label_ in _ENTITY_LABELS:
                     key = _match_key(ent.text, mentions) or ent.text
                     title_mentions.append((ent.start_char, ent.end_char, key, ent.label_))
-        title_hits = find_loaded(title, doc=title_doc, lexicon=lexicon) if title_doc is not None else []
+        title_hits = find_loaded(title, doc=title_doc, lexicon=lexicon, learned_spans=title_spans[ai]) if title_doc is not None else []
         for h in title_hits:
             tok = _doc_token_at(title_doc, h.end - 1, 0)
             target = _target_for(h, tok, title_mentions, (0, len(title)), None, 0)

@@ -8,6 +8,15 @@ whether an attribution verb is the word itself or just before it. Weights are tr
 biased words), deterministically, in well under a minute, and shipped as
 ``lexicon/loaded_model.npz`` (numbers only, no third-party text).
 
+The contextual head (``ContextHead``, ``models/loaded_context.npz``) then rescores the words of
+every sentence the token model finds anything in (``PREFILTER``): one hidden layer over the
+MiniLM last-layer state of the word (the mean of its word pieces, from the forward pass the
+claims stage runs anyway when a claim is the whole sentence: ``samestory.compare._nlp.
+token_states``) and ``dense_features`` (the token model's logits, the lexicon, quotation and cue
+flags); the detector's probability is the larger of the head's and ``TOKEN_WEIGHT`` times the
+token model's. Its thresholds replace the token model's when it is shipped. Trained by
+bench/train_loaded.py on PTC (token-model logits out-of-fold), deterministic.
+
 Rules on top of the model, because a precision-first view must not teach readers to ignore it:
 
 * attribution and hedging cues (said, claimed, vowed, insisted, reportedly, "appeared to") are
@@ -33,10 +42,21 @@ import numpy as np
 from samestory.errors import ModelError
 from samestory.text.quotes import CUE_VERBS, inside_quotation, quotation_spans
 
-__all__ = ["TOKEN", "Token", "Span", "LoadedModel", "load_model", "tokenize", "token_features", "cues", "spans_from", "sentence_vector", "MODEL_PATH", "N_FEATURES"]
+__all__ = ["TOKEN", "Token", "Span", "LoadedModel", "ContextHead", "load_model", "tokenize", "token_features", "dense_features", "word_states",
+           "cues", "spans_from", "sentence_vector", "MODEL_PATH", "CONTEXT_PATH", "N_FEATURES", "PREFILTER"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded_model.npz"
+CONTEXT_PATH = Path(__file__).resolve().parent / "models" / "loaded_context.npz"
 N_FEATURES = 1 << 18
+# A sentence whose best token-model probability is below this is not read by the contextual head
+# (its words keep the token model's probability, far below any shown threshold): the head costs a
+# MiniLM pass per sentence it reads. Chosen in bench/framing.py's PTC CV (span F1 within 0.005 of
+# reading every sentence).
+PREFILTER = 0.05
+# The detector's probability with the head is max(head, TOKEN_WEIGHT * token model): a word the
+# token model is sure of stays a candidate where the head is not (PTC CV, P >= 0.5 shown threshold:
+# span F1 0.367 head alone, 0.376 / 0.382 / 0.386 with 0.7 / 0.8 / 0.9; 0.8 keeps precision 0.51).
+TOKEN_WEIGHT = 0.8
 EXTEND = 0.5  # a flagged word grows over neighbours above half the threshold (PTC CV: span F1 up, see bench/framing.py)
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
@@ -138,6 +158,83 @@ def token_features(text: str, toks: list[Token], lexicon=None) -> list[list[int]
     return out
 
 
+def word_states(toks: list[Token], pieces) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's contextual vector: the mean of the MiniLM states of the word pieces inside it
+    (``MiniLM.token_states``), and which tokens got one. ``pieces``: ``(base, states,
+    offsets)`` per forward-passed piece of the text, ``offsets`` relative to ``base`` (a sentence's
+    start); a token no piece covers (text cut at the token limit, or not passed) gets zeros."""
+    n = len(toks)
+    dim = next((st.shape[1] for _b, st, _o in pieces), 384)
+    out = np.zeros((n, dim), dtype=np.float32)
+    count = np.zeros(n, dtype=np.float32)
+    if n:
+        starts = np.array([t.start for t in toks])
+        ends = np.array([t.end for t in toks])
+        for base, states, offsets in pieces:
+            if not len(offsets):
+                continue
+            at = base + offsets[:, 0]
+            k = np.searchsorted(starts, at, side="right") - 1
+            ok = (k >= 0) & (at < ends[np.clip(k, 0, n - 1)])
+            np.add.at(out, k[ok], states[ok].astype(np.float32))
+            np.add.at(count, k[ok], 1.0)
+    has = count > 0
+    out[has] /= count[has, None]
+    return out, has
+
+
+LEX_CATEGORIES = ("evaluative", "insult", "sensational", "partisan", "exaggeration", "informal", "emotional", "hedging")
+N_DENSE = 9 + len(LEX_CATEGORIES)
+
+
+def dense_features(text: str, toks: list[Token], z: np.ndarray, lexicon) -> np.ndarray:
+    """The non-contextual part of the contextual head's input, one row per token: the token
+    model's logit (``z``) and its neighbours', the lexicon (hit, category, a hit next to it),
+    inside a quotation, an attribution cue on or just before the word, a repeat, a function word."""
+    n = len(toks)
+    words = [t.word for t in toks]
+    out = np.zeros((n, N_DENSE), dtype=np.float32)
+    if not n:
+        return out
+    zc = np.clip(np.asarray(z, dtype=np.float32), -10, 10) / 5
+    out[:, 0] = zc
+    out[1:, 1] = zc[:-1]
+    out[:-1, 2] = zc[1:]
+    lex = np.zeros(n, dtype=bool)
+    for i, j, entry in lexicon.match(words):
+        lex[i:j] = True
+        if entry.category in LEX_CATEGORIES:
+            out[i:j, 9 + LEX_CATEGORIES.index(entry.category)] = 1.0
+    out[:, 3] = lex
+    out[1:, 4] = np.maximum(out[1:, 4], lex[:-1])
+    out[:-1, 4] = np.maximum(out[:-1, 4], lex[1:])
+    quotes = quotation_spans(text)
+    seen: set[str] = set()
+    for i, t in enumerate(toks):
+        out[i, 5] = bool(inside_quotation(quotes, t.start))
+        out[i, 6] = t.word in ATTRIBUTION_WORDS or any(words[k] in ATTRIBUTION_WORDS for k in range(max(0, i - 3), i))
+        out[i, 7] = t.word in seen and t.word not in FUNCTION_WORDS
+        out[i, 8] = t.word in FUNCTION_WORDS
+        seen.add(t.word)
+    return out
+
+
+class ContextHead:
+    """A one-hidden-layer network over [MiniLM state of the word, ``dense_features``]: the logit
+    of P(loaded). Its first layer is kept in two parts, the state's and the dense features'."""
+
+    def __init__(self, w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, b2: float):
+        dim = w1.shape[0] - N_DENSE  # the state's width: 384 per MiniLM layer read
+        self.w1s, self.w1d = w1[:dim].astype(np.float32), w1[dim:].astype(np.float32)
+        self.b1, self.w2, self.b2 = b1.astype(np.float32), w2.astype(np.float32), float(b2)
+
+    def logits(self, states: np.ndarray, has: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        hidden = np.maximum(states.astype(np.float32) @ self.w1s + dense @ self.w1d + self.b1, 0.0)
+        z = hidden @ self.w2 + self.b2
+        # a word without a state keeps the token model's logit (dense column 0 is that logit / 5)
+        return np.where(has, z, dense[:, 0] * 5)
+
+
 def _blocked(toks: list[Token]) -> set[int]:
     """Token indices that are never loaded: attribution/hedging cues and set phrases."""
     out = {i for i, t in enumerate(toks) if t.word in ATTRIBUTION_WORDS or t.word in HEDGE_WORDS}
@@ -169,32 +266,93 @@ def cues(text: str) -> list[tuple[int, int, str, str]]:
 
 
 class LoadedModel:
-    """Shipped weights: token model (hashed features) and sentence model (a few dense features)."""
+    """Shipped weights: token model (hashed features), sentence model (a few dense features) and,
+    when present, the contextual head over MiniLM word states (then ``threshold`` and
+    ``show_threshold`` are the head's)."""
 
     def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
-                 show_threshold: float | None = None):
+                 show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER,
+                 token_threshold: float | None = None, token_weight: float = TOKEN_WEIGHT):
         self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
         # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
         self.show_threshold = float(threshold if show_threshold is None else show_threshold)
         self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
+        self.head, self.prefilter, self.token_weight = head, float(prefilter), float(token_weight)
+        # the token model's best-F1 threshold: a feature of the sentence model, whatever the head's
+        self.token_threshold = self.threshold if token_threshold is None else float(token_threshold)
 
-    def probabilities(self, text: str, toks: list[Token] | None = None, lexicon=None) -> np.ndarray:
-        """P(loaded) for every token of ``text``; cue words and set phrases are 0."""
-        toks = tokenize(text) if toks is None else toks
-        if not toks:
-            return np.zeros(0, dtype=np.float32)
+    def token_logits(self, text: str, toks: list[Token], lexicon=None) -> np.ndarray:
+        """The token model's logit for every token (no rules applied)."""
         feats = token_features(text, toks, lexicon)
-        z = np.array([self.token_w[f].sum() for f in feats], dtype=np.float64) + self.token_b
+        return np.array([self.token_w[f].sum() for f in feats], dtype=np.float64) + self.token_b
+
+    def probabilities(self, text: str, toks: list[Token] | None = None, lexicon=None, contextual: bool = True,
+                      states=None) -> np.ndarray:
+        """P(loaded) for every token of ``text``; cue words and set phrases are 0. With the
+        contextual head (and ``contextual``), the sentences the token model finds anything in
+        (``prefilter``) are read by MiniLM: ``states(texts) -> [(states, offsets)]``, by default
+        ``samestory.compare._nlp.token_states`` (which reuses the claims' forward pass)."""
+        return self.probabilities_many([text], None if toks is None else [toks], lexicon, contextual, states)[0]
+
+    def probabilities_many(self, texts: list[str], toks: list[list[Token]] | None = None, lexicon=None, contextual: bool = True,
+                           states=None) -> list[np.ndarray]:
+        """``probabilities`` of several texts, their sentences read by MiniLM in one batch."""
+        if lexicon is None:
+            from samestory.compare.framing import load_lexicon
+
+            lexicon = load_lexicon()
+        toks = [tokenize(t) for t in texts] if toks is None else toks
+        zs = [self.token_logits(t, tk, lexicon) if tk else np.zeros(0) for t, tk in zip(texts, toks)]
+        blocked = [_blocked(tk) for tk in toks]
+        floor = [None] * len(texts)  # the token model's share of the detector's probability
+        if self.head is not None and contextual:
+            floor = [self.token_weight / (1.0 + np.exp(-z)) for z in zs]
+            units = [self._units_to_read(t, tk, z, b) for t, tk, z, b in zip(texts, toks, zs, blocked)]
+            wanted = [t[s:e] for t, us in zip(texts, units) for s, e in us]
+            if wanted:
+                if states is None:
+                    from samestory.compare._nlp import token_states as states
+                read = iter(states(wanted))
+                for k, (text, tk, us) in enumerate(zip(texts, toks, units)):
+                    if us:
+                        pieces = [(s, *next(read)) for s, _e in us]
+                        vecs, has = word_states(tk, pieces)
+                        zs[k] = np.where(has, self.head.logits(vecs, has, dense_features(text, tk, zs[k], lexicon)), zs[k])
+        out = []
+        for z, b, f in zip(zs, blocked, floor):
+            p = 1.0 / (1.0 + np.exp(-z))
+            if f is not None:
+                p = np.maximum(p, f)
+            for i in b:
+                p[i] = 0.0
+            out.append(p)
+        return out
+
+    def _units_to_read(self, text: str, toks: list[Token], z: np.ndarray, blocked: set[int]) -> list[tuple[int, int]]:
+        """The sentences of ``text`` with a token-model probability >= ``prefilter`` (cues aside)."""
+        from samestory.text.sentences import sentence_offsets
+
+        if not toks:
+            return []
         p = 1.0 / (1.0 + np.exp(-z))
-        for i in _blocked(toks):
-            p[i] = 0.0
-        return p
+        starts = np.array([t.start for t in toks])
+        out = []
+        for s, e in sentence_offsets(text):
+            a, b = np.searchsorted(starts, s), np.searchsorted(starts, e)
+            if any(p[k] >= self.prefilter and k not in blocked for k in range(a, b)):
+                out.append((s, e))
+        return out
 
     def spans(self, text: str, threshold: float | None = None, lexicon=None) -> list[Span]:
         """Flagged runs of adjacent tokens at or above ``threshold`` (default: the shipped one)."""
-        toks = tokenize(text)
-        p = self.probabilities(text, toks, lexicon)
-        return spans_from(text, toks, p, self.threshold if threshold is None else threshold)
+        return self.spans_many([text], threshold, lexicon)[0]
+
+    def spans_many(self, texts: list[str], threshold: float | None = None, lexicon=None) -> list[list[Span]]:
+        """``spans`` of several texts (one MiniLM batch for all their sentences)."""
+        toks = [tokenize(t) for t in texts]
+        probs = self.probabilities_many(texts, toks, lexicon)
+        th = self.threshold if threshold is None else threshold
+        return [spans_from(t, tk, p, th) for t, tk, p in zip(texts, toks, probs)]
 
     def sentence_features(self, text: str, lexicon=None) -> np.ndarray:
         """The token part of a sentence's features (the MiniLM embedding goes before it)."""
@@ -203,9 +361,10 @@ class LoadedModel:
 
             lexicon = load_lexicon()
         toks = tokenize(text)
-        p = self.probabilities(text, toks, lexicon)
+        # the token model's probabilities and threshold: what the sentence model was trained on
+        p = self.probabilities(text, toks, lexicon, contextual=False)
         top = np.sort(p)[::-1] if len(p) else np.zeros(1)
-        return sentence_vector(top, len(lexicon.match([t.word for t in toks])), len(toks), self.threshold)
+        return sentence_vector(top, len(lexicon.match([t.word for t in toks])), len(toks), self.token_threshold)
 
     def sentence_probabilities(self, texts: list[str], embeddings: np.ndarray | None = None, lexicon=None) -> np.ndarray:
         """P(biased) per sentence in BABE's sense (one-sided or loaded wording by the writer):
@@ -269,12 +428,27 @@ def sentence_vector(top: np.ndarray, n_lex: int, n_tok: int, threshold: float) -
 
 
 @functools.lru_cache(maxsize=2)
-def load_model(path: str | None = None) -> LoadedModel:
+def load_model(path: str | None = None, context_path: str | None = None) -> LoadedModel:
+    """The shipped detector; without ``models/loaded_context.npz`` (or with ``context_path=""``)
+    the token model alone, at its own thresholds."""
     src = Path(path) if path else MODEL_PATH
+    ctx = CONTEXT_PATH if context_path is None else (Path(context_path) if context_path else None)
     try:
         z = np.load(src)
         token_w = np.zeros(N_FEATURES, dtype=np.float32)
         token_w[z["token_idx"]] = z["token_val"]
-        return LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
+        model = LoadedModel(token_w, z["token_b"], z["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], z["show_threshold"])
+        if ctx is not None and ctx.exists():
+            from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
+
+            src = ctx
+            c = np.load(ctx)
+            if tuple(c["layers"].tolist()) != STATE_LAYERS or int(c["max_tokens"]) != STATE_TOKENS:
+                raise ValueError(f"trained on layers {c['layers'].tolist()} / {int(c['max_tokens'])} word pieces, compare reads {STATE_LAYERS} / {STATE_TOKENS}")
+            head = ContextHead(c["w1"].astype(np.float32), c["b1"], c["w2"], float(c["b2"]))
+            model = LoadedModel(token_w, z["token_b"], c["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], c["show_threshold"],
+                                head=head, prefilter=float(c["prefilter"]), token_threshold=float(z["threshold"]),
+                                token_weight=float(c["token_weight"]))
+        return model
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc

@@ -144,7 +144,38 @@ class MiniLM:
                 out[idx] = self._forward(batch, mask).float().numpy()
         return out
 
-    def _forward(self, ids, mask):
+    def token_states(self, texts: Sequence[str], max_tokens: int | None = None, batch_size: int = 32,
+                     layers: Sequence[int] = (6,)):
+        """The sentence vector and the state of every word piece, from one forward pass:
+        ``[(vector (DIM,), states float32 (n, DIM * len(layers)), offsets int32 (n, 2))]`` per
+        text, where row k of ``states`` is word piece k ([CLS]/[SEP] left out), the hidden states
+        after each of ``layers`` (1-based; 6 is the last) side by side, and ``offsets[k]`` its
+        characters in the text. Cut at ``max_tokens`` like ``encode``; the vectors are ``encode``'s."""
+        texts = list(texts)
+        limit = max(3, min(max_tokens or self.max_tokens, self.max_tokens))
+        encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        ids = [[self.cls, *e.ids[: limit - 2], self.sep] for e in encs]
+        out: list = [None] * len(texts)
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        torch = self._torch
+        with embedding_inference():
+            for start in range(0, len(order), batch_size):
+                idx = order[start : start + batch_size]
+                width = max(len(ids[i]) for i in idx)
+                batch = torch.zeros((len(idx), width), dtype=torch.long)
+                mask = torch.zeros((len(idx), width), dtype=torch.bool)
+                for row, i in enumerate(idx):
+                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[row, : len(ids[i])] = True
+                vecs, states = self._forward(batch, mask, with_states=tuple(layers))
+                vecs, states = vecs.numpy(), states.numpy()
+                for row, i in enumerate(idx):
+                    n = len(ids[i]) - 2
+                    offsets = np.array(encs[i].offsets[:n], dtype=np.int32).reshape(n, 2)
+                    out[i] = (vecs[row], states[row, 1 : n + 1].copy(), offsets)
+        return out
+
+    def _forward(self, ids, mask, with_states: tuple[int, ...] = ()):
         torch = self._torch
         F = torch.nn.functional
         n, width = ids.shape
@@ -152,12 +183,15 @@ class MiniLM:
         h = F.embedding(ids, self.word) + self.position[:width] + self.type0
         h = F.layer_norm(h, (dim,), *self.norm, eps=self.eps)
         keys = mask[:, None, None, :]  # padding is never attended to
+        kept = []
         for qkv_w, qkv_b, ao_w, ao_b, n1_w, n1_b, i_w, i_b, o_w, o_b, n2_w, n2_b in self.layers:
             q, k, v = F.linear(h, qkv_w, qkv_b).view(n, width, 3, self.heads, -1).permute(2, 0, 3, 1, 4)
             a = F.scaled_dot_product_attention(q, k, v, attn_mask=keys).transpose(1, 2).reshape(n, width, dim)
             h = F.layer_norm(F.linear(a, ao_w, ao_b) + h, (dim,), n1_w, n1_b, eps=self.eps)
             f = F.gelu(F.linear(h, i_w, i_b))
             h = F.layer_norm(F.linear(f, o_w, o_b) + h, (dim,), n2_w, n2_b, eps=self.eps)
+            kept.append(h)
         m = mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return F.normalize(pooled.float(), dim=1)
+        vecs = F.normalize(pooled.float(), dim=1)
+        return (vecs, torch.cat([kept[i - 1] for i in with_states], -1).float()) if with_states else vecs
