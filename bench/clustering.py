@@ -219,8 +219,6 @@ def grid(data) -> None:
         ("ECB+ full", "threshold", (1.6, 1.7, 1.81)),
         ("wikinews-events, crawl dates", "threshold", (1.6, 1.7, 1.81)),
         ("ECB+ full", "merge_threshold", (2.11, 2.4, 2.7, None)),
-        ("ECB+ full", "w_keywords_long", (0.0, 0.4, 0.7, 1.0)),
-        ("wikinews-events, crawl dates", "w_keywords_long", (0.0, 0.4, 0.7, 1.0)),
         ("ECB+ full", "w_year_conflict", (0.21, 0.35, 0.5)),
         ("ECB+ full", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
         ("wikinews-events, crawl dates", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
@@ -306,7 +304,7 @@ def main() -> None:
         f"samestory: mean of {len(SEEDS)} shuffled orders (seeds 1-5) with the range of F1; baselines are "
         "order-free average-linkage clusterings of the same cleaned texts. BCubed P/R/F1 except storychains "
         "(pairwise P/R/F1 of coder 1's 4,950 coded pairs, 88 same-story). Half A / B: ClusterConfig's "
-        "threshold, merge_threshold, small_merge_threshold, short_threshold, w_keywords_long and w_year_conflict were chosen on half A only (ECB+ odd topics, "
+        "threshold, merge_threshold, small_merge_threshold and short_threshold were chosen on half A only (ECB+ odd topics, "
         "wikinews-events odd events in first-seen order) and are checked on half B and the whole set; "
         "storychains has no halves and was not chosen on.",
         "",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from samestory.cluster import ArticleFeatures, StoryClusterer
@@ -11,7 +9,7 @@ from samestory.cluster import ArticleFeatures, StoryClusterer
 DAY = 86400.0
 EMB = dict(w_centroid=1.0, w_max=0.0, w_entities=0.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0,
            w_lead_missing=0.0, w_story_missing=0.0, w_year_conflict=0.0, split=False,
-           merge_threshold=None, small_merge_threshold=None, w_keywords_long=0.0)
+           merge_threshold=None, small_merge_threshold=None)
 
 
 def unit(v):
@@ -82,19 +80,3 @@ def test_a_repeated_outlet_is_a_soft_penalty_not_a_rule():
 def test_large_stories_stay_under_split_checks():
     c = StoryClusterer()
     assert all(c._split_due(n) for n in (8, 64, 72, 128)) and not c._split_due(129) and not c._split_due(66)
-
-
-def test_keywords_weigh_more_in_a_long_body():
-    # the embedding (headline + lead) is far off; the keywords alone decide
-    kw = {"pier": 2.0, "ferry": 2.0}
-    config = dict(EMB, threshold=0.8, w_centroid=0.0, w_keywords=0.5, w_keywords_long=0.5,
-                  long_body_from=200, long_body_span=400)
-
-    def joins(body_words):
-        c = StoryClusterer(**config)
-        first = c.assign(dataclasses.replace(feat("f", None, body_words=800), keywords=kw))
-        return c.assign(dataclasses.replace(feat("new", at_cos(0.0), body_words=body_words), keywords=kw)) == first
-
-    assert joins(600) and joins(800)  # keyword cosine 1.0 at weight 0.5 + 0.5
-    assert not joins(200) and not joins(0) and not joins(None)  # weight 0.5 only
-    assert not joins(300) and joins(500)  # linear in between: weights 0.625 and 0.875

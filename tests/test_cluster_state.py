@@ -12,7 +12,7 @@ from samestory.errors import NotFoundError
 
 DAY = 86400.0
 EMBEDDING_ONLY = dict(w_centroid=1.0, w_max=0.0, w_entities=0.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0,
-                      w_outlet_repeat=0.0, w_keywords_long=0.0)
+                      w_outlet_repeat=0.0)
 
 
 def unit(v):
@@ -115,7 +115,7 @@ def _lookalike_stream():
 
 
 LOOKALIKE_WEIGHTS = dict(w_centroid=1.0, w_max=0.0, w_entities=1.0, w_keywords=0.0, w_numbers=0.0, w_time=0.0,
-                         w_lead_missing=0.0, w_story_missing=0.0, w_year_conflict=0.0, w_keywords_long=0.0)
+                         w_lead_missing=0.0, w_story_missing=0.0, w_year_conflict=0.0)
 
 
 def test_lookalike_events_in_one_story_are_split_by_their_scores_not_only_their_embeddings():
