@@ -218,7 +218,8 @@ def grid(data) -> None:
     grids = (
         ("ECB+ full", "threshold", (1.6, 1.7, 1.81)),
         ("wikinews-events, crawl dates", "threshold", (1.6, 1.7, 1.81)),
-        ("ECB+ full", "merge_threshold", (2.11, 2.4, None)),
+        ("ECB+ full", "merge_threshold", (2.11, 2.4, 2.7, None)),
+        ("ECB+ full", "w_year_conflict", (0.21, 0.35, 0.5)),
         ("ECB+ full", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
         ("wikinews-events, crawl dates", "small_merge_threshold", (1.35, 1.45, 1.55, 1.7, 1.85)),
         ("ECB+ titles only", "short_threshold", (0.9, 1.0, 1.1, 1.3)),

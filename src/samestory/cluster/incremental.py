@@ -114,7 +114,18 @@ class ClusterConfig:
     1.6, 2.4, 1.0: 0.906 / 0.784 / 0.765; **1.6, 2.4, 0.9: 0.908 / 0.799 / 0.765**; merges off
     (1.81): 0.908 / 0.778 / 0.750; then ``small_merge_threshold`` 1.7 -> 1.55 on top: 0.912 /
     0.803 / 0.771. storychains has no halves (100 articles): it was only checked on the whole
-    (0.907 -> 0.923), not chosen on. ``story_days`` stays 60 although 365 scored higher on ECB+
+    (0.907 -> 0.923), not chosen on. A second round (issue 19, same halves, 5 shuffles, ECB+ full /
+    headlines / wikinews half A -> half B) kept nothing: a keyword weight rising with body length
+    (+0.7 from 200 to 600 words: the MiniLM vector sees the lead only), ``w_year_conflict`` 0.5 and
+    ``merge_threshold`` 2.7 together gave A 0.910 / 0.803 / 0.771 -> 0.909 / 0.796 / 0.781 (noise) and
+    B 0.908 / 0.822 / 0.856 -> 0.919 / 0.824 / 0.866, whole sets 0.896 / 0.803 / 0.786 (no dates 0.777)
+    -> 0.901 / 0.801 / 0.791 (0.775), but dropped tests/test_cluster_gate.py's ECB+ slice 0.954 ->
+    0.901 and its wikinews slice 0.795 -> 0.772 (each of the three knobs alone lowered one of
+    them); ``w_keywords`` 1.3 / 1.6 for every text: ECB+ A 0.889 / 0.869 (look-alike events share
+    topic words); a pass after the stream merging stories by the split test's cross score (1.7 /
+    1.9: ECB+ A 0.869 / 0.906, 5x the CPU); keyword cosine averaged over members instead of the
+    summed profile (0.903 / 0.800 / 0.769, 2x the CPU); IDF prior 540 (ECB+ A 0.909 -> 0.901: the
+    whole set's lower F1 than either half is partly IDF growing with the stream). ``story_days`` stays 60 although 365 scored higher on ECB+
     full (half A 0.909 -> 0.914): ECB+ gold events hold reports a year apart, and a story open
     for a year is the over-merge issue 19's held-out streams showed.
     """
