@@ -4,7 +4,7 @@ Data: ../shared/eval/wikinews-events (real multi-outlet events; the first 6,000 
 article, events with 2-8 articles from at least two outlets), enriched and grouped with
 ``compare.quotes.group_quotes`` as ``samestory compare`` does.
 
-Judgments: bench/judgments/wikinews_quote_groups.jsonl, written by us by reading the articles (no
+Judgments: bench/judged/wikinews_quote_groups.jsonl, written by us by reading the articles (no
 article text is stored: each judged group is its event, its variants' article ids and character
 spans, the verdict and a reason in our words). A wording difference is real when the outlets
 quote different words inside the stretch they both quote; spelling (UK/US, transliterated names),
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from _common import EVAL, REPO, need, peak_rss_mb, record
 
-JUDGED = REPO / "bench" / "judgments" / "wikinews_quote_groups.jsonl"
+JUDGED = REPO / "bench" / "judged" / "wikinews_quote_groups.jsonl"
 
 
 def events() -> dict[str, list[dict]]:
@@ -121,7 +121,7 @@ def main() -> None:
 
     lines = [
         f"{groups} quote groups carried by two or more outlets in {len(events())} wikinews-events stories; "
-        f"{len(judged)} judged groups (bench/judgments/wikinews_quote_groups.jsonl).",
+        f"{len(judged)} judged groups (bench/judged/wikinews_quote_groups.jsonl).",
         "",
         "| finding | flagged | judged | not judged | right | precision | recall |",
         "|---|---|---|---|---|---|---|",

@@ -97,7 +97,7 @@ def test_babe_heldout_slice_sentences(embedder):
     assert T.f1_at(y, p, model.sent_threshold) >= BABE_F1_FLOOR
 
 
-# judged real cross-outlet quote groups (bench/quote_groups.py, bench/judgments/): the events
+# judged real cross-outlet quote groups (bench/quote_groups.py, bench/judged/): the events
 # judged there; measured 2026-12-03: wording differs precision 0.905 (19 of 21), recall 1.0;
 # speaker differs flagged 0 (every judged speaker difference was an extraction error or an alias)
 WORDING_PRECISION_FLOOR = 0.9
