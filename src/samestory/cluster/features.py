@@ -29,6 +29,7 @@ import numpy as np
 from samestory.dedup.sources import source_wire
 from samestory.text.dates import published_timestamp
 from samestory.text.languages import language_code
+from samestory.text.sentences import split_sentences
 from samestory.text.words import CLUSTER_STOP
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
@@ -64,14 +65,11 @@ class ArticleFeatures:
 
 # ---------------------------------------------------------------- text pieces
 
-_SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“A-Z0-9])")
-
-
 def lead_text(title: str, text: str, limit: int = LEAD_CHARS) -> str:
     """Headline plus the first sentences of the body, up to about ``limit`` characters."""
     body = (text or "").strip()
     lead = ""
-    for sent in _SENT_END.split(body[: limit * 3]):
+    for sent in split_sentences(body[: limit * 3]):
         if lead and len(lead) + len(sent) > limit:
             break
         lead = f"{lead} {sent}".strip()
