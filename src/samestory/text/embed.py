@@ -119,9 +119,27 @@ class MiniLM:
 
     def token_ids(self, texts: Sequence[str], max_tokens: int | None = None) -> list[list[int]]:
         """Word-piece ids of each text with [CLS] and [SEP], cut at ``max_tokens`` in all."""
+        return self._encodings(texts, max_tokens)[1]
+
+    def _encodings(self, texts: Sequence[str], max_tokens: int | None):
+        """The tokenizer's encodings (for offsets) and the ids the model reads, cut at ``max_tokens``."""
         limit = max(3, min(max_tokens or self.max_tokens, self.max_tokens))
         encs = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        return [[self.cls, *e.ids[: limit - 2], self.sep] for e in encs]
+        return encs, [[self.cls, *e.ids[: limit - 2], self.sep] for e in encs]
+
+    def _batches(self, ids: list[list[int]], batch_size: int):
+        """(text indices, padded ids, mask) per batch, texts of similar length together (less padding)."""
+        torch = self._torch
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            width = max(len(ids[i]) for i in idx)
+            batch = torch.zeros((len(idx), width), dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.bool)
+            for row, i in enumerate(idx):
+                batch[row, : len(ids[i])] = torch.tensor(ids[i])
+                mask[row, : len(ids[i])] = True
+            yield idx, batch, mask
 
     def encode(self, texts: Sequence[str], max_tokens: int | None = None, batch_size: int = 32) -> np.ndarray:
         """One L2-normalized float32 row per text (mean of the last layer over its word pieces)."""
@@ -130,17 +148,8 @@ class MiniLM:
         if not texts:
             return out
         ids = self.token_ids(texts, max_tokens)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # similar lengths pad less
-        torch = self._torch
         with embedding_inference():
-            for start in range(0, len(order), batch_size):
-                idx = order[start : start + batch_size]
-                width = max(len(ids[i]) for i in idx)
-                batch = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.bool)
-                for row, i in enumerate(idx):
-                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
-                    mask[row, : len(ids[i])] = True
+            for idx, batch, mask in self._batches(ids, batch_size):
                 out[idx] = self._forward(batch, mask).float().numpy()
         return out
 
@@ -152,21 +161,10 @@ class MiniLM:
         after each of ``layers`` (1-based; 6 is the last) side by side, and ``offsets[k]`` its
         characters in the text. Cut at ``max_tokens`` like ``encode``; the vectors are ``encode``'s."""
         texts = list(texts)
-        limit = max(3, min(max_tokens or self.max_tokens, self.max_tokens))
-        encs = self.tokenizer.encode_batch(texts, add_special_tokens=False)
-        ids = [[self.cls, *e.ids[: limit - 2], self.sep] for e in encs]
+        encs, ids = self._encodings(texts, max_tokens)
         out: list = [None] * len(texts)
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        torch = self._torch
         with embedding_inference():
-            for start in range(0, len(order), batch_size):
-                idx = order[start : start + batch_size]
-                width = max(len(ids[i]) for i in idx)
-                batch = torch.zeros((len(idx), width), dtype=torch.long)
-                mask = torch.zeros((len(idx), width), dtype=torch.bool)
-                for row, i in enumerate(idx):
-                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
-                    mask[row, : len(ids[i])] = True
+            for idx, batch, mask in self._batches(ids, batch_size):
                 vecs, states = self._forward(batch, mask, with_states=tuple(layers))
                 vecs, states = vecs.numpy(), states.numpy()
                 for row, i in enumerate(idx):
