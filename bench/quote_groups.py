@@ -2,7 +2,9 @@
 
 Data: ../shared/eval/wikinews-events (real multi-outlet events; the first 6,000 characters of each
 article, events with 2-8 articles from at least two outlets), enriched and grouped with
-``compare.quotes.group_quotes`` as ``samestory compare`` does.
+``compare.quotes.group_quotes`` as ``samestory compare`` does. The texts are taken as the set
+gives them (already extracted), not through ingest's cleaning: the judged spans are offsets into
+those texts, and order does not matter here (each story is compared on its own).
 
 Judgments: bench/judged/wikinews_quote_groups.jsonl, written by us by reading the articles (no
 article text is stored: each judged group is its event, its variants' article ids and character
