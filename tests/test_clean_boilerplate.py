@@ -47,8 +47,10 @@ def test_miner_learns_repeated_lines_and_clean_removes_them():
             assert reasons[line] == f"repeated boilerplate (outlet {OUTLET}, seen in {n} articles)"
         assert all(s in a.text for s in STORIES[n - 1])
         assert not any(h in a.text for h in HOUSE_LINES)
-    # "Posted 5 June 2024" and "Posted 6 June 2024" normalize to one line
-    assert any(r.text.startswith("Posted") and "repeated boilerplate" in r.reason for r in articles[4].removed)
+    # "Posted 5 June 2024" and "Posted 6 June 2024" normalize to one learned line (the clean
+    # stage's timestamp rule removed it already: the boilerplate stage only drops what is kept)
+    assert miner.is_boilerplate(OUTLET, "Posted 30 June 2024")
+    assert any(r.text.startswith("Posted") for r in articles[4].removed)
 
 
 def test_a_line_needs_enough_articles_and_share():
@@ -116,3 +118,30 @@ def test_bad_state_and_parameters_are_refused():
         BoilerplateMiner(min_share=0)
     with pytest.raises(ValueError, match="min_articles"):
         BoilerplateMiner(min_articles=1)
+
+
+def test_boilerplate_stage_drops_kept_units_without_cleaning_again(monkeypatch):
+    """The ingest's order: the stateless clean stage, then the boilerplate stage, which works on
+    the units the clean stage kept (rebuilt from its removal log) and never re-runs the rules."""
+    import samestory.clean as clean_pkg
+    from samestory.clean import drop_learned_boilerplate
+
+    cleaned = [clean(RawDoc(source=f"courier-{i}.txt", kind="text", content=article_text(i), outlet=OUTLET,
+                            title=f"Story {i}")) for i in range(5)]
+    assert all(h in a.text for a in cleaned for h in HOUSE_LINES)  # the clean stage alone keeps them
+
+    def no_second_cleaning(*args, **kwargs):
+        raise AssertionError("the boilerplate stage cleaned the text again")
+
+    monkeypatch.setattr(clean_pkg, "_clean_units", no_second_cleaning)
+    miner = BoilerplateMiner()
+    mined = [drop_learned_boilerplate(a, miner) for a in cleaned]
+    assert all(h in mined[0].text for h in HOUSE_LINES)
+    for n, a in enumerate(mined[2:], start=3):
+        assert not any(h in a.text for h in HOUSE_LINES)
+        assert all(s in a.text for s in STORIES[n - 1])
+        assert a.id == cleaned[n - 1].id
+        # the log keeps the clean stage's removals and adds the learned ones, in order, exact
+        assert set(cleaned[n - 1].removed) < set(a.removed)
+        assert all(a.raw_text[r.start:r.end] == r.text for r in a.removed)
+        assert [r.start for r in a.removed] == sorted(r.start for r in a.removed)

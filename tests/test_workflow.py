@@ -10,7 +10,8 @@ import pytest
 from conftest import EXAMPLES
 from samestory.models import Article
 from samestory.store import Store
-from samestory.workflow import Ingestor, apply_boilerplate
+from samestory.clean import drop_learned_boilerplate
+from samestory.workflow import Ingestor
 
 DEMO = EXAMPLES / "demo"
 PLANTED = json.loads((DEMO / "planted.json").read_text())
@@ -58,7 +59,7 @@ def test_boilerplate_learned_across_articles_of_one_outlet():
     for i, topic in enumerate(topics):
         text = (f"The {topic} was debated in Westmere this week, councillors said.\n\n"
                 f"Residents asked what the {topic} would cost and who would pay for it.\n\n{footer}")
-        out.append(apply_boilerplate(Article(id=f"a{i}", outlet="Westmere Herald", title=f"T{i}", text=text,
+        out.append(drop_learned_boilerplate(Article(id=f"a{i}", outlet="Westmere Herald", title=f"T{i}", text=text,
                                              raw_text=text), miner))
     assert footer in out[0].text  # seen once: not yet boilerplate
     assert footer not in out[-1].text

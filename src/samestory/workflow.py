@@ -18,7 +18,6 @@ steps (dedup, clustering, storing) run here, in arrival order, on one writer.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -101,32 +100,6 @@ def clean_batch(items: list[RawDoc | Failure]) -> list[Article | Failure]:
 def enrich_batch(items: list[Article | Failure]) -> list[Article | Failure]:
     """Articles -> enriched Articles, batched through spaCy and the embedder."""
     return ENRICH.run_batch(items)
-
-
-def apply_boilerplate(article: Article, miner) -> Article:
-    """Feed the outlet's boilerplate miner with this article, then drop the lines it has learned.
-
-    Runs on the client in arrival order (the miner is state), after the stateless cleaning. The
-    article keeps its id, which was derived before mining, so re-reading an article later, when
-    the miner knows more, still finds it stored.
-    """
-    from samestory.clean import clean_text
-    from samestory.clean.junk import split_units
-
-    if article.text_kind == "title":
-        return article  # a headline-only article has no lines to learn or drop
-    body = article.raw_text or article.text
-    lines = [u.text for u in split_units(body)]
-    miner.observe(article.outlet, lines, doc_key=hashlib.blake2b(body.encode("utf-8", "surrogatepass"),
-                                                                  digest_size=8).hexdigest())
-    if not any(miner.is_boilerplate(article.outlet, line) for line in lines):
-        return article
-    text, removed, captions = clean_text(body, outlet=article.outlet, miner=miner, title=article.title,
-                                         known_captions=article.captions)
-    if not text.strip() or text == article.text:
-        return article
-    return dataclasses.replace(article, text=text, removed=removed,
-                               captions=tuple(dict.fromkeys(article.captions + captions)))
 
 
 def independent_count(articles: Sequence[Article]) -> int:
@@ -507,7 +480,9 @@ class Ingestor:
         return out
 
     def _apply_miner(self, article: Article) -> Article:
-        return apply_boilerplate(article, self.miner)
+        from samestory.clean import drop_learned_boilerplate
+
+        return drop_learned_boilerplate(article, self.miner)
 
     def _store_batch(self, items: list[Article | Failure], report: IngestReport) -> None:
         """Cluster and store one batch of enriched articles, in one transaction."""

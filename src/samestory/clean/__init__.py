@@ -15,6 +15,7 @@ Public: ``clean``, ``clean_text``, ``normalize_date``, ``detect_language``, ``Bo
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 from samestory.clean.boilerplate import BoilerplateMiner
 from samestory.clean.extract import RECALL_OPTIONS, Extraction, extract_html, extract_text_only
 from samestory.clean.junk import clean_text as _clean_units
-from samestory.clean.junk import split_units
+from samestory.clean.junk import drop_kept_units, split_units
 from samestory.clean.meta import genre_of, outlet_from_footer, outlet_name, strip_site_from_title
 from samestory.errors import ExtractError
 from samestory.models import Article, RawDoc, Removal, article_id_for
@@ -34,6 +35,7 @@ from samestory.text.languages import language_code
 __all__ = [
     "clean",
     "clean_text",
+    "drop_learned_boilerplate",
     "normalize_date",
     "detect_language",
     "outlet_from_url",
@@ -68,17 +70,48 @@ LANGID_CHARS = 1500  # a few paragraphs give a stable guess; cost grows with len
 def clean_text(
     text: str,
     *,
-    outlet: str | None = None,
-    miner: BoilerplateMiner | None = None,
     title: str | None = None,
     known_captions: tuple[str, ...] = (),
 ) -> tuple[str, tuple[Removal, ...], tuple[str, ...]]:
     """Clean text that is already extracted: ``(clean text, removals, captions)``.
 
-    Removal offsets point into ``text``. The miner is consulted, not fed (``clean`` feeds it).
-    Idempotent: cleaning the clean text again changes nothing.
+    Removal offsets point into ``text``. Idempotent: cleaning the clean text again changes nothing.
+    An outlet's learned boilerplate is a later step (``drop_learned_boilerplate``).
     """
-    return _clean_units(text, outlet=outlet, miner=miner, title=title, known_captions=known_captions)
+    return _clean_units(text, title=title, known_captions=known_captions)
+
+
+def drop_learned_boilerplate(article: Article, miner: BoilerplateMiner) -> Article:
+    """The boilerplate stage: count this article's lines for its outlet, then drop the kept lines
+    the outlet repeats.
+
+    It runs after the stateless clean stage, in arrival order (the miner is state), and drops
+    units from what the clean stage kept (its removal log says which), so nothing is cleaned
+    twice. The article keeps its id, which was derived before mining, so re-reading an article
+    later, when the miner knows more, still finds it stored.
+    """
+    if article.text_kind == "title":
+        return article  # a headline-only article has no lines to learn or drop
+    body = article.raw_text or article.text
+    lines = [u.text for u in split_units(body)]
+    miner.observe(article.outlet, lines, doc_key=_doc_key(body))
+    if not any(miner.is_boilerplate(article.outlet, line) for line in lines):
+        return article
+
+    def learned(unit_text: str) -> str | None:
+        return miner.reason(article.outlet, unit_text) if miner.is_boilerplate(article.outlet, unit_text) else None
+
+    if article.raw_text:
+        dropped = drop_kept_units(body, article.text, article.removed, learned)
+    else:  # text given as clean: its units are the text's own
+        dropped = drop_kept_units(body, article.text, (), learned)
+    if dropped is None:  # a removal log that does not rebuild the text (another version cleaned it)
+        text, removed, _ = _clean_units(body, title=article.title, known_captions=article.captions)
+        dropped = drop_kept_units(body, text, removed, learned)
+    text, removed = dropped
+    if not text.strip() or text == article.text:
+        return article  # an article is never emptied by what its outlet repeats
+    return dataclasses.replace(article, text=text, removed=removed)
 
 
 LANGID_MIN_CONFIDENCE = 0.5  # below it a guess is a coin toss (English headlines came out Welsh or Galician at 0.1-0.25)
@@ -154,8 +187,9 @@ def _weak_outlet(raw: RawDoc) -> bool:
 def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options: dict | None = None) -> Article:
     """Turn one ``RawDoc`` into a clean ``Article``; raises ``ExtractError`` naming the source and the reason.
 
-    With a ``miner``, the article's lines are first counted for its outlet (once per distinct
-    text) and lines that the outlet repeats are removed as boilerplate.
+    With a ``miner``, the boilerplate stage follows (``drop_learned_boilerplate``): the article's
+    lines are counted for its outlet (once per distinct text) and the lines the outlet repeats
+    are dropped. The id is derived before that, as in the ingest.
 
     The outlet, in order of trust: the one given with the input (option, sidecar, record), the page's own site
     name / JSON-LD publisher / application name, its canonical URL's host, then the newsroom a removed footer
@@ -183,17 +217,11 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         # nothing to clean: junk cleaning would drop the headline as a repeat of the title
         text, removed, body_captions = body.strip(), (), ()
     else:
-        if miner is not None:
-            miner.observe(outlet, [u.text for u in split_units(body)], doc_key=_doc_key(body))
-        text, removed, body_captions = _clean_units(
-            body, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions
-        )
+        text, removed, body_captions = _clean_units(body, title=title or None, known_captions=ex.captions)
     if raw.kind == "html" and extract_options is None and len(text.split()) < RECALL_RETRY.max_words:
-        # the miner has counted the first body's lines; the retry's are cleaned against the same counts
         retry = extract_text_only(raw.content, source=raw.source, url=raw.url, options=RECALL_OPTIONS)
         if retry.strip():
-            r_text, r_removed, r_captions = _clean_units(
-                retry, outlet=outlet, miner=miner, title=title or None, known_captions=ex.captions)
+            r_text, r_removed, r_captions = _clean_units(retry, title=title or None, known_captions=ex.captions)
             if len(r_text.split()) >= RECALL_RETRY.min_gain * max(1, len(text.split())):
                 body, text, removed, body_captions = retry, r_text, r_removed, r_captions
     if not text.strip() and raw.kind == "text" and title:
@@ -223,7 +251,7 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
     author = (raw.meta.get("author") if isinstance(raw.meta, dict) else None) or ex.author or _byline_author(removed)
     published = normalize_date(raw.published) or normalize_date(ex.date)
     language = language_code(raw.language) or detect_language(text)  # a feed's "en-us" is "en"
-    return Article(
+    article = Article(
         id=raw.id or article_id_for(outlet, url, title, text),
         outlet=outlet,
         title=title,
@@ -242,3 +270,4 @@ def clean(raw: RawDoc, *, miner: BoilerplateMiner | None = None, extract_options
         genre=genre_of(ex.identity, url) if raw.kind == "html" else None,
         text_kind=text_kind,
     )
+    return article if miner is None else drop_learned_boilerplate(article, miner)

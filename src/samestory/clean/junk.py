@@ -33,12 +33,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from samestory.models import Removal
 
-if TYPE_CHECKING:  # pragma: no cover
-    from samestory.clean.boilerplate import BoilerplateMiner
 
 __all__ = ["clean_text", "split_units", "Unit", "normalize_line", "JunkLimits", "LIMITS"]
 
@@ -939,8 +936,6 @@ def _pair_credits(found: list[tuple[int, int, str, bool]], text: str) -> list[st
 def clean_text(
     text: str,
     *,
-    outlet: str | None = None,
-    miner: BoilerplateMiner | None = None,
     title: str | None = None,
     known_captions: Iterable[str] = (),
     limits: JunkLimits = LIMITS,
@@ -949,8 +944,8 @@ def clean_text(
 
     Returns ``(clean_text, removals, captions)``: the kept units joined by blank lines; every
     removed span with offsets into ``text`` and its reason; captions and credits found in the
-    body. ``miner`` (with ``outlet``) removes lines learned as that outlet's boilerplate (it is
-    only consulted here; feed it with ``miner.observe``). ``title`` drops a repeat of the
+    body. (An outlet's learned boilerplate is dropped afterwards from the kept units, by
+    ``drop_kept_units``: the rules here depend on the text alone.) ``title`` drops a repeat of the
     headline at the top; ``known_captions`` (from the page markup) drops body lines that repeat
     a figure caption.
     """
@@ -975,8 +970,6 @@ def clean_text(
             verdict = None
             if first and caption_norms and normalize_line(u.text) in caption_norms:
                 verdict = _Verdict("photo caption (from the page's figure caption)", caption=u.text)
-            if first and verdict is None and miner is not None and outlet and miner.is_boilerplate(outlet, u.text):
-                verdict = _Verdict(miner.reason(outlet, u.text))
             if verdict is None:
                 ctx = _Ctx(units, i, title_norm, limits)
                 for rule in rules:
@@ -1007,3 +1000,59 @@ def clean_text(
             caption_list.append(cap)
     clean = "\n\n".join(u.text for u in units)
     return clean, tuple(removals), tuple(caption_list)
+
+
+def kept_units(text: str, removals: Sequence[Removal]) -> list[Unit]:
+    """The units ``clean_text`` kept from ``text``, rebuilt from its removal log.
+
+    Each unit of ``text`` keeps the segments no removal covers; a unit partly stripped (an
+    inline shortcode) has its text rebuilt the way ``_strip_inline_shortcodes`` does.
+    """
+    cuts = sorted((r.start, r.end) for r in removals)
+    out: list[Unit] = []
+    for u in split_units(text):
+        segments: list[tuple[int, int]] = []
+        for s, e in u.segments:
+            pos = s
+            for a, b in cuts:  # removals are few per article: a scan is cheaper than an index
+                if b <= pos or a >= e:
+                    continue
+                if a > pos:
+                    segments.append((pos, a))
+                pos = max(pos, b)
+            if pos < e:
+                segments.append((pos, e))
+        segments = [(s, e) for s, e in segments if text[s:e].strip()]
+        if not segments:
+            continue
+        if segments != u.segments:
+            u.segments = segments
+            u.text = " ".join(" ".join(text[s:e] for s, e in segments).split())
+            u._bare = None
+        out.append(u)
+    return out
+
+
+def drop_kept_units(text: str, clean: str, removals: Sequence[Removal],
+                    reason_to_drop: Callable[[str], str | None]) -> tuple[str, tuple[Removal, ...]] | None:
+    """Drop kept units of an already cleaned text, without cleaning it again.
+
+    ``text`` is the input ``clean_text`` was given, ``clean`` and ``removals`` what it returned;
+    ``reason_to_drop(unit_text)`` gives the reason a unit goes (None: it stays). Returns the new
+    clean text and removal log (offsets into ``text``), or None when the log does not rebuild
+    ``clean`` (an article cleaned by another version): the caller then cleans ``text`` again.
+    """
+    units = kept_units(text, removals)
+    if "\n\n".join(u.text for u in units) != clean:
+        return None
+    added: list[Removal] = []
+    kept = []
+    for u in units:
+        reason = reason_to_drop(u.text)
+        if reason is None:
+            kept.append(u)
+        else:
+            _remove(u, text, reason, added)
+    if not added:
+        return clean, tuple(removals)
+    return "\n\n".join(u.text for u in kept), tuple(sorted((*removals, *added), key=lambda r: (r.start, r.end)))
