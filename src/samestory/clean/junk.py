@@ -878,20 +878,25 @@ def _strip_inline_shortcodes(unit: Unit, text: str, removals: list[Removal]) -> 
             if a < b:
                 removals.append(Removal(a, b, text[a:b], "WordPress [caption] shortcode"))
         done += cuts
-        kept: list[tuple[int, int]] = []
-        for s, e in unit.segments:
-            pos = s
-            for a, b in cuts:
-                if b <= pos or a >= e:
-                    continue
-                if a > pos:
-                    kept.append((pos, a))
-                pos = max(pos, b)
-            if pos < e:
-                kept.append((pos, e))
-        unit.segments = [(s, e) for s, e in kept if text[s:e].strip()]
-        unit.text = " ".join(" ".join(text[s:e] for s, e in unit.segments).split())
-        unit._bare = None
+        _keep_outside(unit, sorted(cuts), text)
+
+
+def _keep_outside(unit: Unit, cuts: Sequence[tuple[int, int]], text: str) -> None:
+    """Strip the ``cuts`` (sorted input ranges) from the unit's segments and rebuild its text."""
+    kept: list[tuple[int, int]] = []
+    for s, e in unit.segments:
+        pos = s
+        for a, b in cuts:
+            if b <= pos or a >= e:
+                continue
+            if a > pos:
+                kept.append((pos, a))
+            pos = max(pos, b)
+        if pos < e:
+            kept.append((pos, e))
+    unit.segments = [(s, e) for s, e in kept if text[s:e].strip()]
+    unit.text = " ".join(" ".join(text[s:e] for s, e in unit.segments).split())
+    unit._bare = None
 
 
 def _joined_segments(segments: list[tuple[int, int]], text: str) -> tuple[str, list[int]]:
@@ -1011,25 +1016,10 @@ def kept_units(text: str, removals: Sequence[Removal]) -> list[Unit]:
     cuts = sorted((r.start, r.end) for r in removals)
     out: list[Unit] = []
     for u in split_units(text):
-        segments: list[tuple[int, int]] = []
-        for s, e in u.segments:
-            pos = s
-            for a, b in cuts:  # removals are few per article: a scan is cheaper than an index
-                if b <= pos or a >= e:
-                    continue
-                if a > pos:
-                    segments.append((pos, a))
-                pos = max(pos, b)
-            if pos < e:
-                segments.append((pos, e))
-        segments = [(s, e) for s, e in segments if text[s:e].strip()]
-        if not segments:
-            continue
-        if segments != u.segments:
-            u.segments = segments
-            u.text = " ".join(" ".join(text[s:e] for s, e in segments).split())
-            u._bare = None
-        out.append(u)
+        if any(a < u.end and b > u.start for a, b in cuts):
+            _keep_outside(u, cuts, text)
+        if u.segments:
+            out.append(u)
     return out
 
 
