@@ -263,6 +263,10 @@ class ClaimGroup:
     evidence: tuple[Evidence, ...]
     outlets: tuple[str, ...]
     note: str = ""  # why it conflicts, e.g. "age of Lukashenko: 69 vs 70"
+    # a *unique detail*: values only one source gives (``detail``, e.g. "age of lukashenko '69'")
+    # inside the clause of group ``detail_of``, which other sources share; not a claim of its own
+    detail_of: str | None = None
+    detail: str = ""
 
 
 @dataclass(frozen=True)

@@ -816,13 +816,14 @@ def align_claims(
     out_members: list[list[int]] = []
     seen_ids: set[str] = set()
 
-    def add(group: ClaimGroup, m: list[int]) -> None:
+    def add(group: ClaimGroup, m: list[int]) -> str:
         gid = group.id
         while gid in seen_ids:
             gid += "x"
         seen_ids.add(gid)
         groups.append(replace(group, id=gid))
         out_members.append(m)
+        return gid
 
     for m in members:
         ms = [infos[i] for i in m]
@@ -842,12 +843,14 @@ def align_claims(
         # the representative wording: the most compact member (a long sentence that also
         # states other facts is a worse label than the short claim it was aligned with)
         label = min(reps, key=lambda c: (len(c.content), c.article_index)).claim.text if reps else ""
-        add(ClaimGroup(_group_id(evidence), status, label, evidence, outlets, note), m)
+        parent = add(ClaimGroup(_group_id(evidence), status, label, evidence, outlets, note), m)
         if independent < 2:
             continue
         # a number only one source gives, inside a claim others share, is a unique detail
-        # ("Lukashenko, 69, ..." against a report of the same scene without ages)
+        # ("Lukashenko, 69, ..." against a report of the same scene without ages); the values one
+        # clause alone gives, told by the same articles, are one detail (one row, one omission)
         for k, c in enumerate(reps):
+            details: dict[tuple, list[Number]] = {}
             others = [z for src, nums in stated.items() if src != c.source for z in nums]
             siblings = [r for r in reps[k + 1 :] if r.source == c.source]  # the same wire story elsewhere
             for n in c.numbers:
@@ -859,18 +862,19 @@ def align_claims(
                     continue  # a clash, already told by the conflict note
                 if any(_same_subject(n, z) and _compatible(n, z) for r in reps[:k] if r.source == c.source for z in r.numbers):
                     continue  # told with the first outlet of this source
-                carriers = [(c, n)]
-                for r in siblings:
-                    z = next((z for z in r.numbers if _same_subject(n, z) and _compatible(n, z)), None)
-                    if z is not None:
-                        carriers.append((r, z))
+                carriers = (c,) + tuple(r for r in siblings
+                                        if any(_same_subject(n, z) and _compatible(n, z) for z in r.numbers))
+                details.setdefault(carriers, []).append(n)
+            for carriers, values in details.items():
                 # the whole clause is the evidence and the label (a value's few words are a fragment)
                 evs = tuple(dict.fromkeys(
                     Evidence(r.claim.article_id, r.claim.span.start, r.claim.span.end, r.claim.text, r.outlet)
-                    for r, _ in carriers))
+                    for r in carriers))
                 outlets = tuple(dict.fromkeys(e.outlet for e in evs))
-                subject = f" of {n.about}" if n.about and n.kind == "age" else ""
-                add(ClaimGroup(_group_id(evs) + "-" + hashlib.sha256(n.text.encode()).hexdigest()[:4], "unique", c.claim.text, evs, outlets,
-                               f"{n.kind}{subject} {n.text.strip()!r} given only by {' and '.join(outlets)}"),
-                    sorted({infos.index(r) for r, _ in carriers}))
+                detail = " and ".join(dict.fromkeys(
+                    f"{n.kind}{f' of {n.about}' if n.about and n.kind == 'age' else ''} {n.text.strip()!r}" for n in values))
+                key = "|".join(n.text for n in values)
+                add(ClaimGroup(_group_id(evs) + "-" + hashlib.sha256(key.encode()).hexdigest()[:4], "unique", c.claim.text,
+                               evs, outlets, f"{detail} given only by {' and '.join(outlets)}", detail_of=parent, detail=detail),
+                    sorted({infos.index(r) for r in carriers}))
     return Alignment(infos, embeddings, scores, out_members, tuple(groups), embedded)

@@ -7,6 +7,9 @@ omission is the share of the *other* independent sources that carry the claim
 with two sources every claim of the other one is an omission of weight 1.0, and with five
 sources a claim needs three of the four others. A conflicting group counts too (an outlet that
 reports no injury figure at all left it out), but never for an outlet that states a version of it.
+A *unique detail* (a value only one source gives inside a shared clause) is an omission only of
+the outlets that carry that clause: what they leave out is the value, and the omission says so
+(an outlet that lacks the whole clause has that clause's own omission).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ def find_omissions(articles: Sequence[Article], alignment: Alignment) -> tuple[O
     for group, members in zip(alignment.groups, alignment.members):
         carriers.append(({alignment.infos[i].source for i in members}, group.outlets))
 
+    by_id = {g.id: g for g in alignment.groups}
     out: list[tuple[int, Omission]] = []
     for outlet, own in outlet_sources.items():
         others = all_sources - own
@@ -45,8 +49,14 @@ def find_omissions(articles: Sequence[Article], alignment: Alignment) -> tuple[O
             weight = len(carrying) / len(others)
             if weight <= MOST:
                 continue
+            text = group.text
+            if group.detail_of is not None:
+                parent = by_id.get(group.detail_of)
+                if parent is None or outlet not in parent.outlets:
+                    continue
+                text = f"{group.detail}, which {' and '.join(group.outlets)} gives in: {group.text}"
             carried_by = tuple(o for o in outlets if o != outlet)
-            out.append((order, Omission(outlet, group.id, group.text, carried_by, round(weight, 3))))
+            out.append((order, Omission(outlet, group.id, text, carried_by, round(weight, 3))))
     outlet_order = {o: k for k, o in enumerate(outlet_sources)}
     out.sort(key=lambda x: (outlet_order[x[1].outlet], -x[1].weight, x[0]))
     return tuple(o for _, o in out)

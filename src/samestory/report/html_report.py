@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from samestory.models import Article, Coverage, Evidence
 from samestory.report import people
-from samestory.report._common import STATUS_RANK, article_index, canonical_of, claims_in_order
+from samestory.report._common import STATUS_RANK, article_index, canonical_of, claim_counts, claims_in_order, status_label
 
 __all__ = ["render_html", "anchor_id"]
 
@@ -109,7 +109,9 @@ def _cite_link(ev: Evidence, idx: dict[str, int], label: str | None = None) -> s
 
 def _header(coverage: Coverage, profiles=None) -> list[str]:
     s = coverage.story
-    counts = {k: sum(1 for g in coverage.claims if g.status == k) for k in ("shared", "unique", "conflicting")}
+    counts = claim_counts(coverage)
+    details = (f'<span class="badge unique">{people.plural(counts["detail"], "unique detail")}</span>'
+               if counts["detail"] else "")
     published = ""
     if s.first_published:
         published = f" · published <time>{e(people.readable_date(s.first_published))}</time>"
@@ -122,7 +124,7 @@ def _header(coverage: Coverage, profiles=None) -> list[str]:
         f"outlets: {', '.join(e(o) for o in s.outlets)}{published}</p>",
         f'<p class="meta">Claims: <span class="badge shared">{counts["shared"]} shared</span>'
         f'<span class="badge unique">{counts["unique"]} unique</span>'
-        f'<span class="badge conflicting">{counts["conflicting"]} conflicting</span> · story <code>{e(s.id)}</code></p>',
+        f'<span class="badge conflicting">{counts["conflicting"]} conflicting</span>{details} · story <code>{e(s.id)}</code></p>',
     ]
     out += balance_html(people.balance(coverage, profiles))
     out += _headlines(coverage)
@@ -191,7 +193,7 @@ def _claims(coverage: Coverage, idx: dict[str, int]) -> list[str]:
     for g in claims_in_order(coverage):
         by_article = {ev.article_id: ev for ev in g.evidence}
         note = f'<span class="note">{e(g.note)}</span>' if g.note else ""
-        cells = [f'<td class="status"><span class="badge {e(g.status)}">{e(g.status)}</span>{note}</td>']
+        cells = [f'<td class="status"><span class="badge {e(g.status)}">{e(status_label(g))}</span>{note}</td>']
         for a in arts:
             ev = by_article.get(a.id)
             if ev is not None:

@@ -12,7 +12,7 @@ import re
 
 from samestory.models import Coverage
 from samestory.report import people
-from samestory.report._common import article_index, canonical_of, claims_in_order
+from samestory.report._common import article_index, canonical_of, claim_counts_sentence, claims_in_order, status_label
 
 __all__ = ["render_markdown", "md"]
 
@@ -45,8 +45,7 @@ def _header(coverage: Coverage, profiles) -> list[str]:
         if story.last_published and story.last_published != story.first_published:
             span += f" to {md(people.readable_date(story.last_published))}"
         out.append(f"- Published {span}")
-    counts = {s: sum(1 for g in coverage.claims if g.status == s) for s in ("shared", "unique", "conflicting")}
-    out.append(f"- Claims: {counts['shared']} shared, {counts['unique']} unique, {counts['conflicting']} conflicting")
+    out.append(f"- Claims: {claim_counts_sentence(coverage)}")
     bal = people.balance(coverage, profiles)
     if bal is not None:
         out.append(f"- {md(bal.sentence())}")
@@ -100,7 +99,7 @@ def render_markdown(coverage: Coverage, profiles=None) -> str:
 
     out += ["## Claims", "", "| # | status | claim | outlets | note |", "|---|---|---|---|---|"]
     for k, g in enumerate(claims_in_order(coverage), 1):
-        out.append(f"| {k} | {g.status} | {md(g.text)} | {', '.join(md(o) for o in g.outlets)} | {md(g.note)} |")
+        out.append(f"| {k} | {status_label(g)} | {md(g.text)} | {', '.join(md(o) for o in g.outlets)} | {md(g.note)} |")
     out.append("")
 
     out += ["## Quotes", ""]

@@ -22,7 +22,7 @@ from samestory.errors import ArgumentError
 
 __all__ = ["SCHEMA_VERSION", "SCHEMA_ID", "load_schema", "validate"]
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: unique details name their group (claims[].detail_of, detail)
 SCHEMA_ID = f"urn:samestory:schema:coverage:{SCHEMA_VERSION}"
 
 

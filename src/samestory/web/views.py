@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from samestory.models import Coverage, from_dict, to_dict
 from samestory.report import people
+from samestory.report._common import claim_counts
 from samestory.store import Store, split_snippet
 from samestory.workflow import article_document, select_stories, story_document
 
@@ -154,8 +155,8 @@ def story_page(store: Store, story_id: str, *, status: str = "", profiles=None,
             found = cells.get(o, [])
             source = copy_of.get(o)
             row_cells.append({"evidence": found, "copy_of": source if not found and source and cells.get(source) else None})
-        rows.append({**group, "cells": row_cells})
-    counts = Counter(g["status"] for g in cov.get("claims", []))
+        rows.append({**group, "cells": row_cells, "label": "unique detail" if group.get("detail_of") else group["status"]})
+    counts = claim_counts(coverage)
     status = status if status in ("shared", "unique", "conflicting") else ""
     published = {k: people.readable_date(cov["story"].get(k)) for k in ("first_published", "last_published")}
     return {**cov, "title": people.neutral_title(coverage), "outlet_columns": outlets, "copy_of": copy_of,
