@@ -162,3 +162,14 @@ def test_an_age_predicated_of_others_is_no_age_of_the_last_person_named(nlp):
             "Police said the 20-year-old wore black.")
     ages = [(q.value, q.about_key) for q in qs if q.kind == "age"]
     assert (10.0, "tomas revel") not in ages and ages.count((20.0, "tomas revel")) == 2, ages
+
+
+def test_a_weekday_is_read_ahead_or_back_by_its_own_verb(nlp):
+    # published on a Monday (29 Jan 2024): "would begin on Friday" in reported speech is ahead,
+    # "said on Friday" is back although the sentence also holds a "will"
+    qs = _q("The harbour authority said the inquiry would begin on Friday. "
+            "The mayor said on Friday that the bridge will reopen. "
+            "Sailings are due to resume on Wednesday. "
+            "The ferry would have sailed on Thursday.")
+    dates = [q.normalized for q in qs if q.kind == "date"]
+    assert dates == ["2024-02-02", "2024-01-26", "2024-01-31", "2024-01-25"], [(q.text, q.normalized) for q in qs]

@@ -40,6 +40,38 @@ _RELATIVE_DAY = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|satur
 _DURATION_UNITS = ("second", "minute", "hour", "day", "week", "month", "year", "decade", "century", "centuries")
 
 
+_FUTURE_AUX = frozenset({"will", "would", "shall", "'ll", "’ll", "wo"})
+# "is due to begin on Monday", "plans to reopen on Friday": the infinitive's time is ahead
+# (word forms: the ingest's pipeline runs without a lemmatizer)
+_AHEAD_HEADS = frozenset({
+    "due", "set", "expected", "expects", "expect", "scheduled", "plan", "plans", "planned", "planning",
+    "going", "intends", "intend", "intended", "aims", "aim", "hopes", "hope", "hoped", "vowed", "vows",
+    "promised", "promises", "poised", "slated"})
+
+
+def _refers_ahead(ent) -> bool:
+    """Whether a weekday or relative date looks ahead of the publication: read from the verb it
+    belongs to, not the sentence ("said on Monday he will resign": Monday is past).
+
+    Ahead: the verb has a future auxiliary ("will", "'ll", "shall", and "would" in reported
+    speech, "said the inquiry would begin on Monday") without a perfect ("would have begun"),
+    or it is the infinitive of "due/set/expected/scheduled/plans ... to". Without a verb (a
+    fragment), the sentence's "will" or "shall" decides, as before."""
+    tok = ent.root
+    for _ in range(4):  # up from the date ("on Monday" -> "begin") to its verb
+        if tok.pos_ in ("VERB", "AUX") or tok.head is tok:
+            break
+        tok = tok.head
+    if tok.pos_ not in ("VERB", "AUX"):
+        return any(t.lower_ in ("will", "shall") for t in ent.sent)
+    aux = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _FUTURE_AUX and not aux & {"have", "had", "'ve", "’ve"}:
+        return True
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and tok.dep_ in ("xcomp", "ccomp", "advcl"):
+        return tok.head.lower_ in _AHEAD_HEADS
+    return False
+
+
 def _noun_phrase(tok, max_words: int = 6) -> str:
     """"independent analysts", "prisoners of war": adjectives and compounds, plus an "of" phrase."""
     left = [c for c in tok.lefts if c.dep_ in ("amod", "compound") and not c.like_num]
@@ -140,7 +172,7 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
             head = root.head if root.dep_ == "amod" else root
             add(Quantity(ent.text, span, "ordinal", parse_number(ent.text), None, _noun_phrase(head) if head is not root else None))
         elif label == "DATE":
-            future = any(t.lower_ in ("will", "next", "shall") for t in ent.sent)
+            future = _refers_ahead(ent)
             kind, norm, value = resolve_date(ent.text, pub, future=future)
             if kind == "age" or (kind == "date" and norm is None and not _RELATIVE_DAY.search(ent.text)):
                 continue  # "in his 50s", "Spring", "more than two years ago": no value to compare
