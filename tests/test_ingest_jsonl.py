@@ -154,3 +154,15 @@ def test_stdin_like_stream():
     data = io.BytesIO(json.dumps(good(1)).encode() + b"\n" + b"{oops}\n")
     items = list(iter_jsonl_stream(iter(lambda: data.read(7), b""), source="<stdin>"))
     assert isinstance(items[0], RawDoc) and isinstance(items[1], Failure) and items[1].record == "line 2"
+
+
+def test_extended_json_dates_from_mongoexport(tmp_path):
+    """mongoexport writes dates as {"$date": ...}: ISO text, epoch milliseconds or $numberLong."""
+    p = write(tmp_path, [good(1, published={"$date": "2014-09-14T08:44:04.884-0400"}),
+                         good(2, published={"$date": 1410698644884}),
+                         good(3, published={"$date": {"$numberLong": "1410698644884"}}),
+                         good(4, published={"when": "Sunday"})])
+    docs = list(read_jsonl(p))
+    assert docs[0].published.startswith("2014-09-14T08:44:04")
+    assert docs[1].published.startswith("2014-09-14T12:44:04") and docs[2].published == docs[1].published
+    assert isinstance(docs[3], Failure) and "$date" in docs[3].reason and "when" in docs[3].reason

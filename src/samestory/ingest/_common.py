@@ -375,6 +375,23 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     return check_fields(data, str(path), where=f"sidecar {side.name}")
 
 
+def extended_json_date(v: dict, source: str, where: str, record: str | None) -> Any:
+    """The date inside a MongoDB Extended JSON date (``mongoexport``, and the archives built on
+    it): ``{"$date": "2014-09-14T08:44:04.884-0400"}``, ``{"$date": 1410698644884}`` or
+    ``{"$date": {"$numberLong": "1410698644884"}}``; the ISO text or epoch milliseconds it holds
+    go on through the usual checks. Any other object is refused, naming the field."""
+    inner = v.get("$date") if set(v) == {"$date"} else None
+    if isinstance(inner, dict) and set(inner) == {"$numberLong"} and isinstance(inner["$numberLong"], str):
+        try:
+            return int(inner["$numberLong"])
+        except ValueError:
+            pass
+    if isinstance(inner, str | int | float) and not isinstance(inner, bool):
+        return inner
+    raise IngestError(source, f"{where}: field 'published' must be a string, a number or an Extended JSON "
+                              f'{{"$date": ...}}, got an object with keys {sorted(v)[:5]}', record)
+
+
 def json_type(v: Any) -> str:
     return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null", int: "a number", float: "a number"}.get(type(v), type(v).__name__)
 
@@ -393,6 +410,8 @@ def check_fields(data: dict[str, Any], source: str, where: str, record: str | No
         v = data[key]
         if key == "id" and isinstance(v, int) and not isinstance(v, bool):
             v = str(v)  # numeric ids are common in exports
+        if key == "published" and isinstance(v, dict):
+            v = extended_json_date(v, source, where, record)
         if key == "published" and isinstance(v, (int, float)) and not isinstance(v, bool):
             epoch = epoch_to_iso(v)  # epoch seconds or milliseconds, as many exports write them
             if epoch is None:
