@@ -173,3 +173,10 @@ def test_a_weekday_is_read_ahead_or_back_by_its_own_verb(nlp):
             "The ferry would have sailed on Thursday.")
     dates = [q.normalized for q in qs if q.kind == "date"]
     assert dates == ["2024-02-02", "2024-01-26", "2024-01-31", "2024-01-25"], [(q.text, q.normalized) for q in qs]
+
+
+def test_a_duration_names_its_event_without_what_follows_a_dash(nlp):
+    qs = _q("The mayor spoke at a memorial to mark 80 years since the end of the siege of Carrow – "
+            "the old name of the town.")
+    d = _find(qs, "80 years")
+    assert d.kind == "duration" and d.about == "the end of the siege of Carrow", d

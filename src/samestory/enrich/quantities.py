@@ -187,7 +187,13 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
                         obj = [link.head]
                     if obj:
                         sub = [t for t in obj[0].subtree if t.i > link.i][:10]
-                        target = doc[sub[0].i : sub[-1].i + 1].text
+                        # the event only: stop at a dash or a bracket, drop trailing punctuation
+                        # ("the end of the siege on Leningrad – the name of the city then")
+                        cut = next((k for k, t in enumerate(sub) if t.text in {"–", "—", "--", "(", ";", ":"}), len(sub))
+                        sub = sub[:cut]
+                        while sub and sub[-1].is_punct:
+                            sub.pop()
+                        target = doc[sub[0].i : sub[-1].i + 1].text if sub else None
                 dv = parse_quantity(ent.text)
                 add(Quantity(ent.text, span, "duration", value, unit, target, qualifier=dv.qualifier if dv else None))
             else:
