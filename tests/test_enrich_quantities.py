@@ -180,3 +180,17 @@ def test_a_duration_names_its_event_without_what_follows_a_dash(nlp):
             "the old name of the town.")
     d = _find(qs, "80 years")
     assert d.kind == "duration" and d.about == "the end of the siege of Carrow", d
+
+
+def test_a_letter_scale_before_a_counted_noun_is_million_not_metres(nlp):
+    views = _find(_q("The clip has notched up more than 808m views since it was posted."), "808m")
+    assert (views.kind, views.value, views.unit) == ("count", 808e6, "views")
+    tower = _find(_q("The new mast is 300m tall."), "300m")
+    assert (tower.kind, tower.value, tower.unit) == ("measure", 300.0, "metre")
+
+
+def test_letter_scales_in_values_in():
+    from samestory.text.numbers import values_in
+
+    assert [(v.kind, v.low) for v in values_in("5.4m likes")] == [("count", 5.4e6)]
+    assert [(v.kind, v.unit) for v in values_in("the 400m relays")] == [("measure", "metre")]

@@ -200,6 +200,23 @@ def extract_quantities(doc, index: EntityIndex, published: str | None = None,
                 name, key = _attached(about, root)
                 add(Quantity(ent.text, span, kind, value, None, name, key, norm))
         else:  # CARDINAL / QUANTITY
+            glued = _glued_scale(doc, ent)
+            if glued is not None:  # "808m views" (million) or "300m tall" (metres): read with what follows
+                v = parse_quantity(text[ent.start_char : glued.idx + len(glued.text) + 40])
+                if v is not None and v.start == 0 and v.value is not None:
+                    span = Span(ent.start_char, glued.idx + len(glued.text))
+                    if v.kind == "count" and glued.i + 1 < len(doc):
+                        noun = doc[glued.i + 1]
+                        e = about.entity(noun)
+                        name, key = (e.name, e.key) if e is not None else (_noun_phrase(noun), None)
+                        add(Quantity(text[span.start:span.end], span, "count", v.value, noun.text, name, key,
+                                     qualifier=v.qualifier))
+                        continue
+                    if v.kind in ("measure", "money"):
+                        name, key = _attached(about, root)
+                        add(Quantity(text[span.start:span.end], span, v.kind, v.value, v.unit, name, key,
+                                     qualifier=v.qualifier))
+                        continue
             v = parse_quantity(ent.text)
             if v is None or v.value is None or v.kind in ("height", "score", "fraction") or (
                     v.kind == "count" and v.text.lower() != ent.text.lower().strip() and v.start > 0 and not v.qualifier):
@@ -237,6 +254,18 @@ def _language_quantities(text: str, pub: dt.date | None, language: str) -> list[
             out.append(Quantity(text[s:e], Span(s, e), kind, None, None, None, normalized=norm))
     out.sort(key=lambda q: q.span.start)
     return out
+
+
+_LETTER_SCALES = frozenset({"m", "mn", "bn", "b", "k"})
+
+
+def _glued_scale(doc, ent):
+    """The token right after a number entity, written against it, that is a letter scale or unit
+    ("808m", "5.4bn", "10k"): spaCy leaves it outside the entity."""
+    if ent.end >= len(doc):
+        return None
+    nxt = doc[ent.end]
+    return nxt if nxt.idx == ent.end_char and nxt.lower_ in _LETTER_SCALES else None
 
 
 def _counted(about: _About, tok) -> tuple[str | None, str | None, str | None]:

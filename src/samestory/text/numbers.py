@@ -322,8 +322,10 @@ def values_in(text: str, language: str | None = None) -> tuple[Value, ...]:
         # "5m" only with a currency (else it is a distance), "m"/"b" are never scales on their own words
         if scale in ("m", "b", "k") and not cur and not m.group("digits"):
             scale = ""
-        if scale in ("m", "b", "k") and not cur:
-            # 400m of road is 400 metres: a bare letter scale needs a currency
+        if scale in ("m", "b", "k") and not cur and _counted_after(text, end):
+            pass  # "808m views", "5.4m likes", "10k runners": a scale before what is counted
+        elif scale in ("m", "b", "k") and not cur:
+            # 400m of road is 400 metres: a bare letter scale needs a currency or a counted noun
             if scale == "m":
                 lo, hi = _range("measure", value, value, qual)
                 add(Value("measure", lo, hi, text[start:end], start, end, qualifier=qual, unit="metre"))
@@ -545,3 +547,21 @@ def _language_values(text: str, lang: Language) -> tuple[Value, ...]:
         add(Value("count", lo, hi, span, start, end, qualifier=qual, about=after or None))
     found.sort(key=lambda v: v.start)
     return tuple(found)
+
+
+_COUNTED_AFTER = re.compile(r"\s+(?:[a-z]+-)?(?P<noun>[a-z]+)\b")
+_IRREGULAR_PLURALS = frozenset({"people", "children", "men", "women", "police"})
+_NOT_COUNTED = frozenset({"hurdles", "metres", "meters", "yards", "miles", "laps", "relays", "heats", "finals",
+                          "is", "was", "has", "this", "its", "as", "s"})
+
+
+def _counted_after(text: str, end: int) -> bool:
+    """Whether a plural noun follows a number with a letter scale ("808m views", "5.4m likes",
+    "10k runners"): then "m" is million, not metres ("the 400m relay", "a 30m drop")."""
+    m = _COUNTED_AFTER.match(text, end)
+    if not m:
+        return False
+    noun = m.group("noun").lower()
+    if noun in _NOT_COUNTED:
+        return False
+    return noun in _IRREGULAR_PLURALS or (len(noun) > 3 and noun.endswith("s") and not noun.endswith("ss"))
