@@ -194,3 +194,9 @@ def test_letter_scales_in_values_in():
 
     assert [(v.kind, v.low) for v in values_in("5.4m likes")] == [("count", 5.4e6)]
     assert [(v.kind, v.unit) for v in values_in("the 400m relays")] == [("measure", "metre")]
+
+
+def test_an_age_before_a_common_noun_is_the_noun_not_a_guessed_person(nlp):
+    qs = _q("The mayor thanked Greta Lindqvist for the design. The 64-year-old architect said she was proud.")
+    assert _find(qs, "64").about == "architect"
+    assert _find(_q("A 40-year-old fisherman was rescued."), "40").about == "fisherman"

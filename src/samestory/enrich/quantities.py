@@ -350,22 +350,30 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
         num = a.group(1) or a.group(2)
         span = Span(a.start(), a.end())
         tokens = doc.char_span(a.start(), a.end(), alignment_mode="expand")
-        name, key = None, None
+        name, key, common = None, None, None
         if tokens is not None and len(tokens):
             last = tokens[-1]
             nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
             nominal_head = last.head.i > last.i and not any(c.dep_ == "dobj" for c in last.head.children)  # a noun takes no object: "the 61-year-old cut the ribbon"
             if a.group(2) and last.dep_ in ("amod", "compound") and nominal_head:
                 name, key = about.of_token(last.head)  # "the 71-year-old leader", "71-year-old Putin"
+                if key is None:
+                    # not a named person: the bare noun ("the 34-year-old singer" is of "singer",
+                    # never "old singer": guessing who the singer is could name the wrong person);
+                    # a head that is no noun goes to the rule below
+                    common = last.head.text.lower() if last.head.pos_ == "NOUN" else None
+                    name = None
             elif a.group(1):  # "a man aged 42", "Smith, aged 42"
                 prev = [t for t in doc[tokens[0].sent.start : tokens[0].i] if not t.is_punct]
                 if prev:
                     name, key = about.of_token(prev[-1])
             # "the 71-year-old": the nearest person named before; never a predicate of some other
             # subject ("the children were said to be 5 to 10 years old" is no age of the gunman)
-            if name is None and re.search(r"\bthe\s+$", text[max(0, a.start() - 5) : a.start()], re.I):
+            if name is None and common is None and re.search(r"\bthe\s+$", text[max(0, a.start() - 5) : a.start()], re.I):
                 before = [(s.start, p) for p in index.persons() for s in p.mentions if s.end <= a.start()]
                 if before:
                     p = max(before, key=lambda x: x[0])[1]
                     name, key = p.name, p.key
+            if name is None:
+                name = common
         add(Quantity(num, span, "age", float(num), "years", name, key))
