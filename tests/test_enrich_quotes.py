@@ -364,3 +364,17 @@ def test_nickname_in_quotes_does_not_hide_the_speaker(nlp):
     text = "“This is a big year for the whole harbour!” the mayor's niece, Marcia “Cia” Lindqvist, shouted to the crowd."
     qs = [q for q in _quotes(text) if q.text.startswith("This is")]
     assert len(qs) == 1 and qs[0].cue == "shouted"
+
+
+def test_a_relative_clause_is_never_a_speaker(nlp):
+    # a parse that takes the noun of "whose real name is ..." for the subject of "explained"
+    text = ("Nobody was more surprised than its creator, a musician from Carrow. The 34-year-old - whose real name "
+            "is Tomas Brell - explained: 'The video never targeted other countries. It was for local fans.'")
+    (q,) = [q for q in _quotes(text) if "local fans" in q.text]
+    assert q.speaker is None or "whose" not in q.speaker.lower()
+    # ... and a name the tagger ran on past ("Tomas Brellin - explained") is the name alone
+    text = ("But nobody was more surprised by the success of the song than its writer, BRELL, a singer with a long "
+            "career at home who never planned to tour abroad. The 41-year-old - whose real name is Tomas Brellin - "
+            "explained: 'The song never targeted other countries. It was for local fans.'")
+    (q,) = [q for q in _quotes(text) if "local fans" in q.text]
+    assert q.speaker in (None, "Tomas Brellin"), q.speaker

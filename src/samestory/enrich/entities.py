@@ -87,6 +87,12 @@ def normalize_name(text: str, label: str = "PERSON") -> str:
             return ""  # a title alone ("Mr") names nobody
         while len(words) > 1 and words[-1].lower() in _HEADLINE_VERBS:
             words = words[:-1]  # a headline's "Obama Says ..." tagged as one name
+        # the tagger ran on past the name: "Tomas Brellin - explained", "Ana Kovac said"
+        for dash in ("-", "–", "—", "--"):
+            if dash in words[1:]:
+                words = words[: words.index(dash, 1)]
+        while len(words) > 1 and words[-1][:1].islower() and words[-1].lower() not in _NAME_PARTICLES:
+            words = words[:-1]
         words = [w.capitalize() if w.isupper() and len(w) > 2 else w for w in words]
     elif words and words[0].lower() == "the" and len(words) > 1:
         words = words[1:]

@@ -212,7 +212,14 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     role = _role_holder(ctx, tok, words)
     if role is not None:
         return role.name, role.key, Span(words.start_char, words.end_char)
+    if words[0].lower_ in _RELATIVE_WORDS:
+        # "The 34-year-old - whose real name is X - explained": a parse that took the relative
+        # clause's noun for the subject; no speaker is better than "whose real name"
+        return "", None, Span(words.start_char, words.end_char)
     return normalize_name(words.text, "OTHER"), None, Span(words.start_char, words.end_char)
+
+
+_RELATIVE_WORDS = frozenset({"whose", "which", "whom", "what", "whatever", "whichever"})
 
 
 _ROLE_ABBREVIATIONS = {"governor": ("gov",), "senator": ("sen",), "representative": ("rep",), "congressman": ("rep",),
@@ -735,7 +742,8 @@ def extract_quotes(doc, index: EntityIndex, language: str | None = None) -> list
                 sspan = Span(frame.speaker_text.start_char, frame.speaker_text.end_char)
             if frame.speaker_tok.lower_ in ("he", "she") and last is not None and last.speaker_key and _no_person_between(ctx, last, frame.speaker_tok):
                 name, key = last.speaker, last.speaker_key  # "“...,” he said": the speaker being quoted goes on
-            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name, speaker_key=key, speaker_span=sspan, cue=frame.cue, kind="direct")
+            quote = Quote(text=clean_quote_text(trimmed.of(text)), span=trimmed, speaker=name or None, speaker_key=key if name else None,
+                          speaker_span=sspan if name else None, cue=frame.cue, kind="direct")
         elif frame is not None and frame.how == "transcript":
             # "MARSH: Well, the point is ...": a transcript's speaker label opens the quote
             ent = ctx.index.named(frame.speaker_text)
