@@ -200,3 +200,11 @@ def test_an_age_before_a_common_noun_is_the_noun_not_a_guessed_person(nlp):
     qs = _q("The mayor thanked Greta Lindqvist for the design. The 64-year-old architect said she was proud.")
     assert _find(qs, "64").about == "architect"
     assert _find(_q("A 40-year-old fisherman was rescued."), "40").about == "fisherman"
+
+
+def test_the_bare_age_noun_is_of_a_person_named_just_before_only(nlp):
+    far = _q("Mayor Greta Lindqvist praised the film. Nobody was more surprised than its maker, a carpenter. "
+             "The 34-year-old said he had filmed it on a phone.")
+    assert _find(far, "34").about is None
+    near = _q("Police named the driver as Oren Vale. The 52-year-old was taken to hospital.")
+    assert _find(near, "52").about == "Oren Vale"

@@ -317,10 +317,12 @@ _NOT_NAMES = frozenset(
 
 def _ages(doc, index: EntityIndex, about: _About, add) -> None:
     text = doc.text
+    stated: dict[int, tuple[str, str]] = {}  # age -> the person the text gave it ("Tomas Revel, 20,")
     for e in index.persons():
         for m in e.mentions:
             a = _AGE_APPOS.match(text, m.end)
             if a and 0 < int(a.group(1)) < 125:
+                stated.setdefault(int(a.group(1)), (e.name, e.key))
                 add(Quantity(a.group(1), Span(a.start(1), a.end(1)), "age", float(a.group(1)), "years", e.name, e.key))
     # the small model misses some people ("Ilse Varga, 76," tagged ORG or nothing): a number in
     # apposition after a run of proper nouns is still an age, never a two-digit year
@@ -370,8 +372,15 @@ def _ages(doc, index: EntityIndex, about: _About, add) -> None:
             # "the 71-year-old": the nearest person named before; never a predicate of some other
             # subject ("the children were said to be 5 to 10 years old" is no age of the gunman)
             if name is None and common is None and re.search(r"\bthe\s+$", text[max(0, a.start() - 5) : a.start()], re.I):
-                before = [(s.start, p) for p in index.persons() for s in p.mentions if s.end <= a.start()]
-                if before:
+                # "the 20-year-old": the person the text gave that age, else one named in this
+                # sentence or the one before; further back it is as likely someone the tagger
+                # missed ("its creator, PSY") as the last name it found
+                sent = tokens[0].sent if tokens is not None and len(tokens) else None
+                reach = (doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char) if sent is not None else a.start()
+                before = [(s.start, p) for p in index.persons() for s in p.mentions if reach <= s.start and s.end <= a.start()]
+                if int(num) in stated:
+                    name, key = stated[int(num)]
+                elif before:
                     p = max(before, key=lambda x: x[0])[1]
                     name, key = p.name, p.key
             if name is None:
