@@ -133,3 +133,19 @@ def test_seeds_years_both_carry_and_detention_figure_single(seeds):
     assert years["1994"].status == "agree" and years["2020"].status == "agree"
     detained = next(r for r in rows if any(v.value == "157" for v in r.values))
     assert detained.status == "single" and detained.values[0].outlet == other.outlet
+
+
+def test_two_different_dates_never_agree_and_a_month_holds_its_days():
+    def dated(aid, outlet, text, phrase, norm):
+        start = text.index(phrase)
+        d = Quantity(text=phrase, span=Span(start, start + len(phrase)), kind="date", value=None, about="inquiry",
+                     normalized=norm)
+        return art(aid, outlet, text, [d])
+
+    month = dated("d1", "Daily Lantern", "The inquiry into the dam opened in December 2014.", "December 2014", "2014-12")
+    other = dated("d2", "Evening Courier", "The inquiry into the dam opened on 3 January 2014.", "3 January 2014", "2014-01-03")
+    inside = dated("d3", "Harlow Post", "The inquiry into the dam opened on 5 December 2014.", "5 December 2014", "2014-12-05")
+    rows = number_table([month, other])
+    assert not any(r.status == "agree" and len({v.value for v in r.values}) > 1 for r in rows), rows
+    rows = number_table([month, inside])
+    assert any(r.status == "agree" and {v.outlet for v in r.values} == {"Daily Lantern", "Harlow Post"} for r in rows), rows

@@ -283,9 +283,15 @@ def _bounds(o: _Obs) -> tuple[float, float]:
     return v, v
 
 
+_ISO_DAY = re.compile(r"\d{4}(?:-\d\d){0,2}")
+
+
 def _can_both_hold(a: _Obs, b: _Obs) -> bool:
     if a.value == b.value:
         return True
+    if a.kind == b.kind == "date" and _ISO_DAY.fullmatch(a.value) and _ISO_DAY.fullmatch(b.value):
+        # a month holds its days ("2014-12" and "2014-12-05"); "2014-12" and "2014-01-03" are two dates
+        return a.value.startswith(b.value) or b.value.startswith(a.value)
     if a.number is None or b.number is None:
         return not (a.exact and b.exact)
     (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
