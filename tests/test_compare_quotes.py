@@ -245,3 +245,13 @@ def test_seeds_leaders_exchange_with_speakers_and_spelling_variant(seeds):
     assert changed == {"okay", "OK"}
     by_outlet = {v.evidence.outlet: v.wording for v in reply.variants}
     assert "okay" in by_outlet[tabloid.outlet] and "OK" in by_outlet[other.outlet]
+
+
+def test_an_editors_parenthesis_or_bracket_stands_in_for_the_speakers_words():
+    from samestory.compare.quotes import wording_differs_inside
+
+    plain = "Don't put him on a poster for the whole town to see."
+    assert not wording_differs_inside(plain, "Don't put (Ruth) on a poster for the whole town to see.")
+    assert not wording_differs_inside(plain, "Don't put [Ruth Adeyemi] on a poster for the whole town to see.")
+    # a real change beside the insertion still counts
+    assert wording_differs_inside(plain, "Do put (Ruth) on a poster for the whole town to see.")

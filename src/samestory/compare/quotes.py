@@ -84,7 +84,12 @@ def word_diff(base: str, other: str) -> tuple[tuple[str, str], ...]:
 # ---------------------------------------------------------------- does the wording differ?
 
 _VARIANT_TOKEN = re.compile(r"\w+(?:['’]\w+)*|…|\.\s?\.\s?\.")
-_EDITOR_INSERT = re.compile(r"\[[^\]]*\]")  # [bracketed] words are the editor's, not the speaker's
+# [bracketed] words, and a short (parenthesis) inside a quotation, are the editor's, not the
+# speaker's: they stand in for words of the speaker ("don't put (Magic) on an Instagram" / "don't
+# put him on an Instagram"), so the words facing one are not a difference
+_EDITOR_INSERT = re.compile(r"\[[^\]]*\]|\((?:[^()\s]+\s?){1,4}\)")
+_INSERT = "zzeditorzz"  # the insertion's place among the tokens
+STANDS_FOR = 3  # speaker's words an insertion may replace
 _GLUED_UNIT = re.compile(r"^(\d+(?:[.,]\d+)?)(million|billion|thousand|bn|m|k|per)$")
 ELLIPSIS = "…"
 NAME_VARIANT_THRESHOLD = 85.0  # rapidfuzz ratio of two capitalized words read as one name (Gaddafi / Gadhafi)
@@ -95,11 +100,14 @@ def _variant_tokens(text: str) -> list[tuple[str, str]]:
     insertions]), elisions as one "…" token, and keys that do not tell formats apart (UK/US
     spelling, "100%" / "100 per cent", "16million" / "16 million", "one" / "1", "11 May" /
     "May 11", "Wales'" / "Wales's")."""
-    text = _EDITOR_INSERT.sub(" ", unicodedata.normalize("NFKC", text).replace("%", " per cent "))
+    text = _EDITOR_INSERT.sub(f" {_INSERT} ", unicodedata.normalize("NFKC", text).replace("%", " per cent "))
     out: list[tuple[str, str]] = []
     for raw in _VARIANT_TOKEN.findall(text):
         if not raw[0].isalnum() and raw[0] != "_":
             out.append((ELLIPSIS, ELLIPSIS))
+            continue
+        if raw == _INSERT:
+            out.append((_INSERT, _INSERT))
             continue
         key = _fold(raw)
         key = re.sub(r"'s$|'$", "", key)
@@ -115,6 +123,11 @@ def _variant_tokens(text: str) -> list[tuple[str, str]]:
         if out[i][0].isdigit() and out[i + 1][0] in MONTHS:
             out[i], out[i + 1] = out[i + 1], out[i]
     return out
+
+
+def _stands_in(inserted: list[tuple[str, str]], words: list[tuple[str, str]]) -> bool:
+    """One side holds only editor's insertions, the other at most ``STANDS_FOR`` words."""
+    return bool(inserted) and all(k == _INSERT for k, _ in inserted) and len(words) <= STANDS_FOR
 
 
 def _names_alike(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> bool:
@@ -138,6 +151,8 @@ def wording_differs_inside(base: str, other: str) -> bool:
         left, right = a[i1:i2], b[j1:j2]
         if ELLIPSIS in {k for k, _ in left} | {k for k, _ in right}:
             continue  # the outlet marked the words it left out
+        if _stands_in(left, right) or _stands_in(right, left):
+            continue  # an editor's insertion in place of (or beside) a few of the speaker's words
         if tag == "replace" and _names_alike(left, right):
             continue
         return True
