@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from samestory.cluster import StoryClusterer, featurize
+import numpy as np
+
+from samestory.cluster import ArticleFeatures, StoryClusterer, featurize
 from samestory.models import Article
 
 DAM_EN = Article(id="en-dam", outlet="Harbour Courier", title="Dam gives way above Carrow Vale, six dead",
@@ -101,3 +103,39 @@ def test_members_multilingual_vectors_survive_a_restart():
     assert members and all(m.embedding_m is not None and m.embedding_m.shape == (512,) for m in members)
     restored = StoryClusterer.from_state(c.to_state())
     assert all(m.embedding_m is not None for sid in restored.open_story_ids() for m in restored.by_id_[sid].members)
+
+
+def _synthetic(aid, lang, m_vec, dense_axis):
+    """An article with no words in common with any other and a chosen multilingual vector."""
+    dense = np.zeros(384, np.float32)
+    dense[dense_axis] = 1.0  # orthogonal MiniLM vectors: the ordinary join never fires
+    m = np.asarray(m_vec, np.float32)
+    return ArticleFeatures(article_id=aid, title=aid, embedding=dense, language=lang,
+                           embedding_m=m / np.linalg.norm(m), body_words=100)
+
+
+def _axis(i, n=512):
+    v = np.zeros(n, np.float32)
+    v[i] = 1.0
+    return v
+
+
+def test_a_clear_match_joins_below_the_cut_and_an_ambiguous_one_does_not():
+    c = StoryClusterer()
+    clear, cut, gap = c.cross_language_clear_threshold, c.cross_language_threshold, c.cross_language_clear_gap
+    cos = (clear + cut) / 2  # between the clear-match cut and the ordinary one
+    near = cos * _axis(0) + (1 - cos * cos) ** 0.5 * _axis(2)  # cosine ``cos`` with axis 0, 0 with axis 1
+
+    def place(runner_up_cos, **config):
+        c = StoryClusterer(**config)
+        runner_up = runner_up_cos * _axis(0) + (1 - runner_up_cos ** 2) ** 0.5 * _axis(1)
+        c.assign_many([_synthetic("en-a", "en", _axis(0), 0), _synthetic("en-b", "en", runner_up, 1)])
+        c.assign(_synthetic("de-x", "de", near, 2))
+        return c.story_of("de-x") == c.story_of("en-a")
+
+    # runner-up far: a clear match joins; without the clear-match cut it founds a story of its own
+    assert place(0.0)
+    assert not place(0.0, cross_language_clear_threshold=None)
+    # a runner-up within the gap (another story nearly as close): no join below the cut
+    runner = (cos - gap / 2) / cos  # cosine of ``near`` with that story: cos * runner = cos - gap / 2
+    assert not place(runner)
