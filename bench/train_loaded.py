@@ -8,7 +8,8 @@ token is positive when it lies in a PTC Loaded_Language or Name_Calling,Labeling
 marked. ``THRESHOLD`` (span F1) and ``SHOW_THRESHOLD`` (precision) come from the 5-fold
 cross-validation by article on PTC in bench/framing.py.
 Contextual head (``samestory.compare.loaded.ContextHead``, written to
-src/samestory/compare/models/loaded_context.npz, about 50 KB): a one-hidden-layer network over the
+src/samestory/compare/models/loaded_context.npz, about 250 KB): the mean of ``HEAD_SEEDS``
+one-hidden-layer networks (seeds 0..HEAD_SEEDS-1, stored as one network) over the
 MiniLM state after layer 4 of each word (mean of its word pieces; one pass per sentence, as
 ``samestory.compare._nlp.token_states`` gives it at compare time) and the dense features (the
 token model's logits, 5-fold out-of-fold over PTC so the head never learns from logits that saw
@@ -54,6 +55,7 @@ HEAD_EPOCHS = 4
 HEAD_LR = 1e-3
 HEAD_DECAY = 1e-4
 HEAD_BATCH = 512
+HEAD_SEEDS = 5  # networks averaged, one per seed (PTC CV: best span F1 0.408 with one, 0.417 with three)
 SENTENCE_C = 1.0  # best of 0.3, 1, 3, 10 on SG1 -> SG2-minus-SG1 (bench/framing.py); 3 and 10 within 0.003
 LABELS = {"Biased": 1, "Non-biased": 0}
 
@@ -152,10 +154,8 @@ def model_from(w, b, threshold=0.5):
     return LoadedModel(w, b, threshold, np.zeros(6, dtype=np.float32), 0.0, 0.5)
 
 
-def span_prf(pred_by_doc, gold_by_doc):
-    """SemEval-2020 Task 11 span identification scoring (partial credit by character overlap):
-    P = mean over predicted spans of the share covered by gold, R = mean over gold spans of the share
-    covered by predictions."""
+def span_counts(pred_by_doc, gold_by_doc):
+    """The sums behind ``span_prf``: (precision numerator, predicted spans, recall numerator, gold spans)."""
     p_num = r_num = 0.0
     n_pred = n_gold = 0
     for doc, gold in gold_by_doc.items():
@@ -166,9 +166,21 @@ def span_prf(pred_by_doc, gold_by_doc):
             p_num += sum(max(0, min(e, ge) - max(s, gs)) for gs, ge in gold) / (e - s)
         for gs, ge in gold:
             r_num += sum(max(0, min(e, ge) - max(s, gs)) for s, e in pred) / (ge - gs)
+    return np.array([p_num, n_pred, r_num, n_gold], dtype=np.float64)
+
+
+def prf_of(counts):
+    p_num, n_pred, r_num, n_gold = counts
     p = p_num / n_pred if n_pred else 0.0
     r = r_num / n_gold if n_gold else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def span_prf(pred_by_doc, gold_by_doc):
+    """SemEval-2020 Task 11 span identification scoring (partial credit by character overlap):
+    P = mean over predicted spans of the share covered by gold, R = mean over gold spans of the share
+    covered by predictions."""
+    return prf_of(span_counts(pred_by_doc, gold_by_doc))
 
 
 def folds(n: int, k: int = 5):
@@ -206,19 +218,47 @@ def ptc_cv(ptc, babe_train_rows, rows=None, k: int = 5, states=None):
     return ctx, tok, ctx_all
 
 
-def spans_at(text, probs, threshold):
-    from samestory.compare.loaded import spans_from, tokenize
+def spans_at(text, probs, threshold, extend=None):
+    from samestory.compare.loaded import EXTEND, spans_from, tokenize
 
-    return [(s.start, s.end) for s in spans_from(text, tokenize(text), probs, threshold)]
+    return [(s.start, s.end) for s in spans_from(text, tokenize(text), probs, threshold, EXTEND if extend is None else extend)]
 
 
-def threshold_table(oof, gold):
-    """[(threshold, P, R, F1)] of the out-of-fold spans."""
-    out = []
+def threshold_table(oof, gold, extend=None, fold_of=None, k: int = 5):
+    """[(threshold, P, R, F1)] of the out-of-fold spans (grown at ``extend``, by default
+    ``loaded.EXTEND``, the token model's); with ``fold_of`` ({article: fold}) also {threshold: span_counts per fold}
+    (a (k, 4) array), for ``other_folds_choice``."""
+    out, per_fold = [], {}
     for th in THRESHOLDS:
-        pred = {aid: spans_at(text, p, th) for aid, (text, p) in oof.items()}
+        pred = {aid: spans_at(text, p, th, extend) for aid, (text, p) in oof.items()}
         out.append((th, *span_prf(pred, gold)))
-    return out
+        if fold_of is not None:
+            per_fold[th] = np.stack([span_counts(pred, {a: g for a, g in gold.items() if fold_of[a] == f}) for f in range(k)])
+    return (out, per_fold) if fold_of is not None else out
+
+
+def choose_setting(counts, rule="best"):
+    """The key of ``counts`` ({setting: span_counts}, a setting being (extend, threshold)) that
+    ``rule`` picks: "best", the best F1; "show", the lowest threshold with precision >= 0.5 (the
+    better F1 among equals; the highest threshold when none reaches it)."""
+    keys = sorted(counts)
+    if rule == "best":
+        return max(keys, key=lambda c: prf_of(counts[c])[2])
+    ok = [c for c in keys if prf_of(counts[c])[0] >= 0.5]
+    return min(ok, key=lambda c: (c[-1], -prf_of(counts[c])[2])) if ok else max(keys, key=lambda c: (c[-1], prf_of(counts[c])[2]))
+
+
+def other_folds_choice(per_fold, rule="best"):
+    """Honest figures for a setting chosen on data: each fold is scored at the setting
+    ``choose_setting`` picks on the other folds' pooled spans (``per_fold``: {setting: (k, 4)
+    span_counts per fold}); returns (P, R, F1 pooled over the folds, the settings per fold)."""
+    k = len(next(iter(per_fold.values())))
+    total, chosen = np.zeros(4), []
+    for f in range(k):
+        key = choose_setting({c: v.sum(0) - v[f] for c, v in per_fold.items()}, rule)
+        chosen.append(key)
+        total += per_fold[key][f]
+    return (*prf_of(total), chosen)
 
 
 def pick_thresholds(table, min_precision: float = 0.5):
@@ -319,19 +359,31 @@ def contextual_states(texts):
     return result
 
 
-def fit_head(X, dense, y, seed: int = 0):
-    """The contextual head (``samestory.compare.loaded.ContextHead``): one hidden layer of
-    ``HEAD_HIDDEN`` ReLUs over [word state, dense features], AdamW, ``HEAD_EPOCHS`` epochs of
-    shuffled mini-batches; one torch thread and fixed seeds, so the same data gives the same weights."""
-    import torch
-
+def fit_head(X, dense, y, seeds=None):
+    """The contextual head (``samestory.compare.loaded.ContextHead``): the mean logit of
+    ``HEAD_SEEDS`` networks (one per seed), each one hidden layer of ``HEAD_HIDDEN`` ReLUs over
+    [word state, dense features], which is itself one network with their hidden units
+    side by side; AdamW, ``HEAD_EPOCHS`` epochs of shuffled mini-batches; one torch thread and
+    fixed seeds, so the same data gives the same weights."""
     from samestory.compare.loaded import ContextHead
+
+    Xd = np.hstack([X.astype(np.float32), dense.astype(np.float32)])
+    nets = [_fit_net(Xd, y, seed) for seed in (range(HEAD_SEEDS) if seeds is None else seeds)]
+    k = len(nets)
+    w1 = np.hstack([w for w, _b, _w2, _b2 in nets])
+    b1 = np.concatenate([b for _w, b, _w2, _b2 in nets])
+    w2 = np.concatenate([w2 / k for _w, _b, w2, _b2 in nets])
+    return ContextHead(w1, b1, w2, float(np.mean([b2 for *_x, b2 in nets])))
+
+
+def _fit_net(Xd, y, seed: int):
+    import torch
 
     torch.manual_seed(seed)
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        Xt = torch.from_numpy(np.hstack([X.astype(np.float32), dense.astype(np.float32)]))
+        Xt = torch.from_numpy(Xd)
         yt = torch.from_numpy(np.asarray(y, dtype=np.float32))
         net = torch.nn.Sequential(torch.nn.Linear(Xt.shape[1], HEAD_HIDDEN), torch.nn.ReLU(), torch.nn.Linear(HEAD_HIDDEN, 1))
         opt = torch.optim.AdamW(net.parameters(), lr=HEAD_LR, weight_decay=HEAD_DECAY)
@@ -346,8 +398,8 @@ def fit_head(X, dense, y, seed: int = 0):
                 opt.step()
     finally:
         torch.set_num_threads(before)
-    w1 = net[0].weight.detach().numpy().T.copy()
-    return ContextHead(w1, net[0].bias.detach().numpy().copy(), net[2].weight.detach().numpy()[0].copy(), float(net[2].bias.detach()))
+    return (net[0].weight.detach().numpy().T.copy(), net[0].bias.detach().numpy().copy(), net[2].weight.detach().numpy()[0].copy(),
+            float(net[2].bias.detach()))
 
 
 def head_rows(ptc, idx, logits, states, lexicon):
@@ -423,8 +475,10 @@ def f1_at(y, p, th):
 THRESHOLD = 0.15  # best span F1 (P 0.28, R 0.38, F1 0.32)
 SHOW_THRESHOLD = 0.35  # lowest with span precision >= 0.5 (P 0.52, R 0.18): what the framing view shows
 # The contextual head's (same CV; its probabilities replace the token model's in the framing view).
-CONTEXT_THRESHOLD = 0.3  # best span F1 (P 0.425, R 0.395, F1 0.409)
-CONTEXT_SHOW_THRESHOLD = 0.4  # lowest with span precision >= 0.5 (P 0.512, R 0.305, F1 0.382): what the framing view shows
+# Each with its span growth share (``loaded.spans_from``'s extend), chosen with it among
+# framing.EXTEND_GRID: "To ship" in RESULTS.md.
+CONTEXT_EXTEND, CONTEXT_THRESHOLD = 0.3, 0.3  # best span F1 (P 0.397, R 0.467, F1 0.429)
+CONTEXT_SHOW_EXTEND, CONTEXT_SHOW_THRESHOLD = 0.5, 0.4  # lowest threshold with span precision >= 0.5 (P 0.507, R 0.323, F1 0.395): what the framing view shows
 SENTENCE_THRESHOLD = 0.4  # placeholder for a token-only model; the shipped one is chosen by cv_threshold on SG1
 
 
@@ -453,16 +507,22 @@ def train_context_head(ptc_rows_all=None):
     return train_head(ptc, list(range(len(ptc))), rows, [matrix(f) for f, _y in rows], [babe_rows(r) for r in sg1], states, load_lexicon())
 
 
-def main() -> None:
+def write_context(head) -> None:
+    """The contextual head and its settings to ``loaded.CONTEXT_PATH``."""
     from samestory.compare._nlp import STATE_LAYERS, STATE_TOKENS
     from samestory.compare.loaded import CONTEXT_PATH, PREFILTER, TOKEN_WEIGHT
 
-    t0 = time.perf_counter()
-    head = train_context_head()
     half = lambda a: np.asarray(a, dtype=np.float16)  # noqa: E731 - a few hundred KB instead of a MB
     np.savez_compressed(CONTEXT_PATH, w1=half(np.vstack([head.w1s, head.w1d])), b1=half(head.b1), w2=half(head.w2), b2=head.b2,
-                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, prefilter=PREFILTER, token_weight=TOKEN_WEIGHT,
-                        layers=np.array(STATE_LAYERS), max_tokens=STATE_TOKENS)
+                        threshold=CONTEXT_THRESHOLD, show_threshold=CONTEXT_SHOW_THRESHOLD, extend=CONTEXT_EXTEND, show_extend=CONTEXT_SHOW_EXTEND,
+                        prefilter=PREFILTER, token_weight=TOKEN_WEIGHT, layers=np.array(STATE_LAYERS), max_tokens=STATE_TOKENS)
+
+
+def main() -> None:
+    from samestory.compare.loaded import CONTEXT_PATH
+
+    t0 = time.perf_counter()
+    write_context(train_context_head())
     print(f"wrote {CONTEXT_PATH.relative_to(REPO)} ({CONTEXT_PATH.stat().st_size // 1024} KiB); {time.perf_counter() - t0:.1f} s")
     w, b, sw, sb, sth = train()
     nz = np.flatnonzero(np.abs(w) > 1e-4)

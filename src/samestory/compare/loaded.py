@@ -9,8 +9,9 @@ biased words), deterministically, in well under a minute, and shipped as
 ``lexicon/loaded_model.npz`` (numbers only, no third-party text).
 
 The contextual head (``ContextHead``, ``models/loaded_context.npz``) then rescores the words of
-every sentence the token model finds anything in (``PREFILTER``): one hidden layer over the
-MiniLM last-layer state of the word (the mean of its word pieces, from the forward pass the
+every sentence the token model finds anything in (``PREFILTER``): the mean logit of a few
+one-hidden-layer networks (trained with different seeds; stored as one network, their hidden units
+side by side) over the MiniLM layer-4 state of the word (the mean of its word pieces, from the forward pass the
 claims stage runs anyway when a claim is the whole sentence: ``samestory.compare._nlp.
 token_states``) and ``dense_features`` (the token model's logits, the lexicon, quotation and cue
 flags); the detector's probability is the larger of the head's and ``TOKEN_WEIGHT`` times the
@@ -43,7 +44,7 @@ from samestory.errors import ModelError
 from samestory.text.quotes import CUE_VERBS, inside_quotation, quotation_spans
 
 __all__ = ["TOKEN", "Token", "Span", "LoadedModel", "ContextHead", "load_model", "tokenize", "token_features", "dense_features", "word_states",
-           "cues", "spans_from", "sentence_vector", "MODEL_PATH", "CONTEXT_PATH", "N_FEATURES", "PREFILTER"]
+           "cues", "spans_from", "sentence_vector", "MODEL_PATH", "CONTEXT_PATH", "N_FEATURES", "PREFILTER", "EXTEND"]
 
 MODEL_PATH = Path(__file__).resolve().parent / "lexicon" / "loaded_model.npz"
 CONTEXT_PATH = Path(__file__).resolve().parent / "models" / "loaded_context.npz"
@@ -57,7 +58,12 @@ PREFILTER = 0.05
 # token model is sure of stays a candidate where the head is not (PTC CV, P >= 0.5 shown threshold:
 # span F1 0.367 head alone, 0.376 / 0.382 / 0.386 with 0.7 / 0.8 / 0.9; 0.8 keeps precision 0.51).
 TOKEN_WEIGHT = 0.8
-EXTEND = 0.5  # a flagged word grows over neighbours above half the threshold (PTC CV: span F1 up, see bench/framing.py)
+# A flagged word grows over neighbours (function words too, inside the phrase) above this share of
+# the threshold: PTC's spans are phrases (80% of them longer than a word). The token model alone
+# keeps EXTEND (its thresholds were chosen with it); the detector with the contextual head ships
+# its own with each of its thresholds (models/loaded_context.npz: ``extend``, ``show_extend``),
+# chosen with them in bench/framing.py's PTC CV.
+EXTEND = 0.5
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-'’][A-Za-z0-9]+)*")
 
 # Words that present a claim as someone's, or hedge it: reported as cues, never as loaded words.
@@ -272,12 +278,16 @@ class LoadedModel:
 
     def __init__(self, token_w: np.ndarray, token_b: float, threshold: float, sent_w: np.ndarray, sent_b: float, sent_threshold: float,
                  show_threshold: float | None = None, head: ContextHead | None = None, prefilter: float = PREFILTER,
-                 token_threshold: float | None = None, token_weight: float = TOKEN_WEIGHT):
+                 token_threshold: float | None = None, token_weight: float = TOKEN_WEIGHT, extend: float = EXTEND,
+                 show_extend: float | None = None):
         self.token_w, self.token_b, self.threshold = token_w.astype(np.float32), float(token_b), float(threshold)
         # the framing view shows only spans this sure (precision first); ``threshold`` is the best-F1 one
         self.show_threshold = float(threshold if show_threshold is None else show_threshold)
         self.sent_w, self.sent_b, self.sent_threshold = sent_w.astype(np.float32), float(sent_b), float(sent_threshold)
         self.head, self.prefilter, self.token_weight = head, float(prefilter), float(token_weight)
+        # how far a flagged word's span grows (``spans_from``) at ``threshold`` and at ``show_threshold``
+        self.extend = float(extend)
+        self.show_extend = self.extend if show_extend is None else float(show_extend)
         # the token model's best-F1 threshold: a feature of the sentence model, whatever the head's
         self.token_threshold = self.threshold if token_threshold is None else float(token_threshold)
 
@@ -343,16 +353,19 @@ class LoadedModel:
                 out.append((s, e))
         return out
 
-    def spans(self, text: str, threshold: float | None = None, lexicon=None) -> list[Span]:
-        """Flagged runs of adjacent tokens at or above ``threshold`` (default: the shipped one)."""
-        return self.spans_many([text], threshold, lexicon)[0]
+    def spans(self, text: str, threshold: float | None = None, lexicon=None, extend: float | None = None) -> list[Span]:
+        """Flagged runs of adjacent tokens at or above ``threshold`` (default: the shipped best-F1
+        one), grown at ``extend`` (default: the model's, ``show_extend`` for ``show_threshold``)."""
+        return self.spans_many([text], threshold, lexicon, extend)[0]
 
-    def spans_many(self, texts: list[str], threshold: float | None = None, lexicon=None) -> list[list[Span]]:
+    def spans_many(self, texts: list[str], threshold: float | None = None, lexicon=None, extend: float | None = None) -> list[list[Span]]:
         """``spans`` of several texts (one MiniLM batch for all their sentences)."""
         toks = [tokenize(t) for t in texts]
         probs = self.probabilities_many(texts, toks, lexicon)
         th = self.threshold if threshold is None else threshold
-        return [spans_from(t, tk, p, th) for t, tk, p in zip(texts, toks, probs)]
+        if extend is None:
+            extend = self.show_extend if th == self.show_threshold else self.extend
+        return [spans_from(t, tk, p, th, extend) for t, tk, p in zip(texts, toks, probs)]
 
     def sentence_features(self, text: str, lexicon=None) -> np.ndarray:
         """The token part of a sentence's features (the MiniLM embedding goes before it)."""
@@ -383,7 +396,9 @@ class LoadedModel:
 def spans_from(text: str, toks: list[Token], p: np.ndarray, threshold: float, extend: float = EXTEND) -> list[Span]:
     """Runs of adjacent tokens (only spaces or a hyphen between) around a token with probability >=
     ``threshold``, grown over neighbours with probability >= ``extend * threshold`` (a loaded phrase,
-    "radical Islamic terrorists", is often one sure word and two less sure ones)."""
+    "radical Islamic terrorists", is often one sure word and two less sure ones). Function words
+    never seed a run and never end one, but a run grows through them ("enemy of the people"):
+    PTC's phrases hold them (bench/framing.py: span F1 up in the CV, see ``EXTEND``)."""
     quotes = quotation_spans(text)
     n = len(toks)
 
@@ -391,31 +406,35 @@ def spans_from(text: str, toks: list[Token], p: np.ndarray, threshold: float, ex
         return i > 0 and text[toks[i - 1].end : toks[i].start].strip(" -") == ""
 
     keep = [False] * n
+    low = extend * threshold
     for i in range(n):
         if p[i] < threshold or keep[i] or toks[i].word in FUNCTION_WORDS:
             continue
         keep[i] = True
         j = i - 1
-        while j >= 0 and joined(j + 1) and p[j] >= extend * threshold and toks[j].word not in FUNCTION_WORDS:
+        while j >= 0 and joined(j + 1) and p[j] >= low:
             keep[j] = True
             j -= 1
         j = i + 1
-        while j < n and joined(j) and p[j] >= extend * threshold and toks[j].word not in FUNCTION_WORDS:
+        while j < n and joined(j) and p[j] >= low:
             keep[j] = True
             j += 1
-    for i in range(n):  # trim function words off both edges of each run
-        if keep[i] and toks[i].word in FUNCTION_WORDS and (i == 0 or not keep[i - 1] or not joined(i) or i + 1 >= n or not keep[i + 1] or not joined(i + 1)):
-            keep[i] = False
     runs: list[list] = []
     for i in range(n):
         if not keep[i]:
             continue
         if runs and runs[-1][1] == i - 1 and joined(i):
             runs[-1][1] = i
-            runs[-1][2] = max(runs[-1][2], float(p[i]))
         else:
-            runs.append([i, i, float(p[i])])
-    return [Span(toks[a].start, toks[b].end, round(m, 4), inside_quotation(quotes, toks[a].start)) for a, b, m in runs]
+            runs.append([i, i])
+    out = []
+    for a, b in runs:
+        while toks[a].word in FUNCTION_WORDS:  # every run holds a seed, which is no function word
+            a += 1
+        while toks[b].word in FUNCTION_WORDS:
+            b -= 1
+        out.append(Span(toks[a].start, toks[b].end, round(float(p[a : b + 1].max()), 4), inside_quotation(quotes, toks[a].start)))
+    return out
 
 
 def sentence_vector(top: np.ndarray, n_lex: int, n_tok: int, threshold: float) -> np.ndarray:
@@ -448,7 +467,9 @@ def load_model(path: str | None = None, context_path: str | None = None) -> Load
             head = ContextHead(c["w1"].astype(np.float32), c["b1"], c["w2"], float(c["b2"]))
             model = LoadedModel(token_w, z["token_b"], c["threshold"], z["sent_w"], z["sent_b"], z["sent_threshold"], c["show_threshold"],
                                 head=head, prefilter=float(c["prefilter"]), token_threshold=float(z["threshold"]),
-                                token_weight=float(c["token_weight"]))
+                                token_weight=float(c["token_weight"]),
+                                extend=float(c["extend"]) if "extend" in c.files else EXTEND,
+                                show_extend=float(c["show_extend"]) if "show_extend" in c.files else None)
         return model
     except (OSError, KeyError, ValueError) as exc:
         raise ModelError(f"loaded-language weights {src}: {exc} (rebuild with bench/train_loaded.py)") from exc
