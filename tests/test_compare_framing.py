@@ -197,6 +197,8 @@ def test_seeds_loaded_words_in_headlines_and_bodies(seed_framing):
     # one-seed head had it just above): the headline's is asserted above, the body's crony here
     assert "crony" in body_t
     assert "pal" in ft.headline_only
+    # the body uses "tyrant" ("The tyrant agreed ..."), flagged or not: never "only the headline"
+    assert "tyrant" not in ft.headline_only
     assert not ({"tyrant", "crony", "pal"} & {lw.word for lw in fo.loaded})
     pal = next(lw for lw in ft.loaded if lw.in_headline and lw.word == "pal")
     assert "lukashenko" in (pal.target or "").lower()
@@ -289,3 +291,11 @@ def test_spans_grow_through_function_words_inside_a_phrase():
     grown = [text[s.start : s.end] for s in spans_from(text, toks, p, 0.4, extend=0.3)]
     assert grown == ["enemy of the people"]  # the leading "the" is trimmed, the comma ends the phrase
     assert [text[s.start : s.end] for s in spans_from(text, toks, p, 0.4, extend=0.5)] == ["enemy", "people"]
+
+
+def test_a_headline_word_the_body_uses_is_not_headline_only():
+    from samestory.compare.framing import _used_in
+
+    assert _used_in("cosy up", "The two mayors were cosying up at the fair.")
+    assert _used_in("tyrant", "The Tyrant agreed to the plan.")
+    assert not _used_in("tyrant", "The tyrannosaur agreed to the plan.")

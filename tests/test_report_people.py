@@ -206,3 +206,10 @@ def test_attribution_findings_find_the_planted_contrast_and_no_reported_speech_a
             assert f.evidence is not None and f.evidence.outlet == f.outlet
             if " states as fact " in f.sentence.split(" the claim ")[0]:
                 assert not _QUOTE_MARKS.search(f.evidence.text) and not _REPORTED.search(f.evidence.text)
+
+
+def test_a_scare_quoted_cue_is_quoted_once():
+    from samestory.report.people import _how
+
+    assert _how({"mode": "scare-quoted", "cue": "“rigged”"}) == "puts in scare quotes (“rigged”)"
+    assert _how({"mode": "attributed", "cue": "what his opponents say"}) == "attributes (“what his opponents say”)"

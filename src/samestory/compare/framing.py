@@ -319,6 +319,12 @@ def _in_reported_speech(tok) -> bool:
     return False
 
 
+def _used_in(term: str, text: str) -> bool:
+    """Whether ``text`` uses ``term``, each word with any ending ("cosy up" / "cosying up")."""
+    words = [re.escape(w) for w in term.split()]
+    return bool(words) and re.search(r"\b" + r"\w*\s+".join(words) + r"\w*\b", text, re.I) is not None
+
+
 def _doc_token_at(doc, char_offset: int, base: int):
     """The spaCy token covering ``char_offset`` (absolute) in a doc of text starting at ``base``."""
     rel = char_offset - base
@@ -732,7 +738,9 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
             )
         body_terms = {lw.word for lw in loaded}
         headline_terms = tuple(dict.fromkeys(lw.word for lw in headline_words if lw.voice != "attributed"))
-        headline_only = tuple(t for t in headline_terms if t not in body_terms)
+        # "only the headline uses": the body neither flags the word nor uses it at all (a body
+        # word the detector scored under its bar, "The tyrant agreed ...", is still used there)
+        headline_only = tuple(t for t in headline_terms if t not in body_terms and not _used_in(t, article.text))
 
         # tone toward the main entities: mean polarity of the sentences that mention them
         counts = Counter(k for _s, _e, k, lab in mentions if lab in _ENTITY_LABELS)

@@ -169,6 +169,7 @@ def _how(item: Mapping) -> str:
     mode = str(item.get("mode") or "")
     cue = str(item.get("cue") or "").strip()
     phrase = _MODE_PHRASE.get(mode, mode)
+    cue = cue.strip("\"“”‘’'«» ")  # a scare-quoted cue carries its own marks: quote it once
     return f"{phrase} (“{cue}”)" if cue and mode != "fact" else phrase
 
 
