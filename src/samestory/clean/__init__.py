@@ -101,10 +101,8 @@ def drop_learned_boilerplate(article: Article, miner: BoilerplateMiner) -> Artic
     def learned(unit_text: str) -> str | None:
         return miner.reason(article.outlet, unit_text) if miner.is_boilerplate(article.outlet, unit_text) else None
 
-    if article.raw_text:
-        dropped = drop_kept_units(body, article.text, article.removed, learned)
-    else:  # text given as clean: its units are the text's own
-        dropped = drop_kept_units(body, article.text, (), learned)
+    # an article given without its raw text has no log: its units are the text's own
+    dropped = drop_kept_units(body, article.text, article.removed if article.raw_text else (), learned)
     if dropped is None:  # a removal log that does not rebuild the text (another version cleaned it)
         text, removed, _ = _clean_units(body, title=article.title, known_captions=article.captions)
         dropped = drop_kept_units(body, text, removed, learned)

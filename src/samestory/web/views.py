@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from samestory.models import Coverage, from_dict, to_dict
 from samestory.report import people
-from samestory.report._common import claim_counts
+from samestory.report._common import claim_counts, status_label
 from samestory.store import Store, split_snippet
 from samestory.workflow import article_document, select_stories, story_document
 
@@ -146,7 +146,7 @@ def story_page(store: Store, story_id: str, *, status: str = "", profiles=None,
         if a.id in copies and all(b.id in copies for b in coverage.articles if b.outlet == a.outlet):
             copy_of[a.outlet] = copies[a.id]
     rows = []
-    for group in cov.get("claims", []):
+    for group, claim in zip(cov.get("claims", []), coverage.claims, strict=True):
         cells: dict[str, list[dict]] = defaultdict(list)
         for ev in group["evidence"]:
             cells[ev.get("outlet") or ""].append(ev)
@@ -155,7 +155,7 @@ def story_page(store: Store, story_id: str, *, status: str = "", profiles=None,
             found = cells.get(o, [])
             source = copy_of.get(o)
             row_cells.append({"evidence": found, "copy_of": source if not found and source and cells.get(source) else None})
-        rows.append({**group, "cells": row_cells, "label": "unique detail" if group.get("detail_of") else group["status"]})
+        rows.append({**group, "cells": row_cells, "label": status_label(claim)})
     counts = claim_counts(coverage)
     status = status if status in ("shared", "unique", "conflicting") else ""
     published = {k: people.readable_date(cov["story"].get(k)) for k in ("first_published", "last_published")}
