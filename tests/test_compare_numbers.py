@@ -12,9 +12,10 @@ from samestory.models import Article, DuplicateLink, Entity, Quantity, Span
 from test_compare_quotes import seed_articles
 
 
-def q(text, phrase, kind, value, about=None, about_key=None):
+def q(text, phrase, kind, value, about=None, about_key=None, unit=None):
     start = text.index(phrase)
-    return Quantity(text=phrase, span=Span(start, start + len(phrase)), kind=kind, value=value, about=about, about_key=about_key)
+    return Quantity(text=phrase, span=Span(start, start + len(phrase)), kind=kind, value=value, about=about, about_key=about_key,
+                    unit=unit)
 
 
 def art(aid, outlet, text, quantities=(), entities=(), published=None, duplicate=None):
@@ -149,3 +150,41 @@ def test_two_different_dates_never_agree_and_a_month_holds_its_days():
     assert not any(r.status == "agree" and len({v.value for v in r.values}) > 1 for r in rows), rows
     rows = number_table([month, inside])
     assert any(r.status == "agree" and {v.outlet for v in r.values} == {"Daily Lantern", "Harlow Post"} for r in rows), rows
+
+
+def test_durations_carry_their_unit():
+    """ "three months" and "more than three years" are not one value 3 that agrees."""
+    t1 = "Rebels left after three months of fighting in the old city."
+    t2 = "The war has lasted more than three years of fighting in the old city."
+    t3 = "Rebels left after three months of fighting in the old city, officials said."
+    rows = number_table([
+        art("a1", "Daily Lantern", t1, [q(t1, "three months", "duration", 3, "fighting", unit="months")]),
+        art("a2", "Evening Courier", t2, [q(t2, "more than three years", "duration", 3, "fighting", unit="years")]),
+        art("a3", "Harlow Post", t3, [q(t3, "three months", "duration", 3, "fighting", unit="months")]),
+    ])
+    values = {(v.outlet, v.value) for r in rows for v in r.values}
+    assert ("Daily Lantern", "3 months") in values and ("Evening Courier", "3 years") in values
+    months = row_for(rows, "duration", ("Daily Lantern", "3 months"))
+    assert months.status == "agree" and {v.outlet for v in months.values} == {"Daily Lantern", "Harlow Post"}
+    assert all(not (r.status == "agree" and {v.value for v in r.values} == {"3 months", "3 years"}) for r in rows)
+
+
+def test_one_amount_in_two_currencies_is_not_agreement():
+    t1 = "The council was fined 5 million for the dam failure."
+    t2 = "The council was fined 5 million for the dam failure, the court said."
+    rows = number_table([art("a1", "Daily Lantern", t1, [q(t1, "5 million", "money", 5e6, "council fined", unit="USD")]),
+                         art("a2", "Evening Courier", t2, [q(t2, "5 million", "money", 5e6, "council fined", unit="EUR")])])
+    assert not any(r.status == "agree" and len(r.values) == 2 for r in rows)
+
+
+def test_two_outlets_numbers_that_are_not_one_figure_are_two_rows():
+    """A row never shows two outlets' different values as one "single" figure: values of two
+    clauses that are not one fact split into a row each."""
+    t1 = "About 1,000 fighters and their families are thought to remain in the old city."
+    t2 = "The army said 29 fighters and their families are thought to have left the old city by bus."
+    rows = number_table([
+        art("a1", "Daily Lantern", t1, [q(t1, "1,000", "count", 1000, "fighters")]),
+        art("a2", "Evening Courier", t2, [q(t2, "29", "count", 29, "fighters")]),
+    ])
+    for r in rows:
+        assert r.status != "single" or len({v.outlet for v in r.values}) == 1

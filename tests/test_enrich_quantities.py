@@ -33,13 +33,31 @@ def test_parse_number():
 def test_resolve_relative_dates():
     pub = dt.date(2024, 1, 29)  # Monday
     assert resolve_date("Sunday", pub)[1] == "2024-01-28"
-    assert resolve_date("on Sunday", pub)[1] is None or True  # spaCy gives the bare "Sunday"
+    # spaCy's DATE entity is the bare "Sunday"; the phrase with its preposition is not read
+    assert resolve_date("on Sunday", pub)[1] is None
     assert resolve_date("yesterday", pub)[1] == "2024-01-28"
     assert resolve_date("last year", pub)[:2] == ("year", "2023")
     assert resolve_date("next Friday", pub)[1] == "2024-02-02"
     assert resolve_date("Friday", pub, future=True)[1] == "2024-02-02"
     assert resolve_date("since 1994", pub)[:2] == ("year", "1994")
     assert resolve_date("Sunday", None)[1] is None
+
+
+def test_calendar_dates_state_only_what_the_phrase_says():
+    pub = dt.date(2014, 5, 9)
+    assert resolve_date("July 19, 1922", None)[1] == "1922-07-19"
+    assert resolve_date("on the 5th of May", pub)[1] == "2014-05-05"
+    assert resolve_date("early June", pub)[1] == "2014-06"
+    assert resolve_date("September 1944", None)[1] == "1944-09"
+    # the year comes from the published day or from the phrase, never from a default
+    assert resolve_date("January", pub)[1] == "2014-01"
+    assert resolve_date("January", None)[1] is None
+    assert resolve_date("March 15", None)[1] is None
+    # DATE entities that are no calendar date (dateutil's fuzzy reading made them days)
+    assert resolve_date("the age of 90", pub)[1] is None  # was 1990-01-01
+    assert resolve_date("18 days later", None)[1] is None  # was 2000-01-18
+    assert resolve_date("May last year", pub)[1] is None  # not May of this year
+    assert resolve_date("'90", pub)[1] is None
 
 
 def test_counts_with_their_nouns(nlp):

@@ -83,6 +83,16 @@ def _fmt(value: float | None, text: str) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
+def _with_unit(value: str, number: float | None, unit: str | None) -> str:
+    """A duration's value with its unit: "three months" and "more than three years" are "3
+    months" and "3 years", two values (as bare "3" they agreed)."""
+    if not unit:
+        return value
+    one = unit.lower().removesuffix("s") if unit.lower() != "centuries" else "century"
+    many = "centuries" if one == "century" else one + "s"
+    return f"{value} {one if number == 1 else many}"
+
+
 def _sentence_of(article: Article, pos: int) -> tuple[int, int]:
     for s in article.sentences:
         if s.start <= pos < s.end:
@@ -154,6 +164,8 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 pending_context.append((o, f"{q.about or ''} {context}"))
             else:
                 subject = _subject_of(a, q)
+                if q.kind == "duration":
+                    value = _with_unit(value, q.value, q.unit)
                 o = _Obs(a, source, q.kind, value, q.value, ev, subject, qualifier=q.qualifier,
                          unit=(q.unit or "").lower() or None)
                 obs.append(o)
@@ -272,8 +284,14 @@ class NumberConfig:
 NUMBERS = NumberConfig()
 
 
+_DAYS_PER = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30.44, "year": 365.25, "decade": 3652.5, "century": 36525}
+
+
 def _bounds(o: _Obs) -> tuple[float, float]:
     v = o.number if o.number is not None else float("nan")
+    if o.kind == "duration" and o.unit:  # in days: "3 months" and "3 years" are two spans
+        unit = o.unit.lower()
+        v *= _DAYS_PER.get("century" if unit == "centuries" else unit.removesuffix("s"), 1)
     if o.qualifier == "min":
         return v, float("inf")
     if o.qualifier == "max":
@@ -286,17 +304,26 @@ def _bounds(o: _Obs) -> tuple[float, float]:
 _ISO_DAY = re.compile(r"\d{4}(?:-\d\d){0,2}")
 
 
+def _identity(o: _Obs) -> tuple[str, str | None]:
+    """What makes two values one: the value, and for money its currency ("$5" is not 5 euros)."""
+    return o.value, o.unit if o.kind == "money" else None
+
+
 def _can_both_hold(a: _Obs, b: _Obs) -> bool:
-    if a.value == b.value:
+    if _identity(a) == _identity(b):
         return True
     if a.kind == b.kind == "date" and _ISO_DAY.fullmatch(a.value) and _ISO_DAY.fullmatch(b.value):
         # a month holds its days ("2014-12" and "2014-12-05"); "2014-12" and "2014-01-03" are two dates
         return a.value.startswith(b.value) or b.value.startswith(a.value)
     if a.number is None or b.number is None:
         return not (a.exact and b.exact)
+    if a.kind == "money" and a.unit and b.unit and a.unit != b.unit:
+        return False  # two currencies: two amounts (the unit rule of _status keeps it from a conflict)
     (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
     if a0 <= b1 and b0 <= a1:
         return True
+    if a.kind == "duration" and a.unit != b.unit:
+        return False  # rounding compares figures of one unit
     # one is the other rounded ("4.4" and "4.36")
     da = len(a.value.split(".")[1]) if "." in a.value else 0
     db = len(b.value.split(".")[1]) if "." in b.value else 0
@@ -342,7 +369,7 @@ def _status(members: list[_Obs], tolls: dict[tuple[str, str], float] | None = No
     sources = {m.source for m in members}
     if len(sources) < 2:
         return "single"
-    values = {m.value for m in members}
+    values = {_identity(m) for m in members}
     if len(values) == 1:
         return "agree"
     clash = [(x, y) for k, x in enumerate(members) for y in members[k + 1 :] if not _can_both_hold(x, y)]
@@ -382,6 +409,22 @@ def _status(members: list[_Obs], tolls: dict[tuple[str, str], float] | None = No
     return "disagree"
 
 
+def _one_figure_each(rows: list[list[_Obs]], tolls: dict[tuple[str, str], float]) -> list[list[_Obs]]:
+    """Rows whose outlets' values are not one figure ("single" with two sources: "1,000
+    fighters" and "29" of another clause, two units, two moments) split into one row per value,
+    so no row shows two outlets' different numbers as one figure."""
+    out = []
+    for members in rows:
+        if len({m.source for m in members}) > 1 and _status(members, tolls) == "single":
+            by_value: dict[tuple[str, str | None], list[_Obs]] = {}
+            for m in members:
+                by_value.setdefault(_identity(m), []).append(m)
+            out.extend(by_value.values())
+        else:
+            out.append(members)
+    return out
+
+
 def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
     """One row per subject and attribute with each independent outlet's value and evidence.
 
@@ -408,7 +451,7 @@ def number_table(articles: Sequence[Article]) -> tuple[NumberRow, ...]:
             best.append(o)
 
     out = []
-    for members in rows:
+    for members in _one_figure_each(rows, tolls):
         head = members[0]
         attribute = head.kind
         subject = head.subject

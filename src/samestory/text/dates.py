@@ -241,17 +241,44 @@ def resolve_date(phrase: str, pub: _dt.date | None, *, future: bool = False,
     if re.fullmatch(r"\d{1,2}", p):  # a bare "61" is no date (dateutil would make it the year 2061)
         return "date", None, None
     if re.search(r"\d", p) or any(m_ in p for m_ in ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")):
-        try:
-            from dateutil import parser as dparser
-
-            default = _dt.datetime(pub.year if pub else 2000, 1, 1)
-            cleaned = re.sub(r"\b(?:on|in|the|of|since|by|from)\b", " ", p)
-            d = dparser.parse(cleaned, default=default, fuzzy=True)
-            has_day = bool(re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b", cleaned.replace(str(d.year), "")))
-            return "date", d.date().isoformat() if has_day else d.strftime("%Y-%m"), None
-        except (ValueError, OverflowError, ImportError):
-            pass
+        return "date", _calendar_date(p, pub), None
     return "date", None, None
+
+
+# words a calendar date phrase may hold besides its day, month and year ("on the 5th of May")
+_DATE_FILLER = frozenset("on in the of since by from at early late mid middle end beginning start , . - / st nd rd th".split())
+
+
+def _calendar_date(p: str, pub: _dt.date | None) -> str | None:
+    """ISO day or month of a calendar phrase ("5 May 2014", "May 5", "early June"), or None.
+
+    Only what the phrase states: a month is a date only with its year, stated or the published
+    one ("January" with no published day is no date); a phrase with other words ("the age of
+    90", "18 days later") or a two-digit year is none (dateutil's fuzzy reading made them
+    1990-01-01 and 2000-01-18)."""
+    from dateutil import parser as dparser
+
+    try:
+        got = [dparser.parse(p, default=default, fuzzy_with_tokens=True)
+               for default in (_dt.datetime(2000, 1, 1), _dt.datetime(2001, 2, 2))]
+    except (ValueError, OverflowError):
+        return None
+    (a, skipped), (b, _) = got
+    if any(w not in _DATE_FILLER for piece in skipped for w in re.findall(r"[^\W\d_]+|\d+|[,./-]", piece.lower())):
+        return None
+    year_stated = a.year == b.year
+    if year_stated and not re.search(rf"\b{a.year}\b", p):
+        return None  # "'90", "90": dateutil's two-digit year
+    month_stated, day_stated = a.month == b.month, a.day == b.day
+    if not month_stated or (not year_stated and pub is None):
+        return None
+    year = a.year if year_stated else pub.year
+    if day_stated:
+        try:
+            return _dt.date(year, a.month, a.day).isoformat()
+        except ValueError:
+            return None
+    return f"{year:04d}-{a.month:02d}"
 
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
