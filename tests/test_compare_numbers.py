@@ -188,3 +188,31 @@ def test_two_outlets_numbers_that_are_not_one_figure_are_two_rows():
     ])
     for r in rows:
         assert r.status != "single" or len({v.outlet for v in r.values}) == 1
+
+
+def test_two_open_bounds_far_apart_do_not_agree():
+    """ "at least four rockets" and "over 100 rockets" can both hold, but they are two figures:
+    not shown as agreement (and never as a disagreement)."""
+    t1 = "Militants fired at least four rockets at the southern city, the army said."
+    t2 = "Militants fired over 100 rockets at the southern city, the army said."
+    t3 = "Militants fired at least six rockets at the southern city, police said."
+    a = [art("a1", "Daily Lantern", t1, [q(t1, "at least four", "count", 4, "rockets")]),
+         art("a2", "Evening Courier", t2, [q(t2, "over 100", "count", 100, "rockets")]),
+         art("a3", "Harlow Post", t3, [q(t3, "at least six", "count", 6, "rockets")])]
+    a = [art(x.id, x.outlet, x.text, [Quantity(text=qq.text, span=qq.span, kind="count", value=qq.value, about="rockets",
+                                               qualifier="min") for qq in x.quantities]) for x in a]
+    rows = number_table(a)
+    assert all(r.status != "disagree" for r in rows)
+    assert not any(r.status == "agree" and {v.value for v in r.values} >= {"4", "100"} for r in rows)
+    four = row_for(rows, "count", ("Daily Lantern", "4"))
+    assert "100" not in {v.value for v in four.values}
+
+
+def test_first_is_no_figure_but_third_is():
+    t1 = "The two leaders first met in 1999 in the country's third city."
+    t2 = "The two leaders first met in 1999 in the third-largest city of the country."
+    rows = number_table([
+        art("a1", "Daily Lantern", t1, [q(t1, "first", "ordinal", 1, "leaders met"), q(t1, "third", "ordinal", 3, "city")]),
+        art("a2", "Evening Courier", t2, [q(t2, "first", "ordinal", 1, "leaders met"), q(t2, "third", "ordinal", 3, "city")]),
+    ])
+    assert {v.value for r in rows for v in r.values if r.attribute == "ordinal"} == {"3"}

@@ -86,8 +86,8 @@ def _fmt(value: float | None, text: str) -> str:
 def _with_unit(value: str, number: float | None, unit: str | None) -> str:
     """A duration's value with its unit: "three months" and "more than three years" are "3
     months" and "3 years", two values (as bare "3" they agreed)."""
-    if not unit:
-        return value
+    if not unit or number is None:
+        return value  # "a year" as written
     one = unit.lower().removesuffix("s") if unit.lower() != "centuries" else "century"
     many = "centuries" if one == "century" else one + "s"
     return f"{value} {one if number == 1 else many}"
@@ -146,6 +146,8 @@ def _observations(articles: Sequence[Article]) -> list[_Obs]:
                 continue  # a day that could not be resolved against the published date
             if q.kind == "age" and q.value is None:
                 continue  # "in his 50s": a range, no age to compare
+            if q.kind == "ordinal" and q.value == 1:
+                continue  # "first" orders a text or a time ("first met", "the first aim"), not a figure
             ev = Evidence(a.id, q.span.start, q.span.end, a.text[q.span.start : q.span.end], a.outlet)
             value = _fmt(q.value, q.normalized or q.text)
             if q.kind == "age":
@@ -287,15 +289,18 @@ NUMBERS = NumberConfig()
 _DAYS_PER = {"hour": 1 / 24, "day": 1, "week": 7, "month": 30.44, "year": 365.25, "decade": 3652.5, "century": 36525}
 
 
-def _bounds(o: _Obs) -> tuple[float, float]:
+def _bounds(o: _Obs, *, agreeing: bool = False) -> tuple[float, float]:
+    """The values a figure allows. ``agreeing``: the values it can be said to *agree* with,
+    where a bound reaches to twice its figure ("at least 6" agrees with 8, not with "over
+    100": both can hold, but that is two figures, not one told two ways)."""
     v = o.number if o.number is not None else float("nan")
     if o.kind == "duration" and o.unit:  # in days: "3 months" and "3 years" are two spans
         unit = o.unit.lower()
         v *= _DAYS_PER.get("century" if unit == "centuries" else unit.removesuffix("s"), 1)
     if o.qualifier == "min":
-        return v, float("inf")
+        return v, v + abs(v) if agreeing else float("inf")
     if o.qualifier == "max":
-        return float("-inf"), v
+        return v - abs(v) / 2 if agreeing else float("-inf"), v
     if o.qualifier == "approx":
         return v - 0.1 * abs(v), v + 0.1 * abs(v)
     return v, v
@@ -309,17 +314,17 @@ def _identity(o: _Obs) -> tuple[str, str | None]:
     return o.value, o.unit if o.kind == "money" else None
 
 
-def _can_both_hold(a: _Obs, b: _Obs) -> bool:
+def _can_both_hold(a: _Obs, b: _Obs, *, agreeing: bool = False) -> bool:
     if _identity(a) == _identity(b):
         return True
     if a.kind == b.kind == "date" and _ISO_DAY.fullmatch(a.value) and _ISO_DAY.fullmatch(b.value):
         # a month holds its days ("2014-12" and "2014-12-05"); "2014-12" and "2014-01-03" are two dates
         return a.value.startswith(b.value) or b.value.startswith(a.value)
     if a.number is None or b.number is None:
-        return not (a.exact and b.exact)
+        return not agreeing and not (a.exact and b.exact)  # "13 days" and "a week": two spans
     if a.kind == "money" and a.unit and b.unit and a.unit != b.unit:
         return False  # two currencies: two amounts (the unit rule of _status keeps it from a conflict)
-    (a0, a1), (b0, b1) = _bounds(a), _bounds(b)
+    (a0, a1), (b0, b1) = _bounds(a, agreeing=agreeing), _bounds(b, agreeing=agreeing)
     if a0 <= b1 and b0 <= a1:
         return True
     if a.kind == "duration" and a.unit != b.unit:
@@ -372,9 +377,11 @@ def _status(members: list[_Obs], tolls: dict[tuple[str, str], float] | None = No
     values = {_identity(m) for m in members}
     if len(values) == 1:
         return "agree"
-    clash = [(x, y) for k, x in enumerate(members) for y in members[k + 1 :] if not _can_both_hold(x, y)]
+    pairs = [(x, y) for k, x in enumerate(members) for y in members[k + 1 :]]
+    clash = [(x, y) for x, y in pairs if not _can_both_hold(x, y)]
     if not clash:
-        return "agree"
+        # compatible is not the same: "at least four rockets" and "over 100 rockets" both hold
+        return "agree" if all(_can_both_hold(x, y, agreeing=True) for x, y in pairs) else "single"
     # only values of one unit clash ("$5" vs "5 euros", "12 people" vs "12 officers" are two figures)
     if not all((x.unit or "") == (y.unit or "") for x, y in clash):
         return "single"
