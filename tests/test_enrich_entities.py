@@ -24,6 +24,10 @@ def test_normalize_name_and_key():
     assert normalize_name("rang Mr Obama") == "Obama"  # a word the tagger swept in
     assert normalize_name("rang Mr") == normalize_name("Mr") == ""  # a title alone names nobody
     assert normalize_name("de Blasio") == "de Blasio"
+    # a name the tagger ran on into a clause ends where the clause begins
+    assert normalize_name("the Harlow Ramblers Association that Vance", "ORG") == "Harlow Ramblers Association"
+    assert normalize_name("Maria Vance who", "PERSON") == "Maria Vance"
+    assert normalize_name("The Who", "ORG") == "Who"  # a capitalised word is a name's own
     assert entity_key("Zelenskyy") == "zelenskyy"
     assert entity_key("José Álvarez") == "jose alvarez"
 

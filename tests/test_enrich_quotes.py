@@ -378,3 +378,35 @@ def test_a_relative_clause_is_never_a_speaker(nlp):
             "explained: 'The song never targeted other countries. It was for local fans.'")
     (q,) = [q for q in _quotes(text) if "local fans" in q.text]
     assert q.speaker in (None, "Tomas Brellin"), q.speaker
+
+
+def test_the_name_in_apposition_speaks_not_the_role_or_its_party(nlp):
+    """ "The Labour leader, X, said" gave "Labour"; "The mayor of the city, X, said" gave "mayor"."""
+    q = _one('Tributes came in on Tuesday.\n\nThe Labour leader, Ed Miliband, said: "Tom Baker was a towering '
+             'figure in our movement and was respected by his members."')
+    assert q.speaker == "Ed Miliband"
+    qs = _quotes('The mayor of the city, Boris Johnson, said he had been saddened to learn of the death of '
+                 '"a fighter and a man of principle".', "indirect")
+    assert qs and all(q.speaker == "Boris Johnson" for q in qs)
+
+
+def test_he_added_is_the_reporting_speaker_not_the_person_reported_on(nlp):
+    """ "Mr X said Mr Y had been ...\\n\\nHe added ...": he is X (the NER may call X an organisation;
+    the honorific makes a person), and the quote standing alone after it is X's too."""
+    text = ('Mr Miliband said Mr Baker had been "a towering figure in the movement".\n\n'
+            'He added that Mr Baker had been a "tireless defender of cheap public transport".\n\n'
+            '"I did not always side with him on policy but I always admired his stamina."\n\n'
+            'Born in 1961 in Leeds, he found his first job on the railways at 16.')
+    qs = _quotes(text)
+    assert [q.speaker for q in qs] == ["Miliband"] * 3
+
+
+def test_a_chain_of_he_said_goes_back_to_the_person_named(nlp):
+    """Sentences whose subject is the same "he" do not use up the look-back: the chain reaches
+    the person named four sentences before."""
+    text = ('Former mayor Ken Livingstone led tributes to Mr Baker, saying he had fought for his members. '
+            'Speaking of his shock, he said: "I thought he would outlive me."\n\n'
+            'He told a radio station: "He fought very hard for the people he represented."\n\n'
+            'He said Mr Baker was "right on most of the big issues".\n\nThe union confirmed the death.')
+    said = [q for q in _quotes(text, "indirect") if q.text.startswith("Mr Baker was")]
+    assert said and said[0].speaker == "Ken Livingstone"

@@ -70,11 +70,17 @@ _NAME_PARTICLES = frozenset("de da di del della du des van von der den le la al 
 _BARE_TITLES = frozenset("mr mrs ms miss dr sir dame lord lady prof rev sen rep gov gen".split())
 
 
+_CLAUSE_WORDS = frozenset("that which who whom whose where when".split())  # lower case only: never a name's
+
+
 def normalize_name(text: str, label: str = "PERSON") -> str:
     """Display form of a mention: no possessive, no leading "the"/title, shouting caps calmed for people."""
     name = " ".join(text.split())
     name = _POSSESSIVE.sub("", name).strip(" ,.;:\"'“”‘’()")
     words = name.split()
+    # the tagger ran on into a clause: "the Mid-Bedfordshire Conservative Association that Dorries"
+    cut = next((k for k, w in enumerate(words) if k and w in _CLAUSE_WORDS), None)
+    words = words[:cut] if cut is not None else words
     if words and words[0].lower() == "the" and label in ("PERSON", "NORP"):
         words = words[1:]
     if label == "PERSON":

@@ -196,11 +196,18 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
         span = Span(tok.idx, tok.idx + len(tok))
         if ent is not None:
             return ent.name, ent.key, span
-        return tok.text, None, span
+        return tok.text, None, span  # unresolved: the text's own "he" (its mention is the evidence)
     ent = ctx.index.at(tok.idx, tok.idx + len(tok))
     if ent is not None and ent.label in _SPEAKER_LABELS:
         mention = next((s for s in ent.mentions if s.start <= tok.idx < s.end), Span(tok.idx, tok.idx + len(tok)))
         return ent.name, ent.key, mention
+    # "The Labour leader, Ed Miliband, said": the name in apposition speaks, not "Labour" or "leader"
+    for c in tok.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and not ctx.in_quote(c.idx):
+            ent = ctx.index.at(c.idx, c.idx + len(c))
+            if ent is not None and ent.label in ("PERSON", "ORG"):
+                mention = next((s for s in ent.mentions if s.start <= c.idx < s.end), Span(c.idx, c.idx + len(c)))
+                return ent.name, ent.key, mention
     # a common-noun speaker: its compounds, modifiers and determiner ("a senior official", "the source")
     left = [c for c in tok.lefts if c.dep_ in ("det", "compound", "amod", "poss", "nummod", "nmod")]
     start = min([tok.i] + [min(t.i for t in c.subtree) for c in left])
@@ -279,6 +286,10 @@ def resolve_pronoun(ctx: _Context, tok):
             if ctx.in_quote(t.idx):
                 continue
             e = ctx.index.at(t.idx, t.idx + len(t), label=want)
+            if e is None and want == "PERSON":
+                # "Mr Miliband" tagged ORG: an honorific makes a person whatever the NER label
+                e = ctx.index.at(t.idx, t.idx + len(t))
+                e = e if e is not None and _gender(ctx, e) is not None else None
             if e is not None and not (wanted_gender and _gender(ctx, e) not in (None, wanted_gender)):
                 found.append((t, e))
         return found
@@ -288,15 +299,24 @@ def resolve_pronoun(ctx: _Context, tok):
         subj = [e for t, e in same if t.dep_ in ("nsubj", "nsubjpass")]
         return subj[-1] if subj else same[-1][1]
     s = sent
-    for _ in range(3):
+    looked = 0
+    while looked < 3:
         if s.start == 0:
             break
         s = doc[s.start - 1].sent
         found = people(s)
+        if not found and _pronoun_subject(ctx, s):
+            continue  # "He told ...", "Speaking of his shock, he said": the same chain goes back further
+        if any(c.isalpha() for c in s.text):
+            looked += 1
         if found:
             subj = [(t, e) for t, e in found if t.dep_ in ("nsubj", "nsubjpass") or t.head.dep_ in ("nsubj",) and t.dep_ == "compound"]
             main = [e for t, e in subj if t.head.dep_ == "ROOT" or t.head.head.dep_ == "ROOT"]
             if main or subj:
+                if not main and _named_main_subject(ctx, s):
+                    # "Mr Miliband said Mr Baker had been ...": the main subject is a name the NER
+                    # did not take for a person; the person of the reported clause is not "he"
+                    return None
                 return main[0] if main else subj[0][1]
             described = _described_subject(ctx, s)
             if described is not None:
@@ -306,6 +326,21 @@ def resolve_pronoun(ctx: _Context, tok):
                 return _role_holder(ctx, described, doc[the : described.i + 1]) if described.lower_ in ROLE_WORDS else None
             return found[0][1]
     return None
+
+
+def _main_subject(ctx: _Context, sent):
+    return next((t for t in sent if t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT" and not ctx.in_quote(t.idx)), None)
+
+
+def _pronoun_subject(ctx: _Context, sent) -> bool:
+    """Whether the sentence's main subject is "he" or "she" (a sentence of the chain being resolved)."""
+    t = _main_subject(ctx, sent)
+    return t is not None and t.lower_ in ("he", "she")
+
+
+def _named_main_subject(ctx: _Context, sent) -> bool:
+    t = _main_subject(ctx, sent)
+    return t is not None and t.pos_ == "PROPN"
 
 
 def _described_subject(ctx: _Context, sent):
