@@ -410,3 +410,11 @@ def test_a_chain_of_he_said_goes_back_to_the_person_named(nlp):
             'He said Mr Baker was "right on most of the big issues".\n\nThe union confirmed the death.')
     said = [q for q in _quotes(text, "indirect") if q.text.startswith("Mr Baker was")]
     assert said and said[0].speaker == "Ken Livingstone"
+
+
+def test_she_is_never_a_man_called_sir(nlp):
+    text = ('The chief whip, Sir Gerald Voss, was not told of the trip. In a statement, Holloway said she had '
+            'never missed a week of votes before. The show was a chance to prove that MPs are "normal", she said.\n\n'
+            '"A lot of people do not vote, and if they see I am an ordinary mother they may trust us more."')
+    qs = _quotes(text)
+    assert qs and all(q.speaker != "Gerald Voss" for q in qs)

@@ -257,7 +257,8 @@ def _role_holder(ctx: _Context, tok, words):
     return fits[0] if len(fits) == 1 and fits[0].label == "PERSON" else None
 
 
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+_MALE_HONORIFICS = frozenset(("Mr", "Sir", "Lord"))
 
 
 def _gender(ctx: _Context, entity) -> str | None:
@@ -267,7 +268,7 @@ def _gender(ctx: _Context, entity) -> str | None:
     for m in entity.mentions:
         h = _HONORIFIC.search(ctx.text[max(0, m.start - 30) : m.start])
         if h:
-            found.add("m" if h.group(1) == "Mr" else "f")
+            found.add("m" if h.group(1) in _MALE_HONORIFICS else "f")
     return found.pop() if len(found) == 1 else None
 
 
@@ -290,6 +291,10 @@ def resolve_pronoun(ctx: _Context, tok):
                 # "Mr Miliband" tagged ORG: an honorific makes a person whatever the NER label
                 e = ctx.index.at(t.idx, t.idx + len(t))
                 e = e if e is not None and _gender(ctx, e) is not None else None
+            if e is None and want == "PERSON" and t.pos_ == "PROPN" and t.dep_ in ("nsubj", "nsubjpass"):
+                # "Dorries said" where the tagger missed this mention of the article's Nadine Dorries
+                e = ctx.index.named(t.text)
+                e = e if e is not None and e.label == "PERSON" else None
             if e is not None and not (wanted_gender and _gender(ctx, e) not in (None, wanted_gender)):
                 found.append((t, e))
         return found
