@@ -299,3 +299,21 @@ def test_a_headline_word_the_body_uses_is_not_headline_only():
     assert _used_in("cosy up", "The two mayors were cosying up at the fair.")
     assert _used_in("tyrant", "The Tyrant agreed to the plan.")
     assert not _used_in("tyrant", "The tyrannosaur agreed to the plan.")
+
+
+def test_a_quote_over_several_sentences_and_paragraphs_is_never_the_writers_voice(nlp):
+    """The detector reads one sentence at a time; a sentence inside a quotation that opens in an
+    earlier sentence (and a paragraph that reopens it, the newspaper convention) has no marks of its
+    own. Its words were counted as the writer's."""
+    from samestory.compare import compare
+    from samestory.enrich import enrich
+
+    text = ('The singer died on Sunday, his manager said.\n\n"It is with a saddened heart that I confirm my dear '
+            'friend passed away. He was a brutal, outrageous genius.\n\n"His body was found by a band mate at his '
+            'home."\n\nThe band was known for its grotesque costumes.')
+    other = "The singer died on Sunday at his home, police said. The band was known for its costumes and stage shows."
+    cov = compare(enrich([Article(id="a", outlet="Daily Lantern", title="Singer dies", text=text),
+                          Article(id="b", outlet="Evening Courier", title="Singer dies at home", text=other)], embed=False))
+    writer = {w.word for f in cov.framing for w in f.loaded if w.voice == "outlet"}
+    assert not writer & {"brutal", "outrageous", "genius", "saddened heart"}, writer
+    assert "grotesque" in writer  # the writer's own word after the quote is still found

@@ -418,3 +418,20 @@ def test_she_is_never_a_man_called_sir(nlp):
             '"A lot of people do not vote, and if they see I am an ordinary mother they may trust us more."')
     qs = _quotes(text)
     assert qs and all(q.speaker != "Gerald Voss" for q in qs)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # a long apposition between the name and its cue
+        ('"Congratulations to Ana and Boris on their selection," Walter Grebe, the agency\'s associate '
+         'administrator for exploration in Geneva, said in a statement.', "Walter Grebe"),
+        # the person in apposition inside the subject's phrase, not the role noun "head"
+        ('"Choosing the crew was hard," said head of the Federal Space Agency, Vladimir Orlov.', "Vladimir Orlov"),
+        # "co-author" parsed into subjects of its own: the named subject speaks, not "study co"
+        ('"Once we have seen thousands of such events, we can extract reliable statistics," said study '
+         'co-author Dr Stefanie Brandt of the institute in Bonn.', "Stefanie Brandt"),
+    ],
+)
+def test_the_named_subject_speaks_through_appositions_and_compounds(nlp, text, speaker):
+    assert _one(text).speaker == speaker

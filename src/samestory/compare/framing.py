@@ -344,6 +344,7 @@ def find_loaded(
     include_quoted: bool = False,
     threshold: float | None = None,
     learned_spans=None,
+    quotations: Sequence[tuple[int, int]] | None = None,
 ) -> list[Hit]:
     """Loaded words and phrases in ``text``.
 
@@ -357,7 +358,8 @@ def find_loaded(
     need a person target, and words in proper names are dropped. ``doc`` is a spaCy parse of
     ``text`` (parsed with ``nlp``, by default the project's model, when needed and not given).
     ``learned_spans``: the model's spans of ``text`` at ``threshold`` when already computed
-    (``LoadedModel.spans_many``).
+    (``LoadedModel.spans_many``). ``quotations``: the quotations over ``text`` when ``text`` is a
+    piece of a longer one (a sentence of a quote that runs over several has no marks of its own).
     """
     lexicon = lexicon or load_lexicon()
     words, offsets = _tokens(text)
@@ -381,7 +383,7 @@ def find_loaded(
     matches = sorted(learned + others, key=lambda m: m[0])
     if not matches:
         return []
-    quotes = quotation_spans(text)
+    quotes = list(quotations) if quotations is not None else quotation_spans(text)
     scare = _scare_quote_spans(text)
     needs_parse = True
     if doc is None and needs_parse:
@@ -692,11 +694,14 @@ def analyze_framing(articles: Sequence[Article], claim_groups: Sequence[ClaimGro
                 _set_entities(doc, sentences[idx][0], mentions)
         loaded: list[LoadedWord] = []
         sentence_polarity: dict[int, float] = {}
+        # quotations of the whole text: a sentence inside a quote of several sentences has no marks
+        article_quotes = quotation_spans(article.text)
         for idx in candidates:
             s, e = sentences[idx]
             chunk = article.text[s:e]
             doc = docs[idx]
-            hits = find_loaded(chunk, doc=doc, lexicon=lexicon, learned_spans=learned_of[ai][idx])
+            in_chunk = [(max(qs, s) - s, min(qe, e) - s) for qs, qe in article_quotes if qs < e and s < qe]
+            hits = find_loaded(chunk, doc=doc, lexicon=lexicon, learned_spans=learned_of[ai][idx], quotations=in_chunk)
             pol = 0.0
             for h in hits:
                 entry_head = _doc_token_at(doc, h.end - 1, 0)

@@ -87,9 +87,10 @@ def _raw_subject_of(verb, in_quote=None):
         if prev.ent_type_ == "PERSON" or prev.lower_ in ("he", "she"):
             return prev  # "footage of Quill saying, ...": the person right before the participle
     for _ in range(4):
-        for child in v.children:
-            if child.dep_ == "nsubj" and any(c.isalnum() for c in child.text):  # not a dash parsed as a noun
-                return child
+        subjects = [c for c in v.children if c.dep_ == "nsubj" and any(ch.isalnum() for ch in c.text)]  # not a dash
+        if subjects:
+            # "said study co-author Dr Stefanie Brandt" parsed with three subjects: the named one
+            return next((c for c in subjects if c.ent_type_ in ("PERSON", "ORG")), subjects[0])
         for child in v.children:
             if child.dep_ == "agent":
                 for g in child.children:
@@ -201,11 +202,12 @@ def _speaker_span(ctx: _Context, tok) -> tuple[str, str | None, Span]:
     if ent is not None and ent.label in _SPEAKER_LABELS:
         mention = next((s for s in ent.mentions if s.start <= tok.idx < s.end), Span(tok.idx, tok.idx + len(tok)))
         return ent.name, ent.key, mention
-    # "The Labour leader, Ed Miliband, said": the name in apposition speaks, not "Labour" or "leader"
-    for c in tok.children:
-        if c.dep_ == "appos" and c.pos_ == "PROPN" and not ctx.in_quote(c.idx):
+    # "The Labour leader, Ed Miliband, said": the name in apposition speaks, not "Labour" or "leader";
+    # "said head of the Space Agency, Vladimir Orlov": a person in apposition inside the subject's phrase
+    for c in tok.subtree:
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and not ctx.in_quote(c.idx) and (c.head is tok or c.ent_type_ == "PERSON"):
             ent = ctx.index.at(c.idx, c.idx + len(c))
-            if ent is not None and ent.label in ("PERSON", "ORG"):
+            if ent is not None and (ent.label == "PERSON" or (ent.label == "ORG" and c.head is tok)):
                 mention = next((s for s in ent.mentions if s.start <= c.idx < s.end), Span(c.idx, c.idx + len(c)))
                 return ent.name, ent.key, mention
     # a common-noun speaker: its compounds, modifiers and determiner ("a senior official", "the source")
