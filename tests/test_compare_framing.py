@@ -317,3 +317,23 @@ def test_a_quote_over_several_sentences_and_paragraphs_is_never_the_writers_voic
     writer = {w.word for f in cov.framing for w in f.loaded if w.voice == "outlet"}
     assert not writer & {"brutal", "outrageous", "genius", "saddened heart"}, writer
     assert "grotesque" in writer  # the writer's own word after the quote is still found
+
+
+def test_a_loaded_word_the_parse_ties_to_nobody_is_about_nobody(nlp):
+    """No nearest-person fallback: "grotesque costumes" is not about the spokeswoman named in the
+    sentence before, and a sentence's loaded word about something else gives no tone toward the
+    person it names."""
+    from samestory.compare import compare
+    from samestory.enrich import enrich
+
+    text = ('Police spokeswoman Dana Kerr said the death was not suspicious.\n\n'
+            'The band was known for its grotesque costumes and outrageous stage shows.\n\n'
+            'Fans of the band left flowers outside the club where Tom Idris once played.')
+    other = "The singer died at his home on Sunday, police said. The band played the club for years."
+    cov = compare(enrich([Article(id="a", outlet="Daily Lantern", title="Singer dies", text=text),
+                          Article(id="b", outlet="Evening Courier", title="Singer dies at home", text=other)], embed=False))
+    lantern = next(f for f in cov.framing if f.outlet == "Daily Lantern")
+    words = {w.word: w for w in lantern.loaded}
+    assert {"grotesque", "outrageous"} & set(words), words
+    assert all(w.target is None for w in words.values() if w.word in ("grotesque", "outrageous"))
+    assert "dana kerr" not in lantern.tone
