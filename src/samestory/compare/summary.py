@@ -74,10 +74,24 @@ MAX_UNIQUE = SUMMARY.max_unique
 UNIQUE_CENTRALITY = SUMMARY.unique_centrality
 
 
+# a sentence that opens on a word pointing outside itself ("He reiterated ...", "It said: ...",
+# "But so far ...") or on the writer's "I" cannot stand alone in a summary of several outlets
+_LEANS_ON_CONTEXT = frozenset("""he she it they this these those his her its their i we our my
+but and or so yet also however meanwhile""".split())
+
+
 def is_fragment(info: ClaimInfo) -> bool:
-    """Too short to stand alone, or a clause cut that starts mid-sentence in lower case."""
+    """Too short to stand alone, a clause cut that starts mid-sentence in lower case, a sentence
+    that opens on a pronoun or a connective (its subject or its point is in the sentence before),
+    or a headline in title case ("Once Again Delays Broadcast of a Story")."""
     text = info.claim.text.strip()
-    return len(info.words) < SUMMARY.min_words or not text[:1].isupper() and not text[:1].isdigit() and not text[:1] in "“\"‘'"
+    if len(info.words) < SUMMARY.min_words or not text[:1].isupper() and not text[:1].isdigit() and not text[:1] in "“\"‘'":
+        return True
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if words and words[0].lower() in _LEANS_ON_CONTEXT and text[:1] not in "“\"‘'":  # a quote's "I" is its speaker's
+        return True
+    long_words = [w for w in words if len(w) > 3]
+    return len(long_words) >= 4 and sum(w[:1].isupper() for w in long_words) >= 0.8 * len(long_words) and not text.rstrip().endswith((".", "?", "!", '"', "”"))
 
 
 # Who reports or says a sentence ("..., the Guardian reports", "according to the Sydney Morning
