@@ -230,6 +230,8 @@ class ClusterConfig:
     # 0.972, 0.58/0.12 (w 0.3) 0.750 / 0.966: the most together keeping 97% apart. The names lift more
     # pairs than that (0.793 at 0.62) but lift as many same-topic pairs of other events (teams and their
     # players: the unrelated pairs that join share the most names), which the higher cut keeps apart.
+    # On 5 orders: tune half 0.752 / 0.968 (the vector alone the same), report half 0.733 / 0.993 (0.667 /
+    # 0.989), all cross-language pairs 0.744 / 0.981 (0.715 / 0.979), bench/RESULTS.md.
     cross_language_name_weight: float = 0.2
     # cost bounds (bench/scale.py), not quality knobs
     top_k: int = 10  # candidate stories scored per article
