@@ -142,14 +142,19 @@ def enrich_by_language(per_language: int = 12) -> dict[str, tuple[float, float, 
 
 
 SEEDS = (0, 1, 2, 3, 4)
+NAME_WEIGHTS = (0.0, 0.2, 0.3)  # ClusterConfig.cross_language_name_weight swept on the tune half
+CUTS = (0.62, 0.65, 0.68)  # ... with the join and merge cut
+CLEAR_CUTS = (0.52, 0.55, 0.58)  # ... then the clear-match cut
+VECTOR_ALONE = (0.62, 0.55)  # the join and merge cut and clear-match cut the vector alone was tuned to
 
 
 def clustered_pairs() -> list[str]:
     """All SemEval articles through the `samestory cluster` ingest (JSONL read + clean, featurize),
-    clustered together in 5 shuffled orders with the cross-language join (with its clear-match cut,
-    and without it) and without any join (today's clusterer: the same-run baseline); for each, the
-    share of same-story pairs that share a story and of unrelated pairs that do not, on the half the
-    cuts were not chosen on and on all pairs."""
+    clustered together in 5 shuffled orders with the cross-language join (names across scripts beside
+    the multilingual vector; the vector alone, as before issue 22's names) and without any join (the
+    clusterer before issue 22: the same-run baseline); for each, the share of same-story pairs that
+    share a story and of unrelated pairs that do not, on the half the cuts were not chosen on and on
+    all pairs."""
     import json
     import random
     import tempfile
@@ -182,13 +187,15 @@ def clustered_pairs() -> list[str]:
 
     default = StoryClusterer().cross_language_threshold
     default_clear, default_gap = StoryClusterer().cross_language_clear_threshold, StoryClusterer().cross_language_clear_gap
+    default_names = StoryClusterer().cross_language_name_weight
 
-    def run(seed, threshold, clear=default_clear, gap=default_gap):
+    def run(seed, threshold, clear=default_clear, gap=default_gap, names=default_names):
         fs = list(feats)
         random.Random(seed).shuffle(fs)
         # one cut for both cross-language paths: the join of a founder and the merge of a bridge
         c = StoryClusterer(cross_language_threshold=threshold, cross_language_merge_threshold=threshold,
-                           cross_language_clear_threshold=clear, cross_language_clear_gap=gap)
+                           cross_language_clear_threshold=clear, cross_language_clear_gap=gap,
+                           cross_language_name_weight=names)
         c.assign_many(fs)
         return {f.article_id: c.story_of(f.article_id) for f in fs}
 
@@ -209,35 +216,38 @@ def clustered_pairs() -> list[str]:
     }
     assert StoryClusterer().cross_language_merge_threshold == default  # the bench sweeps them as one
     tune = [p for p in pairs if p[3] and p[4] == 0]
-    grid_rows, keeps_apart = [], []
-    for threshold in (0.55, 0.60, 0.62, 0.65):  # the join and merge cut alone (no clear-match cut)
-        rs = [rates(run(seed, threshold, None), tune) for seed in SEEDS[:2]]
-        apart = float(np.mean([r[1] for r in rs]))
-        grid_rows.append(f"{threshold:.2f}: together {np.mean([r[0] for r in rs]):.3f}, apart {apart:.3f}")
-        if apart >= KEEP_APART:
-            keeps_apart.append(threshold)
-    # the clear-match cut and gap at the default join and merge cut: the most together keeping 97% apart
-    clear_rows, clear_best = [], None
-    for clear in (0.52, 0.55, 0.58):
-        for gap in (0.10, 0.12, 0.15):
-            rs = [rates(run(seed, default, clear, gap), tune) for seed in SEEDS[:2]]
+    # the names' weight and the join and merge cut, at the clear-match cut and gap the vector alone
+    # was tuned to: the most together keeping 97% apart (ties to the higher weight and cut)
+    grid_rows, best = [], None
+    for names in NAME_WEIGHTS:
+        for threshold in CUTS:
+            rs = [rates(run(seed, threshold, VECTOR_ALONE[1], names=names), tune) for seed in SEEDS[:2]]
             together, apart = float(np.mean([r[0] for r in rs])), float(np.mean([r[1] for r in rs]))
-            clear_rows.append(f"{clear:.2f}/{gap:.2f}: {together:.3f} / {apart:.3f}")
-            # ties go to the higher cut (the grid runs upward)
-            if apart >= KEEP_APART and (clear_best is None or together >= clear_best[0]):
-                clear_best = (together, clear, gap)
+            grid_rows.append(f"{names:.1f} / {threshold:.2f}: {together:.3f} / {apart:.3f}")
+            if apart >= KEEP_APART and (best is None or together >= best[0]):
+                best = (together, names, threshold)
+    # then the clear-match cut at the default weight and cut
+    clear_rows, clear_best = [], None
+    for clear in CLEAR_CUTS:
+        rs = [rates(run(seed, default, clear), tune) for seed in SEEDS[:2]]
+        together, apart = float(np.mean([r[0] for r in rs])), float(np.mean([r[1] for r in rs]))
+        clear_rows.append(f"{clear:.2f}: {together:.3f} / {apart:.3f}")
+        if apart >= KEEP_APART and (clear_best is None or together > clear_best[0]):
+            clear_best = (together, clear)
     lines = ["", f"Clustered together (issue 22): the {len(feats)} SemEval articles ({len(failures)} refused) through "
              f"the `samestory cluster` ingest, languages as detected: "
              + ", ".join(f"{k} {v}" for k, v in langs.most_common()) + f"; {cpu:.0f} s CPU to read and featurize. "
              f"Mean (range) over {len(SEEDS)} shuffled orders. The bench's clusterer gives the CLI's stories in "
              f"input order: **{'yes' if same_as_cli else 'NO'}**.", "",
              "| clusterer | pairs | same-story pairs in one story | unrelated pairs apart |", "|---|---|---|---|"]
-    for name, threshold, clear in (
-            (f"samestory, cross-language join and merge at {default} (closest member), a clear match at "
-             f"{default_clear} ({default_gap} above the runner-up)", default, default_clear),
-            (f"cross-language join and merge at {default} alone (before the clear-match cut)", default, None),
-            ("without the cross-language join (baseline: the clusterer before issue 22)", None, None)):
-        preds = [run(seed, threshold, clear) for seed in SEEDS]
+    for name, threshold, names in (
+            (f"samestory: multilingual cosine + {default_names} x names' cosine, join and merge at {default} "
+             f"(closest member), a clear match at {default_clear} ({default_gap} above the runner-up)",
+             (default, default_clear), default_names),
+            (f"the multilingual cosine alone (before the names), join and merge at {VECTOR_ALONE[0]}, a clear "
+             f"match at {VECTOR_ALONE[1]} ({default_gap} above the runner-up)", VECTOR_ALONE, 0.0),
+            ("without the cross-language join (baseline: the clusterer before issue 22)", (None, None), 0.0)):
+        preds = [run(seed, threshold[0], threshold[1], names=names) for seed in SEEDS]
         for label, subset in subsets.items():
             rs = [rates(p, subset) for p in preds]
             together = [r[0] for r in rs]
@@ -245,13 +255,15 @@ def clustered_pairs() -> list[str]:
             lines.append(f"| {name}: {label} | {rs[0][2]} same / {rs[0][3]} unrelated | "
                          f"{np.mean(together):.3f} ({min(together):.3f}-{max(together):.3f}) | "
                          f"{np.mean(apart):.3f} ({min(apart):.3f}-{max(apart):.3f}) |")
-    lines.append("\nThe cut (join and merge), on the cross-language pairs of the tune half (pair id hashes even; 2 orders each): "
-                 + "; ".join(grid_rows) + f". Lowest cut keeping {KEEP_APART:.0%} apart there: "
-                 + (f"{min(keeps_apart):.2f}" if keeps_apart else "none of these") + f"; the default is {default}.")
-    lines.append(f"\nThe clear-match cut / gap at join and merge {default}, same half and orders (together / apart): "
-                 + "; ".join(clear_rows) + ". Most together keeping 97% apart there (ties to the higher cut): "
-                 + (f"{clear_best[1]:.2f}/{clear_best[2]:.2f}" if clear_best else "none of these")
-                 + f"; the default is {default_clear}/{default_gap}.")
+    lines.append(f"\nThe names' weight / the cut (join and merge), clear match at {VECTOR_ALONE[1]} ({default_gap} "
+                 "above the runner-up), on the cross-language pairs of the tune half (pair id hashes even; 2 orders "
+                 "each; together / apart): " + "; ".join(grid_rows) + f". Most together keeping {KEEP_APART:.0%} "
+                 "apart there (ties to the higher weight and cut): " + (f"{best[1]:.1f} / {best[2]:.2f}" if best else "none of these")
+                 + f"; the default is {default_names} / {default}.")
+    lines.append(f"\nThe clear-match cut ({default_gap} above the runner-up) at {default_names} / {default}, same half and "
+                 "orders: " + "; ".join(clear_rows) + f". Most together keeping {KEEP_APART:.0%} apart there (ties to "
+                 "the lower cut): " + (f"{clear_best[1]:.2f}" if clear_best else "none of these")
+                 + f"; the default is {default_clear}.")
     lines.append("\nTargets: >= 0.80 of same-story cross-language pairs together and >= 0.97 of unrelated pairs apart.")
     return lines
 

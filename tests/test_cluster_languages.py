@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from samestory.cluster import ArticleFeatures, StoryClusterer, featurize
@@ -29,6 +31,9 @@ CUT = 0.45
 
 def _stories(articles, **config):
     config.setdefault("cross_language_threshold", CUT)
+    # the vector alone: at this low cut the market and the footbridge reports' shared "Eastbrook" would
+    # join them (names have their own test below)
+    config.setdefault("cross_language_name_weight", 0.0)
     c = StoryClusterer(**config)
     c.assign_many(featurize(articles))
     return c, {a.id: c.story_of(a.id) for a in articles}
@@ -139,3 +144,38 @@ def test_a_clear_match_joins_below_the_cut_and_an_ambiguous_one_does_not():
     # a runner-up within the gap (another story nearly as close): no join below the cut
     runner = (cos - gap / 2) / cos  # cosine of ``near`` with that story: cos * runner = cos - gap / 2
     assert not place(runner)
+
+
+def test_a_rare_name_both_articles_share_lifts_a_cross_language_match():
+    c = StoryClusterer()
+    cut, w = c.cross_language_threshold, c.cross_language_name_weight
+    assert w > 0
+    cos = cut - w / 2  # under the cut by the vector alone; over it with names shared outright
+    near = cos * _axis(0) + (1 - cos * cos) ** 0.5 * _axis(2)
+
+    def place(en_names, de_names, **config):
+        c = StoryClusterer(cross_language_clear_threshold=None, **config)
+        # other articles first, so that a name none of them uses is rare
+        c.assign_many([dataclasses.replace(_synthetic(f"en-{i}", "en", _axis(10 + i), 10 + i),
+                                           name_keys=frozenset({"#2020", "trump"})) for i in range(20)])
+        c.assign(dataclasses.replace(_synthetic("en-a", "en", _axis(0), 0), name_keys=frozenset(en_names)))
+        c.assign(dataclasses.replace(_synthetic("de-x", "de", near, 2), name_keys=frozenset(de_names)))
+        return c.story_of("de-x") == c.story_of("en-a")
+
+    assert place({"bepic", "merku"}, {"bepic", "merku"})
+    assert not place({"bepic", "merku"}, {"bepic", "merku"}, cross_language_name_weight=0.0)
+    assert not place({"bepic"}, {"juncker"})  # no name in common
+    # names every article uses are little evidence beside the names only one of the two uses
+    assert not place({"trump", "#2020", "bepic"}, {"trump", "#2020", "juncker"})
+
+
+def test_name_keys_survive_a_restart():
+    c = StoryClusterer(cross_language_threshold=CUT)
+    c.assign_many(featurize([DAM_EN, BRIDGE_EN]))
+    header, rows, df = c.take_changes()
+    again = StoryClusterer.from_rows(header, [(i, d) for i, d in rows if d["status"] == "open"], df)
+    assert again.df_name_ == c.df_name_ and again.df_name_["#14"] == 1
+    members = [m for sid in again.open_story_ids() for m in again.by_id_[sid].members]
+    assert any("carro" in m.name_keys for m in members)
+    restored = StoryClusterer.from_state(c.to_state())
+    assert restored.df_name_ == c.df_name_

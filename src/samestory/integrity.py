@@ -140,7 +140,7 @@ def _repair(store: Store, found: StoreCheck) -> dict[str, str]:
         # the clusterer's term frequencies rank a story's entities and keywords as the ingest does
         clusterer = StoryClusterer()
         for (kind, term), n in store.cluster_df().items():
-            (clusterer.df_ent_ if kind == "e" else clusterer.df_kw_ if kind == "k" else clusterer.df_num_)[term] = n
+            clusterer.df_of_kind(kind)[term] = n
         header = store.load_cluster_header() or {}
         clusterer.n_articles_ = header.get("n_articles", 0)
         for sid in sorted(touched):

@@ -11,7 +11,10 @@
   headline and lead weighted up; the clusterer applies IDF learned incrementally;
 - ``numbers``: numbers stated in headline and text ("23", "7.6", "160000000");
 - ``time``: publication time in epoch seconds, ``None`` when unknown or unparseable;
-- ``body_words``: words of body beyond the headline (0 for a headline-only article).
+- ``body_words``: words of body beyond the headline (0 for a headline-only article);
+- ``name_keys``: names and numbers in a form shared across languages and scripts
+  (``text.translit.name_keys``: "Лукашенко" and "Lukashenko" give one key), the cross-language
+  join's evidence beside the multilingual vector.
 
 Everything here is deterministic and per-article (no corpus statistics), so features can be
 computed in batches, in parallel or ahead of time.
@@ -30,6 +33,7 @@ from samestory.dedup.sources import source_wire
 from samestory.text.dates import published_timestamp
 from samestory.text.languages import language_code
 from samestory.text.sentences import split_sentences
+from samestory.text.translit import name_keys
 from samestory.text.words import CLUSTER_STOP
 
 __all__ = ["ArticleFeatures", "featurize", "lead_text", "parse_published", "ENTITY_LABELS"]
@@ -61,6 +65,9 @@ class ArticleFeatures:
     body_words: int | None = None
     language: str | None = None  # ISO 639-1 as ingest stored it; None: not known
     embedding_m: np.ndarray | None = None  # headline + lead in the multilingual space (512)
+    # names (transliterated to Latin letters, cut to their first letters) and numbers of headline and
+    # body start: what two articles in different languages and scripts can share word for word
+    name_keys: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------- text pieces
@@ -266,6 +273,7 @@ def _featurize_batch(articles) -> list[ArticleFeatures]:
                 body_words=body_words(a.title or "", a.text or ""),
                 language=language_code(a.language),
                 embedding_m=np.asarray(vec_m, dtype=np.float32).reshape(-1),
+                name_keys=name_keys(a.title or "", a.text or ""),
             )
         )
     return out

@@ -201,8 +201,9 @@ class ClusterConfig:
     # / 0.966; with merges, join/merge 0.60/0.60 0.696 / 0.966, 0.55/0.60 0.772 / 0.966, 0.60/0.65
     # 0.674 / 0.972, **0.62/0.62 0.696 / 0.977**, 0.65/0.65 0.630 / 0.977: the most together of those
     # keeping 97% apart. Same-language articles never use either, so English-only streams are unchanged.
-    cross_language_threshold: float | None = 0.62
-    cross_language_merge_threshold: float | None = 0.62
+    # (with the names' evidence below the cuts were re-chosen: see ``cross_language_name_weight``)
+    cross_language_threshold: float | None = 0.68
+    cross_language_merge_threshold: float | None = 0.68
     # ... and both paths take a *clear* match at the lower ``cross_language_clear_threshold``: the
     # best story in another language at least this close and ``cross_language_clear_gap`` closer than
     # the runner-up among the other-language candidates (an article close to one report of one event,
@@ -215,8 +216,23 @@ class ClusterConfig:
     # same half: the gap over same-language stories too (0.55/0.15: 0.707 / 0.977). On 5 orders the tune
     # half gives 0.752 / 0.968 (without it 0.696 / 0.977); the report half 0.667 / 0.989 (0.622 / 0.993),
     # all cross-language pairs 0.715 / 0.979 (0.663 / 0.985), bench/RESULTS.md.
-    cross_language_clear_threshold: float | None = 0.55
+    cross_language_clear_threshold: float | None = 0.52
     cross_language_clear_gap: float = 0.12
+    # the closeness of an article to another-language member is their multilingual cosine plus this
+    # times the IDF-weighted cosine of their ``name_keys`` (names transliterated across scripts and
+    # numbers: "Лукашенко" = "Lukashenko", "BepiColombo", "2020"): a rare name both name is evidence the
+    # vector of a short lead misses. 0: the cosine alone. Chosen with the cuts above on the same tune
+    # half (bench/crosslingual.py, 2 orders, together / apart), weight / join and merge cut at the clear
+    # match 0.55/0.12: 0 / 0.62 0.750 / 0.972 (the vector alone, as before), 0 / 0.65 and 0 / 0.68 0.728 /
+    # 0.972, 0.2 / 0.62 0.793 / 0.966, 0.2 / 0.65 0.772 / 0.966, 0.2 / 0.68 0.750 / 0.972, 0.3 / 0.62 0.793
+    # / 0.966, 0.3 / 0.65 0.783 / 0.966, 0.3 / 0.68 0.761 / 0.966 (0.1 / 0.65 0.750 / 0.966, 0.1 / 0.68
+    # 0.739 / 0.972); then at 0.2 / 0.68 the clear match 0.52/0.12 **0.761 / 0.972**, 0.55/0.10 0.761 /
+    # 0.972, 0.58/0.12 (w 0.3) 0.750 / 0.966: the most together keeping 97% apart. The names lift more
+    # pairs than that (0.793 at 0.62) but lift as many same-topic pairs of other events (teams and their
+    # players: the unrelated pairs that join share the most names), which the higher cut keeps apart.
+    # On 5 orders: tune half 0.752 / 0.968 (the vector alone the same), report half 0.733 / 0.993 (0.667 /
+    # 0.989), all cross-language pairs 0.744 / 0.981 (0.715 / 0.979), bench/RESULTS.md.
+    cross_language_name_weight: float = 0.2
     # cost bounds (bench/scale.py), not quality knobs
     top_k: int = 10  # candidate stories scored per article
     inverted_k: int = 10
@@ -333,6 +349,7 @@ class StoryClusterer:
         self.df_ent_: Counter[str] = Counter()
         self.df_kw_: Counter[str] = Counter()
         self.df_num_: Counter[str] = Counter()
+        self.df_name_: Counter[str] = Counter()  # of ``name_keys``: the cross-language join's names
         self.stories_: list[_Story] = []  # every story ever, by internal index
         self.by_id_: dict[str, _Story] = {}
         self.assignments_: dict[str, str] = {}  # article id -> current story id
@@ -488,8 +505,9 @@ class StoryClusterer:
         self.df_ent_.update(f.entities.keys())
         self.df_kw_.update(f.keywords.keys())
         self.df_num_.update(f.numbers.keys())
+        self.df_name_.update(f.name_keys)
         self._df_dirty.update([("e", k) for k in f.entities] + [("k", k) for k in f.keywords]
-                              + [("n", k) for k in f.numbers])
+                              + [("n", k) for k in f.numbers] + [("x", k) for k in f.name_keys])
         if f.time is not None and (self.clock_ is None or f.time > self.clock_):
             self.clock_ = f.time
         if self.n_articles_ % self.sweep_every == 0:
@@ -589,15 +607,34 @@ class StoryClusterer:
             return best
         return None
 
-    @staticmethod
-    def _cross_cos(f: ArticleFeatures, st: _Story, mean_cos: float) -> float:
-        """Best cosine of ``f`` against the story's members in other languages; the story's mean
-        stands for members kept without their vector (or beyond ``max_members_kept``)."""
-        others = [m.embedding_m for m in st.members if m.language != f.language and m.embedding_m is not None]
-        best = float(np.max(np.stack(others) @ f.embedding_m)) if others else -1.0
-        known = sum(1 for m in st.members if m.language != f.language and m.embedding_m is not None)
-        unknown = sum(n for lang, n in st.langs.items() if lang != f.language) - known
+    def _cross_cos(self, f: ArticleFeatures, st: _Story, mean_cos: float) -> float:
+        """Best closeness of ``f`` to the story's members in other languages: their multilingual
+        cosine plus ``cross_language_name_weight`` times their names' similarity (``_name_sim``);
+        the story's mean cosine stands for members kept without their vector (or beyond
+        ``max_members_kept``)."""
+        others = [m for m in st.members if m.language != f.language and m.embedding_m is not None]
+        best = -1.0
+        if others:
+            cos = np.stack([m.embedding_m for m in others]) @ f.embedding_m
+            w = self.cross_language_name_weight
+            # names can add at most ``w``: members that cannot reach the lowest cut are not looked at
+            floor = min(c for c in (self.cross_language_threshold, self.cross_language_merge_threshold,
+                                    self.cross_language_clear_threshold) if c is not None) - w
+            for m, c in zip(others, cos.tolist()):
+                if w and c >= floor and f.name_keys and m.name_keys:
+                    c += w * self._name_sim(f.name_keys, m.name_keys)
+                best = max(best, c)
+        unknown = sum(n for lang, n in st.langs.items() if lang != f.language) - len(others)
         return max(best, mean_cos) if unknown > 0 else best
+
+    def _name_sim(self, a: frozenset[str], b: frozenset[str]) -> float:
+        """IDF-weighted cosine of two articles' ``name_keys`` (a name most articles use counts little)."""
+        shared = a & b
+        if not shared:
+            return 0.0
+        w2 = {t: self._idf(self.df_name_, t) ** 2 for t in a | b}
+        norm = math.sqrt(sum(w2[t] for t in a) * sum(w2[t] for t in b))
+        return sum(w2[t] for t in shared) / norm if norm > 0 else 0.0
 
     def _split_due(self, n: int) -> bool:
         if n > self.max_members_kept:
@@ -1025,6 +1062,7 @@ class StoryClusterer:
             "df_ent": dict(self.df_ent_),
             "df_kw": dict(self.df_kw_),
             "df_num": dict(self.df_num_),
+            "df_name": dict(self.df_name_),
             "stories": stories,
             "open_rows": [self.stories_[i].id for i in self._row_story],
             "assignments": self.assignments_,
@@ -1044,6 +1082,7 @@ class StoryClusterer:
         self.df_ent_ = Counter(state["df_ent"])
         self.df_kw_ = Counter(state["df_kw"])
         self.df_num_ = Counter(state["df_num"])
+        self.df_name_ = Counter(state.get("df_name", {}))
         for idx, d in enumerate(state["stories"]):
             st = _story_from_dict(idx, d)
             for token in st.tokens:
@@ -1075,8 +1114,7 @@ class StoryClusterer:
         }
         stories = [(i, _story_to_dict(self.stories_[i])) for i in sorted(self._dirty)
                    if self.stories_[i] is not None]
-        dfs = {"e": self.df_ent_, "k": self.df_kw_, "n": self.df_num_}
-        df = {(kind, term): dfs[kind][term] for kind, term in self._df_dirty}
+        df = {(kind, term): self.df_of_kind(kind)[term] for kind, term in self._df_dirty}
         self._dirty.clear()
         self._df_dirty.clear()
         return header, stories, df
@@ -1086,7 +1124,12 @@ class StoryClusterer:
         row-wise save of a clusterer loaded from a ``to_state`` blob)."""
         self._dirty = {i for i, st in enumerate(self.stories_) if st is not None}
         self._df_dirty = ({("e", t) for t in self.df_ent_} | {("k", t) for t in self.df_kw_}
-                          | {("n", t) for t in self.df_num_})
+                          | {("n", t) for t in self.df_num_} | {("x", t) for t in self.df_name_})
+
+    def df_of_kind(self, kind: str) -> Counter:
+        """The document frequencies a store row's kind names: e(ntities), k(eywords), n(umbers),
+        x (``name_keys``)."""
+        return {"e": self.df_ent_, "k": self.df_kw_, "n": self.df_num_, "x": self.df_name_}[kind]
 
     def evict_closed(self) -> int:
         """Drop closed (quiet) and merged stories from memory; return how many left.
@@ -1117,7 +1160,7 @@ class StoryClusterer:
         self.n_articles_ = header["n_articles"]
         self.clock_ = header["clock"]
         for (kind, term), n in df.items():
-            (self.df_ent_ if kind == "e" else self.df_kw_ if kind == "k" else self.df_num_)[term] = n
+            self.df_of_kind(kind)[term] = n
         self.stories_ = [None] * header["n_stories"]
         for idx, d in open_stories:
             st = _story_from_dict(idx, d)
@@ -1230,6 +1273,7 @@ def _features_to_dict(f: ArticleFeatures) -> dict:
         "article_id": f.article_id, "title": f.title, "entities": f.entities, "entity_names": f.entity_names,
         "keywords": f.keywords, "numbers": f.numbers, "time": f.time, "outlet": f.outlet,
         "canonical_id": f.canonical_id, "wire": f.wire, "body_words": f.body_words, "language": f.language,
+        "name_keys": sorted(f.name_keys),
     }
 
 
@@ -1238,5 +1282,5 @@ def _features_from_dict(d: dict) -> ArticleFeatures:
         article_id=d["article_id"], title=d["title"], embedding=None, entities=dict(d["entities"]),
         entity_names=dict(d["entity_names"]), keywords=dict(d["keywords"]), numbers=dict(d["numbers"]),
         time=d["time"], outlet=d["outlet"], canonical_id=d["canonical_id"], wire=d.get("wire"),
-        body_words=d.get("body_words"), language=d.get("language"),
+        body_words=d.get("body_words"), language=d.get("language"), name_keys=frozenset(d.get("name_keys", ())),
     )
