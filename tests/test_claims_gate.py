@@ -18,10 +18,15 @@ EVAL = SHARED / "eval"
 pytestmark = pytest.mark.skipif(not (EVAL / "msrp").exists(), reason="../shared/eval not present")
 
 # floors: figures of the slice when the gate was written, rounded down
-MSRP_ALONE_F1 = 0.84  # measured 0.845 (150 val pairs)
-MSRP_ALONE_ACCURACY = 0.75  # 0.760
-MSRP_STORY_F1 = 0.84  # 0.846 (48 val pairs, 6 two-article stories)
-MSRP_STORY_ACCURACY = 0.74  # 0.750
+# The real-story recalibration of the aligner (bench/train_aligner.py stage 2) moved these by one
+# pair each: MSRP labels "same fact, other detail" a non-paraphrase, the judged real pairs call it
+# the same claim. Alone: 0.845 / 0.760 before (stage 1 rebuilt on this machine alone: 0.840 / 0.753),
+# now 0.838 / 0.747; in a story 0.846 / 0.750 before, now 0.831 / 0.729. Lowered on 2026-12-04
+# (branch recall) by that pair; the whole MSRP val pair-level accuracy rose 0.740 -> 0.756.
+MSRP_ALONE_F1 = 0.83  # measured 0.838 (150 val pairs)
+MSRP_ALONE_ACCURACY = 0.74  # 0.747
+MSRP_STORY_F1 = 0.83  # 0.831 (48 val pairs, 6 two-article stories)
+MSRP_STORY_ACCURACY = 0.72  # 0.729
 CLAIMDIFF_FALSE_CONFLICTS = 0  # of 60 pairs: conflicts flagged on pairs that are not (measured 0)
 SUPERPAL_SUPPORTED = 23  # supported citations accepted of the 244-pair slice (measured 24; 9 before support_probability)
 SUPERPAL_UNSUPPORTED = 0.02  # share of accepted citations the source sentence does not support (0.0)
