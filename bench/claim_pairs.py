@@ -162,18 +162,24 @@ def threshold_sweep(split: str, model, thresholds) -> dict[float, dict]:
             for _event, pairs, al in stories:
                 contain = claims.text_signals(al.infos)["contain"]
                 group_of = _same_group(al, claims._attach(claims._group(al.scores, al.infos), al.scores, al.infos, contain))
-                for p in pairs:
-                    if p["pool"] == CHECK_POOL:
-                        continue
-                    i, j = _best(al.infos, p["a"]), _best(al.infos, p["b"])
-                    if i is None or j is None or i == j:
-                        continue
+                for p, i, j in _matched(pairs, al.infos):
                     gold.append(p["same"])
                     ours.append(group_of.get(i) == group_of.get(j))
             out[float(t)] = prf(ours, gold)
         return out
     finally:
         aligner.load_model = shipped
+
+
+def _matched(pairs, infos):
+    """(pair, claim i, claim j) for every judged pair outside the check pool that still matches
+    two different claims."""
+    for p in pairs:
+        if p["pool"] == CHECK_POOL:
+            continue
+        i, j = _best(infos, p["a"]), _best(infos, p["b"])
+        if i is not None and j is not None and i != j:
+            yield p, i, j
 
 
 def pair_features(split: str, model=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -190,12 +196,7 @@ def pair_features(split: str, model=None) -> tuple[np.ndarray, np.ndarray, np.nd
         emb = _nlp.encode(texts)
         f = aligner.pair_features([aligner.claim_terms(t) for t in texts], texts, emb, text_signals(al.infos)["lexical"])
         z = model.stage1_logits(f, emb)
-        for p in pairs:
-            if p["pool"] == CHECK_POOL:
-                continue
-            i, j = _best(al.infos, p["a"]), _best(al.infos, p["b"])
-            if i is None or j is None or i == j:
-                continue
+        for p, i, j in _matched(pairs, al.infos):
             feats.append(f[:, i, j])
             logits.append(z[i, j])
             gold.append(p["same"])

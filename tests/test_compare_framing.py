@@ -301,19 +301,24 @@ def test_a_headline_word_the_body_uses_is_not_headline_only():
     assert not _used_in("tyrant", "The tyrannosaur agreed to the plan.")
 
 
+def _singer_story(text: str):
+    """Coverage of ``text`` (the Daily Lantern) beside a plain report of the same death."""
+    from samestory.compare import compare
+    from samestory.enrich import enrich
+
+    other = "The singer died at his home on Sunday, police said. The band played the club for years."
+    return compare(enrich([Article(id="a", outlet="Daily Lantern", title="Singer dies", text=text),
+                           Article(id="b", outlet="Evening Courier", title="Singer dies at home", text=other)], embed=False))
+
+
 def test_a_quote_over_several_sentences_and_paragraphs_is_never_the_writers_voice(nlp):
     """The detector reads one sentence at a time; a sentence inside a quotation that opens in an
     earlier sentence (and a paragraph that reopens it, the newspaper convention) has no marks of its
     own. Its words were counted as the writer's."""
-    from samestory.compare import compare
-    from samestory.enrich import enrich
-
     text = ('The singer died on Sunday, his manager said.\n\n"It is with a saddened heart that I confirm my dear '
             'friend passed away. He was a brutal, outrageous genius.\n\n"His body was found by a band mate at his '
             'home."\n\nThe band was known for its grotesque costumes.')
-    other = "The singer died on Sunday at his home, police said. The band was known for its costumes and stage shows."
-    cov = compare(enrich([Article(id="a", outlet="Daily Lantern", title="Singer dies", text=text),
-                          Article(id="b", outlet="Evening Courier", title="Singer dies at home", text=other)], embed=False))
+    cov = _singer_story(text)
     writer = {w.word for f in cov.framing for w in f.loaded if w.voice == "outlet"}
     assert not writer & {"brutal", "outrageous", "genius", "saddened heart"}, writer
     assert "grotesque" in writer  # the writer's own word after the quote is still found
@@ -323,15 +328,10 @@ def test_a_loaded_word_the_parse_ties_to_nobody_is_about_nobody(nlp):
     """No nearest-person fallback: "grotesque costumes" is not about the spokeswoman named in the
     sentence before, and a sentence's loaded word about something else gives no tone toward the
     person it names."""
-    from samestory.compare import compare
-    from samestory.enrich import enrich
-
     text = ('Police spokeswoman Dana Kerr said the death was not suspicious.\n\n'
             'The band was known for its grotesque costumes and outrageous stage shows.\n\n'
             'Fans of the band left flowers outside the club where Tom Idris once played.')
-    other = "The singer died at his home on Sunday, police said. The band played the club for years."
-    cov = compare(enrich([Article(id="a", outlet="Daily Lantern", title="Singer dies", text=text),
-                          Article(id="b", outlet="Evening Courier", title="Singer dies at home", text=other)], embed=False))
+    cov = _singer_story(text)
     lantern = next(f for f in cov.framing if f.outlet == "Daily Lantern")
     words = {w.word: w for w in lantern.loaded}
     assert {"grotesque", "outrageous"} & set(words), words
