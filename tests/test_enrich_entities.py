@@ -81,3 +81,20 @@ def test_merge_across_story(nlp):
     a2, b2, c2 = apply_story_keys([a, b, c], mapping)
     assert "erik halvorsen" in {e.key for e in b2.entities}
     assert {e.key for e in b2.entities} & {e.key for e in c2.entities}
+
+
+def test_one_person_across_scripts_is_one_story_key():
+    """ "Александр Лукашенко" in a Russian report and "Alexander Lukashenko" in an English one are
+    one person (names compared in Latin letters, ``text.translit``); "Лукашенко" alone joins him."""
+    from samestory.enrich.entities import merge_entities_across
+    from samestory.models import Article, Entity, Span
+
+    def art(aid, *names):
+        ents = tuple(Entity(key=entity_key(n), label="PERSON", name=n, mentions=(Span(0, 1),)) for n in names)
+        return Article(id=aid, outlet=aid, title="t", text="x", entities=ents)
+
+    mapping = merge_entities_across([art("en", "Alexander Lukashenko", "Alexander Lukashenko"),
+                                     art("ru", "Александр Лукашенко", "Лукашенко"), art("de", "Angela Merkel")])
+    en, ru, lone = entity_key("Alexander Lukashenko"), entity_key("Александр Лукашенко"), entity_key("Лукашенко")
+    assert mapping[ru] == mapping[en] == mapping[lone]
+    assert mapping[entity_key("Angela Merkel")] != mapping[en]

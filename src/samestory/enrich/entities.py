@@ -380,23 +380,27 @@ def merge_entities_across(articles: Sequence[Article]) -> dict[str, str]:
         for e in a.entities:
             counts[e.key] += max(1, len(e.mentions))
             labels.setdefault(e.key, e.label)
+    from samestory.text.translit import to_latin
+
     mapping = {k: k for k in counts}
+    # names compared in Latin letters: "александр лукашенко" and "alexander lukashenko" are one
+    latin = {k: " ".join(to_latin(w) for w in k.split()) for k in counts}
     full = sorted((k for k in counts if len(k.split()) >= 2 and labels.get(k) == "PERSON"), key=lambda k: (-counts[k], k))
     canon: list[str] = []
     for k in full:
-        hit = next((c for c in canon if _fuzzy_same(k, c)), None)
+        hit = next((c for c in canon if _fuzzy_same(latin[k], latin[c])), None)
         if hit:
             mapping[k] = hit
         else:
             canon.append(k)
     by_word: dict[str, set[str]] = defaultdict(set)
     for c in canon:
-        words = c.split()
+        words = latin[c].split()
         by_word[words[-1]].add(c)
         by_word[words[0]].add(c)
     for k in counts:
-        if len(k.split()) == 1 and k in by_word and len(by_word[k]) == 1:
-            mapping[k] = next(iter(by_word[k]))
+        if len(k.split()) == 1 and latin[k] in by_word and len(by_word[latin[k]]) == 1:
+            mapping[k] = next(iter(by_word[latin[k]]))
     return mapping
 
 
