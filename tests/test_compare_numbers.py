@@ -216,3 +216,17 @@ def test_first_is_no_figure_but_third_is():
         art("a2", "Evening Courier", t2, [q(t2, "first", "ordinal", 1, "leaders met"), q(t2, "third", "ordinal", 3, "city")]),
     ])
     assert {v.value for r in rows for v in r.values if r.attribute == "ordinal"} == {"3"}
+
+
+def test_a_round_figure_agrees_only_with_a_value_close_to_it():
+    """ "300" is "296" rounded: one toll. "$2,000" and "$2,075" may be one fee or two: not shown as
+    agreement, and never as a disagreement (it could be the rounding)."""
+    def pair(v1, v2, kind="money", unit="USD"):
+        t1 = f"The council charged each family {v1:,} dollars for the repairs."
+        t2 = f"The council charged each family {v2:,} dollars for the repairs, the paper said."
+        rows = number_table([art("a1", "Daily Lantern", t1, [q(t1, f"{v1:,}", kind, v1, "family charged", unit=unit)]),
+                             art("a2", "Evening Courier", t2, [q(t2, f"{v2:,}", kind, v2, "family charged", unit=unit)])])
+        return {r.status for r in rows if len({v.outlet for v in r.values}) == 2} or {"single"}
+
+    assert pair(2000, 2075) == {"single"}
+    assert pair(300, 296, kind="count", unit=None) == {"agree"}

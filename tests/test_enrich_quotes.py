@@ -420,6 +420,28 @@ def test_she_is_never_a_man_called_sir(nlp):
     assert qs and all(q.speaker != "Gerald Voss" for q in qs)
 
 
+def test_a_woman_called_ms_is_a_person_and_never_he(nlp):
+    """en_core_web_sm tags "Ms Featherstone" (and "The MP Ruth Featherstone") as an organisation:
+    the courtesy title makes her a person, her quotes carry her full name, and the "he" of the
+    prime minister's quote after her is not her."""
+    text = ('The MP Ruth Featherstone was suspended on Tuesday.\n\n'
+            'Ms Featherstone said she had not broken any rule. "I will be back in the Commons next month," '
+            'Ms Featherstone told the local paper.\n\n'
+            'The prime minister said Ms Featherstone had not told him in advance. "It was the right call," he said.')
+    art = enrich([Article(id="t", outlet="test", title="", text=text)], embed=False)[0]
+    assert [(e.name, e.label) for e in art.entities] == [("Ruth Featherstone", "PERSON")]
+    speakers = {q.text: q.speaker for q in art.quotes}
+    assert speakers["I will be back in the Commons next month,"] == "Ruth Featherstone"
+    assert speakers["she had not broken any rule"] == "Ruth Featherstone"
+    assert speakers["It was the right call,"] != "Ruth Featherstone"
+
+
+def test_a_courtesy_title_relabels_only_titled_names(nlp):
+    doc = nlp("Ms Featherstone met Mr Jordan in Jordan. Dr Pepper sales rose.")
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ == "PERSON"] == [("Ms Featherstone", "PERSON"), ("Jordan", "PERSON")]
+    assert ("Dr Pepper", "PERSON") not in [(e.text, e.label_) for e in doc.ents]
+
+
 @pytest.mark.parametrize(
     "text, speaker",
     [

@@ -105,11 +105,13 @@ def test_babe_heldout_slice_sentences(embedder):
 # 2026-12-04 after the speaker fixes: wording precision 0.950 (19 of 20); speakers of the 87 judged
 # quotes of 40 groups: 67 right (0.770), 2 named wrong (0.029 of the named), baseline 0.621 / 0.182;
 # then appositions inside the subject and named co-subjects (fixes that read this sample's misses):
-# 70 right (0.805), 2 named wrong (0.028)
+# 70 right (0.805), 2 named wrong (0.028); then "Ms X" a person (never "he"), a quote not carried on
+# past another person named in a later sentence, an addressee between cue and quote: 72 right
+# (0.828), 0 named wrong
 WORDING_PRECISION_FLOOR = 0.94
 WORDING_RECALL_FLOOR = 0.95
-SPEAKER_ACCURACY_FLOOR = 0.79
-NAMED_WRONG_CEILING = 0.04
+SPEAKER_ACCURACY_FLOOR = 0.82
+NAMED_WRONG_CEILING = 0.01
 
 
 def test_cross_outlet_quote_groups_judged():
@@ -131,3 +133,20 @@ def test_cross_outlet_quote_groups_judged():
     total = sum(ours.values())
     assert ours["right"] / total >= SPEAKER_ACCURACY_FLOOR, dict(ours)
     assert ours["named wrong"] / max(ours["right"] + ours["named wrong"], 1) <= NAMED_WRONG_CEILING, dict(ours)
+
+
+def test_a_person_named_between_ends_the_previous_speakers_run():
+    """wikinews-events wn-236: one representative is quoted, then a second one, named in the next
+    sentence, "cautioned his colleagues" with a quotation; it was given to the first (the quote
+    went on from the previous speaker). The article is read from ../shared, never copied here."""
+    import json
+
+    from samestory.enrich import enrich
+    from samestory.models import Article
+
+    path = EVAL / "wikinews-events" / "events.jsonl"
+    _need(path)
+    row = next(json.loads(line) for line in open(path, encoding="utf-8") if '"id": "wn-236"' in line)
+    art = enrich([Article(id=row["id"], outlet=row["outlet"], title="", text=row["text"])], embed=False)[0]
+    cautioned = [q for q in art.quotes if q.kind == "direct" and q.cue == "cautioned"]
+    assert len(cautioned) == 1 and "Sensenbrenner" in (cautioned[0].speaker or ""), [(q.cue, q.speaker) for q in art.quotes]

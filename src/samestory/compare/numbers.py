@@ -306,6 +306,9 @@ def _bounds(o: _Obs, *, agreeing: bool = False) -> tuple[float, float]:
     return v, v
 
 
+ROUNDING_AGREES = 0.02  # 296 is 300 rounded (1.3%); 2,075 and 2,000 (3.6%) are not shown as one figure
+
+
 _ISO_DAY = re.compile(r"\d{4}(?:-\d\d){0,2}")
 
 
@@ -335,8 +338,12 @@ def _can_both_hold(a: _Obs, b: _Obs, *, agreeing: bool = False) -> bool:
     places = min(da, db)
     if round(a.number, places) == round(b.number, places):
         return True
-    # ... or a round figure the other rounds to ("300 killed" and "296 killed")
-    return a.kind in ("count", "money", "measure") and round_figure_covers(a.number, b.number)
+    # ... or a round figure the other rounds to ("300 killed" and "296 killed"): never a clash; an
+    # agreement only within ROUNDING_AGREES of the round figure ("$2,000" and "$2,075" may be one
+    # fee told two ways, or two fees: neither row is shown as a finding)
+    if not (a.kind in ("count", "money", "measure") and round_figure_covers(a.number, b.number)):
+        return False
+    return not agreeing or abs(a.number - b.number) <= ROUNDING_AGREES * max(abs(a.number), abs(b.number))
 
 
 def _sentence_text(o: _Obs) -> str:

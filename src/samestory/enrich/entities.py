@@ -223,6 +223,7 @@ def build_entities(doc) -> tuple[Entity, ...]:
             continue
         g = groups.setdefault(k, _Group(ent.label_, name))
         _add(g, span, ent.text)
+    _person_behind_other_label(groups, surname_of)
     _add_missed_surnames(doc, groups, surname_of)
     for g in groups.values():
         if g.label == "PERSON":
@@ -237,6 +238,29 @@ def build_entities(doc) -> tuple[Entity, ...]:
         out.append(Entity(key=key, label=g.label, name=g.name, mentions=tuple(g.mentions), aliases=tuple(g.aliases), attributes=dict(g.attributes)))
     out.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
     return tuple(out)
+
+
+def _person_behind_other_label(groups: dict[str, _Group], surname_of) -> None:
+    """"The MP Nadine Dorries" tagged ORG and "Ms Dorries" a person: the one full name that ends in
+    a lone person's surname is that person (the ORG reading of a person's full name is the tagger's
+    slip; an organisation named after a person, "Ford", keeps its label when nobody is "Mr Ford")."""
+    for key, g in list(groups.items()):
+        if g.label != "PERSON" or len(g.name.split()) != 1 or key in surname_of:
+            continue
+        full = [(k, o) for k, o in groups.items() if o.label in ("ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART") and
+                len(o.name.split()) in (2, 3) and entity_key(o.name.split()[-1]) == key and all(w[:1].isupper() for w in o.name.split())]
+        if len(full) != 1:
+            continue
+        k, o = full[0]
+        o.label = "PERSON"
+        for m in g.mentions:
+            _add(o, m, "")
+        o.aliases.extend(a for a in g.aliases if a not in o.aliases)
+        o.attributes = {**g.attributes, **o.attributes}
+        del groups[key]
+        words = o.name.split()
+        surname_of[entity_key(words[-1])].add(k)
+        surname_of[entity_key(words[0])].add(k)
 
 
 def _with_shouted_first_name(doc, ent):

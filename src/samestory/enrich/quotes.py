@@ -260,6 +260,7 @@ def _role_holder(ctx: _Context, tok, words):
 
 
 _HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
+_LEADING_HONORIFIC = re.compile(r"(Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady)\.?\s+[A-Z]")
 _MALE_HONORIFICS = frozenset(("Mr", "Sir", "Lord"))
 
 
@@ -268,7 +269,8 @@ def _gender(ctx: _Context, entity) -> str | None:
     never resolves to a man the article calls Mr."""
     found = set()
     for m in entity.mentions:
-        h = _HONORIFIC.search(ctx.text[max(0, m.start - 30) : m.start])
+        # the title before the mention ("Ms" + "Dorries") or inside it (the tagger's "Ms Dorries")
+        h = _HONORIFIC.search(ctx.text[max(0, m.start - 30) : m.start]) or _LEADING_HONORIFIC.match(ctx.text, m.start, m.end)
         if h:
             found.add("m" if h.group(1) in _MALE_HONORIFICS else "f")
     return found.pop() if len(found) == 1 else None
@@ -411,7 +413,10 @@ def _frame_before(ctx: _Context, q: QuoteMarks, region_start: int) -> _Frame | N
             # "X joked of the museum, “...”", "X told reporters on Monday, “...”": only a short verbless
             # adjunct and a comma between the cue and the quote
             comma_adjunct = before.rstrip().endswith(",") and len(words_between) <= 6 and not any(x.pos_ in ("VERB", "AUX") for x in words_between)
-            governs = _governs(t, q) or colon or parenthetical or len(words_between) <= 1 or comma_adjunct
+            # "he cautioned his colleagues “not to ...”": only the addressee, the cue's object, between
+            addressee = bool(words_between) and len(words_between) <= 4 and all(
+                any(a.dep_ in ("dobj", "dative") and a.head.i == t.i for a in [x, *x.ancestors]) for x in words_between)
+            governs = _governs(t, q) or colon or parenthetical or len(words_between) <= 1 or comma_adjunct or addressee
             if not governs:
                 continue
             if naming:
@@ -838,12 +843,21 @@ def _no_person_between(ctx: _Context, last: Quote, pronoun) -> bool:
     ent = ctx.index.by_key.get(last.speaker_key)
     if ent is None or ent.label != "PERSON":
         return False
+    wanted = {"he": "m", "she": "f"}.get(pronoun.lower_)
+    if wanted and _gender(ctx, ent) not in (None, wanted):
+        return False  # "he" never goes on from a woman the article calls Ms
     for e in ctx.index.persons():
         if e.key == last.speaker_key:
             continue
         if any(last.span.end <= m.start < pronoun.idx and not ctx.in_quote(m.start) for m in e.mentions):
             return False
-    return True
+    # "The prime minister said ...": a person described, not named, came in between
+    sents = {t.sent.start: t.sent for t in ctx.doc[pronoun.i : pronoun.i + 1]}
+    k = pronoun.sent.start - 1
+    while k >= 0 and ctx.doc[k].idx >= last.span.end:
+        sents[ctx.doc[k].sent.start] = ctx.doc[k].sent
+        k = ctx.doc[k].sent.start - 1
+    return not any(_described_subject(ctx, s) is not None for s in sents.values())
 
 
 def _trim(text: str, span: Span) -> Span:
@@ -860,7 +874,12 @@ def _continues(ctx: _Context, last: Quote, q: QuoteMarks, last_para_end: int) ->
     next paragraph (and that paragraph has no other person in it)."""
     ps, pe = ctx.para_of(q.open)
     if ps <= last.span.start <= pe:
-        return True
+        # "... Lofgren said. But ... James Sensenbrenner ... cautioned “...”": another person named in a
+        # sentence after the one that attributed the last quote (not in its own tail: "said X of Mrs Y's plan.")
+        tag = last.speaker_span.start if last.speaker_span is not None else last.span.end
+        after = max(last.span.end, ctx.sentence_end(tag))
+        return not any(after <= m.start < q.open and not ctx.in_quote(m.start)
+                       for e in ctx.index.persons() if e.key != last.speaker_key for m in e.mentions)
     prev_para = [p for p in ctx.paras if p[1] <= ps]
     if not prev_para or prev_para[-1][1] != last_para_end:
         return False
