@@ -94,7 +94,7 @@ def _honorific_people(doc):
         led = first in _PERSONAL_TITLES and len(ent) >= 2 and ent[1].text[:1].isupper()
         before = doc[ent.start - 1] if ent.start else None
         led = led or (before is not None and before.lower_.rstrip(".") in _PERSONAL_TITLES and ent[0].text[:1].isupper()
-                      and not before.whitespace_.count("\n") and ent.label_ in ("ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"))
+                      and "\n" not in before.whitespace_ and ent.label_ in ("ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"))
         if led:
             ents[k] = SpacySpan(doc, ent.start, ent.end, label="PERSON")
             changed = True

@@ -259,8 +259,9 @@ def _role_holder(ctx: _Context, tok, words):
     return fits[0] if len(fits) == 1 and fits[0].label == "PERSON" else None
 
 
-_HONORIFIC = re.compile(r"\b(Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$")
-_LEADING_HONORIFIC = re.compile(r"(Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady)\.?\s+[A-Z]")
+_HONORIFICS = "Mr|Mrs|Ms|Miss|Sir|Lord|Dame|Lady"
+_HONORIFIC = re.compile(r"\b(%s)\.?\s+(?:[A-Z][\w.'’-]*\s+){0,2}$" % _HONORIFICS)  # before a mention
+_LEADING_HONORIFIC = re.compile(r"(%s)\.?\s+[A-Z]" % _HONORIFICS)  # inside one: the tagger's "Ms Dorries"
 _MALE_HONORIFICS = frozenset(("Mr", "Sir", "Lord"))
 
 
@@ -852,7 +853,7 @@ def _no_person_between(ctx: _Context, last: Quote, pronoun) -> bool:
         if any(last.span.end <= m.start < pronoun.idx and not ctx.in_quote(m.start) for m in e.mentions):
             return False
     # "The prime minister said ...": a person described, not named, came in between
-    sents = {t.sent.start: t.sent for t in ctx.doc[pronoun.i : pronoun.i + 1]}
+    sents = {pronoun.sent.start: pronoun.sent}
     k = pronoun.sent.start - 1
     while k >= 0 and ctx.doc[k].idx >= last.span.end:
         sents[ctx.doc[k].sent.start] = ctx.doc[k].sent
